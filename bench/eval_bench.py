@@ -1,0 +1,52 @@
+"""Time the student paths of `synthlab.student` on 1,000 synthetic-like training examples (real SST-2 train sentences as a
+stand-in), scored on SST-2 validation (872), over seeds 0,1,2, on 2 CPU threads.
+
+Goals: fast path (frozen embeddings + logistic regression) < 30 s, fine-tuned MiniLM < 5 min.
+The fast path is timed cold (empty embedding cache: every text is embedded) and warm (all embeddings cached).
+
+    .venv/bin/python bench/eval_bench.py [--n 1000] [--threads 2] [--seeds 0 1 2] [--students linear minilm]
+"""
+import argparse, os, sys, tempfile, time
+os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=1000, help="training examples (stand-in for a synthetic set)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--students", nargs="+", default=["linear", "minilm"])
+    ap.add_argument("--test", default="sst2:validation")
+    args = ap.parse_args()
+    os.environ["SYNTHLAB_CACHE"] = tempfile.mkdtemp(prefix="synthlab-bench-")   # cold embedding cache
+    import torch; torch.set_num_threads(args.threads)
+    import pandas as pd
+    from synthlab.task import load_split
+    from synthlab.student import train_student
+    train = load_split("sst2", "train", n=args.n, seed=0).to_list()
+    goals = {"linear": 30, "minilm": 300}
+    load0 = os.getloadavg()[0]
+    runs = [(s, "cold") if s == "linear" else (s, "-") for s in args.students]
+    if "linear" in args.students: runs.insert(runs.index(("linear", "cold")) + 1, ("linear", "warm"))
+    rows = []
+    for student, cache in runs:
+        t0, c0 = time.time(), time.process_time()
+        r = train_student(train, args.test, "sst2", student, seeds=args.seeds, progress=False)
+        wall, cpu = time.time() - t0, time.process_time() - c0
+        m = r.summary()
+        goal = goals.get(student)
+        rows.append({"student": student, "embedding cache": cache, "n_train": m["n_train"], "n_test": m["n_test"],
+                     "seeds": m["seeds"], "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+                     "s_per_seed": round(r.scores["seconds"].mean(), 1),
+                     "epochs": ",".join(str(e) for e in r.scores["epochs"]) if student != "linear" else "-",
+                     "accuracy": f"{m['accuracy']:.3f} ± {m['accuracy_std']:.3f}",
+                     "macro_f1": f"{m['macro_f1']:.3f} ± {m['macro_f1_std']:.3f}",
+                     "goal_s": goal, "ok": (wall < goal) if goal else None})
+        print(rows[-1], file=sys.stderr, flush=True)
+    load1 = os.getloadavg()[0]
+    print(f"\nsynthlab student benchmark: {args.n} SST-2 train sentences → {args.test}, torch threads={args.threads}, "
+          f"{os.cpu_count()} CPUs visible, load average {load0:.1f} → {load1:.1f} (other processes share these CPUs)")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(pd.DataFrame(rows).to_string(index=False))
+
+if __name__ == "__main__": main()

@@ -1,0 +1,139 @@
+"Tests of synthlab.synalign's math on hand-made arrays (no LM, no embedder)."
+import math
+import numpy as np
+import pytest
+import torch
+
+from synthlab.synalign import (GPUncertaintyTracker, explore, coverage, coverage_curve, l2_normalize, mmd_align,
+                               resample, align_records, select_demonstrations)
+from synthlab.metrics import mmd2
+
+
+def weighted_mmd2(S, R, weights=None, bandwidth=None):
+    return float(mmd2(np.asarray(S, float), np.asarray(R, float), bandwidth,
+                      weights=None if weights is None else np.asarray(weights, float)))
+
+
+def test_posterior_variance_by_hand():
+    # 1-D pool {0, 1, 3}, tau = 1, eps = 0.05; a = k(1,0), b = k(1,3), c = k(0,3)
+    eps = 0.05
+    a, b, c = math.exp(-0.5), math.exp(-2.0), math.exp(-4.5)
+    gp = GPUncertaintyTracker(np.array([[0.], [1.], [3.]]), tau=1.0, eps=eps, normalize=False)
+    gp.add(2)                                   # condition on x = 3 first this time
+    assert gp.var[0] == pytest.approx(1 - c*c/(1+eps), abs=1e-12)
+    assert gp.var[1] == pytest.approx(1 - b*b/(1+eps), abs=1e-12)
+    gp.add(0)
+    det = (1+eps)**2 - c*c
+    expected = 1 - ((1+eps)*(a*a + b*b) - 2*a*b*c)/det
+    assert gp.var[1] == pytest.approx(expected, abs=1e-12)
+    # the chosen points: σ²(0) = 1 − [1 c] M⁻¹ [1 c]ᵀ
+    expected0 = 1 - ((1+eps)*(1 + c*c) - 2*c*c)/det
+    assert gp.var[0] == pytest.approx(expected0, abs=1e-12)
+
+
+def test_incremental_matches_closed_form_on_a_larger_pool():
+    X = np.random.default_rng(3).normal(size=(300, 12))
+    gp = GPUncertaintyTracker(X, tau=2.0, eps=1e-4)
+    for i in np.random.default_rng(4).choice(300, 40, replace=False): gp.add(i)
+    np.testing.assert_allclose(gp.posterior_variance(gp.X), gp.var, atol=1e-8)
+    # query points outside the pool use the same closed form
+    Q = l2_normalize(np.random.default_rng(5).normal(size=(7, 12)))
+    v = gp.posterior_variance(Q)
+    assert v.shape == (7,) and (v >= 0).all() and (v <= 1).all()
+
+
+def test_far_point_before_near_duplicate():
+    X = np.array([[1., 0.], [1., 1e-3], [0., 1.]])
+    for seed in range(20):
+        ch = explore(X, n_clusters=2, k_neighbours=0, seed=seed).chosen
+        assert 2 in ch and (0 in ch) != (1 in ch)
+
+
+def _toy(seed=0, d=16):
+    rng = np.random.default_rng(seed)
+    centres = l2_normalize(rng.normal(size=(12, d)))
+    sizes = [200]*3 + [15]*9
+    X = np.concatenate([c + 0.15*rng.normal(size=(s, d))/math.sqrt(d) for c, s in zip(centres, sizes)])
+    return l2_normalize(X), np.repeat(np.arange(12), sizes)
+
+
+@pytest.mark.parametrize("acquisition", ["variance", "reduction"])
+def test_gp_coverage_beats_random_on_clustered_toy(acquisition):
+    X, y = _toy()
+    ex = explore(X, 12, 0, seed=0, acquisition=acquisition)
+    gp_cov = coverage(X, ex.chosen, 0.3)
+    rand = np.mean([coverage(X, np.random.default_rng(s).permutation(len(X))[:12], 0.3) for s in range(20)])
+    assert gp_cov >= rand + 0.1
+    assert len(set(y[ex.chosen])) == 12
+
+
+def test_reduction_with_reference_subset():
+    X, _ = _toy(1)
+    a = explore(X, 6, 2, acquisition="reduction", n_ref=100, seed=0)
+    assert a == explore(X, 6, 2, acquisition="reduction", n_ref=100, seed=0)
+    assert len(set(a.members)) == 18
+
+
+def test_coverage_by_hand():
+    P = np.array([[0.], [1.], [3.], [3.5]])
+    assert coverage(P, [0], 1.0, normalize=False) == 0.5
+    np.testing.assert_array_equal(coverage_curve(P, [0, 3], 1.0, normalize=False), [0.5, 1.0])
+
+
+def _mixture(seed=0, n=200, d=8):
+    rng = np.random.default_rng(seed)
+    S = np.concatenate([rng.normal(size=(n//2, d)), rng.normal(size=(n//2, d)) + 1.5])
+    return S, rng.normal(size=(n, d)), np.r_[np.ones(n//2, bool), np.zeros(n//2, bool)]
+
+
+def test_mmd_by_hand():
+    # S = {0, 2}, R = {1}, bandwidth 1: K_SS = [[1, e^-2], [e^-2, 1]], K_SR = [e^-1/2, e^-1/2]
+    S, R = np.array([[0.], [2.]]), np.array([[1.]])
+    expected = (2 + 2*math.exp(-2))/4 - 2*math.exp(-0.5) + 1
+    assert weighted_mmd2(S, R, bandwidth=1.0) == pytest.approx(expected)
+    w = np.array([0.25, 0.75])
+    expected_w = w @ np.array([[1, math.exp(-2)], [math.exp(-2), 1]]) @ w - 2*math.exp(-0.5) + 1
+    assert weighted_mmd2(S, R, w, bandwidth=1.0) == pytest.approx(expected_w)
+
+
+def test_mmd_align_moves_weight_on_distribution_and_is_reproducible():
+    S, R, on = _mixture()
+    threads = torch.get_num_threads()
+    al = mmd_align(S, R, seed=0)
+    assert torch.get_num_threads() == threads          # thread cap is restored
+    assert al.mmd2_after < 0.25*al.mmd2_before
+    assert al.weights[on].sum() > 0.8
+    np.testing.assert_array_equal(al.weights, mmd_align(S, R, seed=0).weights)
+    recs = [{"text": str(i), "label": "a"} for i in range(len(S))]
+    out = resample(recs, al.weights, seed=1)
+    assert len(out) == len(recs)
+    assert out == resample(recs, al.weights, seed=1)
+    src = np.array([r["meta"]["synalign"]["source_index"] for r in out])
+    assert on[src].mean() > 0.8
+    assert weighted_mmd2(S[src], R, bandwidth=al.bandwidth) < 0.5*al.mmd2_before
+
+
+def test_align_records_by_label_keeps_label_counts():
+    rng = np.random.default_rng(0)
+    S, R, on = _mixture(1)
+    labels = ["a", "b"]*100
+    syn = [{"text": f"s{i}", "label": labels[i], "meta": {"on": bool(on[i])}} for i in range(200)]
+    real = [{"text": f"r{i}", "label": labels[i]} for i in range(200)]
+    out, rep = align_records(syn, real, embeddings=(S, R), seed=0)
+    assert len(out) == 200 and sorted(r["label"] for r in out) == sorted(labels)
+    assert rep["mmd2_after"] < rep["mmd2_before"]
+    assert np.mean([r["meta"]["on"] for r in out]) > 0.75
+    assert all(r["meta"]["synalign"]["source_index"] < 200 for r in out)
+    assert out == align_records(syn, real, embeddings=(S, R), seed=0)[0]
+
+
+def test_select_demonstrations_with_given_embeddings():
+    X, y = _toy(2)
+    pool = [{"text": f"t{i}", "label": "big" if y[i] < 3 else "small"} for i in range(len(X))]
+    demos = select_demonstrations(pool, n_per_label=3, k_neighbours=2, embeddings=X)
+    assert sorted(demos) == ["big", "small"]
+    for label, recs in demos.items():
+        assert len(recs) == 9 and all(r["label"] == label for r in recs)
+        assert [r["meta"]["synalign"]["role"] for r in recs[:3]] == ["centre", "neighbour", "neighbour"]
+    # the three centres of "big" fall in the three big toy clusters
+    assert {y[r["meta"]["synalign"]["pool_index"]] for r in demos["big"] if r["meta"]["synalign"]["role"] == "centre"} == {0, 1, 2}

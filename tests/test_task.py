@@ -1,0 +1,129 @@
+"Integration tests for synthlab.task that need real processes: crash-safety of RecordWriter, data-dir discovery."
+import os
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+import json, signal, subprocess, sys, textwrap, time, warnings
+from pathlib import Path
+
+import pytest
+from synthlab.task import RecordWriter, RecordError, read_records, load_split, get_task
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _run_child(code, *args, wait=True, **kw):
+    "Run `code` in a fresh interpreter (optionally in the background)."
+    cmd = [sys.executable, "-c", textwrap.dedent(code), *map(str, args)]
+    if wait: return subprocess.run(cmd, capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def test_sigkill_mid_write_leaves_only_complete_records(tmp_path):
+    "A child writes 3 batches, starts a 4th that only half reaches the file, and is SIGKILLed: reopening keeps the 30 whole records."
+    out = tmp_path / "runs" / "recs.jsonl"
+    r = _run_child("""
+        import os, signal, sys, json
+        from synthlab.task import RecordWriter
+        w = RecordWriter(sys.argv[1])
+        for b in range(3): w.write_batch([{"text": f"row {10*b+i}", "label": "a", "meta": {"id": 10*b+i}} for i in range(10)])
+        line = json.dumps({"text": "row 30", "label": "a", "meta": {"id": 30}}).encode()
+        w._f.write(line[: len(line) // 2]); w._f.flush()   # the interrupted write of batch 4
+        os.kill(os.getpid(), signal.SIGKILL)
+    """, out)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    with pytest.raises(RecordError, match=r"recs.jsonl:31: malformed JSON line"): read_records(out)
+    with pytest.warns(UserWarning, match="dropped a torn last line"):
+        w = RecordWriter(out)
+    with w:
+        assert [rec["meta"]["id"] for rec in w.existing] == list(range(30))
+        assert w.dropped_bytes > 0
+        w.write_batch([{"text": "row 30", "label": "a", "meta": {"id": 30}}])
+    assert [rec["meta"]["id"] for rec in read_records(out)] == list(range(31))
+    assert out.read_bytes().endswith(b"\n")
+
+
+def test_repeated_sigkill_and_resume(tmp_path):
+    "A child resumes from the file and writes large batches until SIGKILLed at a random moment; after several rounds the ids are contiguous."
+    out = tmp_path / "recs.jsonl"
+    child = """
+        import sys
+        from synthlab.task import RecordWriter
+        w = RecordWriter(sys.argv[1])
+        start = len(w.existing)
+        print(start, flush=True)
+        i = start
+        while True:
+            w.write_batch([{"text": f"row {i+j} " + "x" * 3000, "label": "a", "meta": {"id": i + j}} for j in range(100)])
+            i += 100
+    """
+    seen = []
+    for rnd, delay in enumerate([0.3, 0.55, 0.8, 0.45]):
+        p = _run_child(child, out, wait=False)
+        start = int(p.stdout.readline())   # the child has opened (and repaired) the file
+        seen.append(start)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL); p.wait(timeout=30)
+        assert p.returncode == -signal.SIGKILL
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")    # a torn line may or may not have been left
+        with RecordWriter(out) as w: recs = w.existing
+    ids = [r["meta"]["id"] for r in recs]
+    assert ids == list(range(len(ids))) and len(ids) > seen[-1] >= seen[1] > 0
+    assert all(r["text"] == f"row {r['meta']['id']} " + "x" * 3000 for r in recs)
+    assert seen == sorted(seen)            # every round resumed at or after the previous one
+    read_records(out)                      # the repaired file is strictly valid
+
+
+def test_lock_is_released_when_the_holder_dies(tmp_path):
+    out = tmp_path / "recs.jsonl"
+    p = _run_child("""
+        import sys, time
+        from synthlab.task import RecordWriter
+        w = RecordWriter(sys.argv[1]); w.write_batch([{"text": "hi", "label": "a"}])
+        print("ready", flush=True); time.sleep(60)
+    """, out, wait=False)
+    assert p.stdout.readline().strip() == "ready"
+    with pytest.raises(RuntimeError, match="already open in another RecordWriter"): RecordWriter(out)
+    p.send_signal(signal.SIGKILL); p.wait(timeout=30)
+    with RecordWriter(out) as w: assert len(w.existing) == 1
+
+
+@pytest.mark.parametrize("cwd", [REPO, REPO / "tests", REPO / "nbs", Path("/")])
+def test_data_dir_found_from_any_cwd(cwd):
+    "Without SYNTHLAB_DATA the shared data is found from the repo root, tests/, nbs/ and an unrelated folder (via the package)."
+    env = {k: v for k, v in os.environ.items() if k != "SYNTHLAB_DATA"}
+    r = _run_child("""
+        from synthlab.task import data_dir, load_split
+        print(data_dir()); print(len(load_split("sst2", "validation")))
+    """, cwd=cwd, env=env)
+    assert r.returncode == 0, r.stderr
+    d, n = r.stdout.split()
+    assert (Path(d) / "sst2" / "validation.jsonl").is_file() and n == "872"
+
+
+def test_synthlab_data_env_wins(tmp_path):
+    (tmp_path / "sst2").mkdir()
+    (tmp_path / "sst2" / "validation.jsonl").write_text('{"text": "good .", "label": "positive"}\n{"text": "bad .", "label": "negative"}\n')
+    r = _run_child("""
+        from synthlab.task import load_split
+        print(load_split("sst2", "validation")["label"][:])
+    """, env={**os.environ, "SYNTHLAB_DATA": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "['positive', 'negative']"
+
+
+def test_full_splits_load_with_expected_sizes():
+    "Row counts of every built-in local split, as published in the data README."
+    sizes = {"sst2": {"train": 67349, "validation": 872}, "imdb": {"test": 1000}, "ag_news": {"train": 581, "test": 7600},
+             "trec": {"train": 5452, "test": 500}, "cb": {"train": 250, "validation": 56, "train_fewglue32": 32},
+             "rte": {"train": 2490, "validation": 277, "train_fewglue32": 32},
+             "copa": {"train": 400, "validation": 100, "train_fewglue32": 32},
+             "wic": {"train": 32, "validation": 638, "train_tokenized": 5428}, "boolq": {"train": 32, "validation": 3270}}
+    for name, splits in sizes.items():
+        t = get_task(name)
+        assert set(t.splits) == set(splits), name
+        for split, n in splits.items():
+            ds = load_split(t, split)
+            assert len(ds) == n, (name, split)
+            assert ds.column_names == [*t.fields, "label"]
+            assert set(ds.unique("label")) == set(t.labels), (name, split)
