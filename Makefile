@@ -25,14 +25,17 @@ demo: setup
 
 test: test-nbs test-py
 
+# two notebooks at a time, one math thread each: 2 cores, no thread oversubscription
 test-nbs: setup
-	$(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_|tutorials' --timing
+	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials' --timing
 
 test-py: setup
 	$(PY) -m pytest tests -q
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/decode_bench.py
+	$(PY) bench/corrsynth_bench.py
+	$(PY) bench/eval_bench.py
 
 export: setup
-	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean && $(VENV)/bin/nbdev_readme
+	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean && $(PY) tools/nb2readme.py

@@ -534,6 +534,7 @@ def measured_length(task, rec: dict) -> str:
 
 # %% ../nbs/06_synalign.ipynb #c081
 _KEY_ALIASES = {"entity": "entities", "topics": "topic", "styles": "style", "tones": "tone", "lengths": "length"}
+_STOPWORDS = {"the", "and", "for", "with", "new", "its", "his", "her", "their", "that", "this", "are", "was", "about", "from", "after"}
 _PLACEHOLDERS = {"", "none", "n/a", "na", "null", "unknown", "...", "-", "value", "tbd", "?"}
 
 def _canon_key(k: str, keys) -> str|None:
@@ -550,7 +551,7 @@ def _clean_value(v: str) -> str:
     if len(v) > 1 and v[0] in "\"'“`" and v[-1] in "\"'”`": v = v[1:-1].strip()
     return v.rstrip(".,;").strip()
 
-def _value_problem(key: str, v: str, keys, required, max_words: int, source: str|None) -> str|None:
+def _value_problem(key: str, v: str, keys, required, max_words: int, source: str|None, example) -> str|None:
     "Why value `v` of `key` is unusable, or None."
     low = v.lower()
     if not v or (low in _PLACEHOLDERS and key in required) or low in ("...", "value", "tbd", "?") or re.fullmatch(r"<[^>]*>", v):
@@ -559,13 +560,22 @@ def _value_problem(key: str, v: str, keys, required, max_words: int, source: str
     if len(v.split()) > max_words: return "too_long"
     if normalise(v) == key: return "key_name"
     if sum(re.search(rf"\b{k}\b", low) is not None for k in keys if k != key) >= 2: return "key_list"
-    if source and len(normalise(source).split()) >= 4 and normalise(source) in normalise(v): return "copies_source"
+    src, val = normalise(source or "").split(), normalise(v).split()
+    if source:
+        if len(src) >= 4 and " ".join(src) in " ".join(val): return "copies_source"
+        if len(val) >= 8 and sum(w in set(src) for w in val) >= 0.8*len(val): return "copies_source"
+    if example:
+        ex_text, ex_attrs = example
+        ex = set(normalise(" ".join([ex_text, *map(str, ex_attrs.values())])).split())
+        content = [w for w in val if len(w) > 2 and w not in _STOPWORDS]
+        if content and all(w in ex for w in content) and not any(w in set(src) for w in content): return "copies_example"
     return None
 
 def parse_attributes(text: str,                       # the LM's reply (with the primed first key put back)
                      keys=ATTRIBUTE_KEYS,             # attribute keys to look for
                      required=REQUIRED_ATTRIBUTES,    # keys that must have a valid value, else None
-                     source: str|None = None,         # the described text: a value copying all of it is invalid
+                     source: str|None = None,         # the described text: a value copying (most of) it is invalid
+                     example=None,                    # the format example (text, {key: value}): a value made only of its words is invalid
                      max_words: int = 12) -> dict|None:
     "Attributes parsed from `key: value` output: {key: value} in `keys` order, or None when a required key is missing or invalid."
     keys = [k.lower() for k in keys]
@@ -581,7 +591,7 @@ def parse_attributes(text: str,                       # the LM's reply (with the
         k = _canon_key(h.group(1), keys)
         if k is None or k in out: continue
         v = _clean_value(text[h.end(): nxt.start() if nxt else len(text)])
-        if _value_problem(k, v, keys, required, max_words, source) is None: out[k] = v
+        if _value_problem(k, v, keys, required, max_words, source, example) is None: out[k] = v
     if any(k not in out for k in required): return None
     return {k: out[k] for k in keys if k in out}
 
@@ -625,7 +635,8 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
         for i, text in zip(todo, out.texts):
             res.attempts[i] += 1
             res.raw[i] = first + " " + text
-            a = parse_attributes(res.raw[i], keys, required, source=task.format_example(records[i]), max_words=max_words)
+            a = parse_attributes(res.raw[i], keys, required, source=task.format_example(records[i]), example=example,
+                                 max_words=max_words)
             if a is None: failed.append(i); continue
             res.counts["complete" if len(a) == len(list(keys)) else "salvaged"] += 1
             res.attributes[i] = {**a, "length": measured_length(task, records[i])} if length else a
