@@ -103,6 +103,8 @@ class LM:
 def load_lm(spec: str="smollm2-135m", device=None, dtype=None) -> LM:
     "Load `spec`: an embedded model name, a Hugging Face model id, or a local model folder."
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()
     device = pick_device(device); dtype = pick_dtype(device, dtype)
     path = dequantised_dir(spec) if spec in EMBEDDED_MODELS else spec
     if not spec in EMBEDDED_MODELS and not Path(spec).exists() and (spec.startswith((".", "/", "~")) or spec.count("/") > 1):

@@ -497,7 +497,7 @@ import json, re
 from collections import Counter
 from pathlib import Path
 from .decode import SamplingConfig, decode as _decode
-from .generate import Method, fewshot_conversation, label_instruction, make_record, default_stop, normalise, RecordFilter
+from .generate import Method, fewshot_conversation, label_instruction, output_format, make_record, default_stop, normalise, RecordFilter
 from .task import read_records, atomic_write_text
 
 ATTRIBUTE_KEYS = ("topic", "style", "tone", "entities")   # asked of the LM, in this order
@@ -547,7 +547,7 @@ def _clean_value(v: str) -> str:
     v = next((l for l in v.splitlines() if l.strip()), "").strip()
     v = re.sub(r"^(\d+[.)]|[-*•])\s+", "", v).strip()                      # list numbering / bullets
     v = v.strip("*").strip()
-    v = v.rstrip(",;").strip()
+    v = v.rstrip(".,;").strip()
     if len(v) > 1 and v[0] in "\"'“`" and v[-1] in "\"'”`": v = v[1:-1].strip()
     return v.rstrip(".,;").strip()
 
@@ -568,7 +568,8 @@ def _value_problem(key: str, v: str, keys, required, max_words: int, source: str
         ex_text, ex_attrs = example
         ex = set(normalise(" ".join([ex_text, *map(str, ex_attrs.values())])).split())
         content = [w for w in val if len(w) > 2 and w not in _STOPWORDS]
-        if content and all(w in ex for w in content) and not any(w in set(src) for w in content): return "copies_example"
+        if (normalise(v) not in _PLACEHOLDERS and content and all(w in ex for w in content)
+            and not any(w in set(src) for w in content)): return "copies_example"
     return None
 
 def parse_attributes(text: str,                       # the LM's reply (with the primed first key put back)
@@ -591,6 +592,7 @@ def parse_attributes(text: str,                       # the LM's reply (with the
         k = _canon_key(h.group(1), keys)
         if k is None or k in out: continue
         v = _clean_value(text[h.end(): nxt.start() if nxt else len(text)])
+        if normalise(v) not in _PLACEHOLDERS and normalise(v) in map(normalise, out.values()): continue   # repeats a value
         if _value_problem(k, v, keys, required, max_words, source, example) is None: out[k] = v
     if any(k not in out for k in required): return None
     return {k: out[k] for k in keys if k in out}
@@ -622,14 +624,16 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
     sampling = sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
     decoder = decoder or _decode
     records = list(records)
-    prompts = [attribute_prompt(lm, task, r, keys, example) for r in records]
     first = f"{list(keys)[0]}:"
+    if not records: return AttributeResult([], [], [], Counter())
+    prefix, suffixes = lm.split_prefix([attribute_conversation(task, r, keys, example) for r in records])
+    prompts = [s + first for s in suffixes]                      # the shared system message is prefilled once
     res = AttributeResult([None]*len(records), [0]*len(records), [""]*len(records), Counter())
     todo = list(range(len(records)))
     for attempt in range(retries + 1):
         if not todo: break
         if attempt: res.counts["retries"] += len(todo)
-        out = decoder(lm, [prompts[i] for i in todo], sampling=sampling,
+        out = decoder(lm, [prompts[i] for i in todo], prefix=prefix, sampling=sampling,
                       generator=torch.Generator().manual_seed(_attempt_seed(seed, attempt)))
         failed = []
         for i, text in zip(todo, out.texts):
@@ -671,11 +675,13 @@ def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words
 
 # %% ../nbs/06_synalign.ipynb #c100
 def synalign_instruction(task, label: str, attributes: dict|None = None) -> str:
-    "The request: the attribute lines (if any), then `label_instruction` (which ends with the output format)."
+    "The request: FewGen's `label_instruction`, with the attributes inline when given (output format last)."
     task = get_task(task)
-    ins = label_instruction(task, label)
-    if not attributes: return ins
-    return f"The new {task.instance} must have these attributes:\n{attribute_lines(attributes)}\n\n{ins}"
+    if not attributes: return label_instruction(task, label)
+    task.check_label(label)
+    desc = "; ".join(f"{k}: {v}" for k, v in attributes.items())
+    return (f"Write one new {task.instance} that expresses {task.labels[label]}, with these attributes ({desc}). "
+            f"Do not copy the examples. {output_format(task)}")
 
 def synalign_conversation(task, label: str, shots: list, attributes: dict|None = None) -> list:
     "Chat messages for one SynAlign example: task description and the demonstration cluster as shots, then the request."

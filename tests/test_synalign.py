@@ -137,3 +137,99 @@ def test_select_demonstrations_with_given_embeddings():
         assert [r["meta"]["synalign"]["role"] for r in recs[:3]] == ["centre", "neighbour", "neighbour"]
     # the three centres of "big" fall in the three big toy clusters
     assert {y[r["meta"]["synalign"]["pool_index"]] for r in demos["big"] if r["meta"]["synalign"]["role"] == "centre"} == {0, 1, 2}
+
+
+# ---- phase 2: attribute reasoning, SynAlign generation, align_file ----------------------------------------------
+import json
+from collections import Counter
+from synthlab.synalign import (parse_attributes, extract_attributes, ATTRIBUTE_EXAMPLE, SynAlign, load_pool, align_file,
+                               synalign_shots, synalign_conversation)
+from synthlab.decode import SamplingConfig
+from synthlab.task import read_records, load_split
+
+
+def test_parse_attributes_good_partial_garbage():
+    good = "topic: a heist gone wrong\n- Style: terse\n2. **tone**: \"bleak\".\nentity = Ocean's Eleven"
+    assert parse_attributes(good) == {"topic": "a heist gone wrong", "style": "terse", "tone": "bleak",
+                                      "entities": "Ocean's Eleven"}
+    # partial: required topic present, optional values missing or unusable (numeric, looping, example copy)
+    assert parse_attributes("topic: a heist gone wrong") == {"topic": "a heist gone wrong"}
+    assert parse_attributes("topic: heists\nstyle: 4.3\ntone:" + " dark,"*20) == {"topic": "heists"}
+    assert parse_attributes("topic: heists\nstyle: casual complaint", example=ATTRIBUTE_EXAMPLE) == {"topic": "heists"}
+    # garbage: no keys, key list echoed, required key missing, placeholder, copies of the source or the example
+    for bad in ["This review is negative.", "topic: style, tone, entities", "style: terse\ntone: bleak",
+                "topic: <topic>", "topic: none", "topic: ...", "", None]:
+        assert parse_attributes(bad) is None, bad
+    src = "the heist goes wrong in every possible way"
+    assert parse_attributes(f"topic: {src}", source=src) is None
+    assert parse_attributes("topic: a phone's battery life", example=ATTRIBUTE_EXAMPLE) is None
+    with pytest.raises(ValueError, match="not among keys"):
+        parse_attributes("topic: x", keys=("topic",), required=("plot",))
+
+
+@pytest.fixture(scope="module")
+def lm():
+    from synthlab.lm import load_lm
+    return load_lm()
+
+
+def test_extract_attributes_retries_are_counted(lm):
+    demos = [dict(text="a gorgeous , witty , seductive movie .", label="positive"),
+             dict(text="the plot is nothing but boilerplate clichés from start to finish", label="negative")]
+    # after the primed "topic:", three new tokens cannot also hold a "tone: <value>" line, so with tone required every
+    # demonstration is retried `retries` times and then dropped
+    starved = extract_attributes(lm, "sst2", demos, required=("topic", "tone"), retries=3, seed=0,
+                                 sampling=SamplingConfig(max_new_tokens=3, stop=("\n\n",)))
+    assert starved.attributes == [None, None] and starved.attempts == [4, 4]
+    assert dict(starved.counts) == {"retries": 6, "dropped": 2}
+    res = extract_attributes(lm, "sst2", demos, seed=0)
+    c = res.counts
+    assert c["complete"] + c["salvaged"] + c["dropped"] == 2 and c["retries"] == sum(res.attempts) - 2
+    for d, a, raw in zip(demos, res.attributes, res.raw):    # kept attributes are exactly what the parser accepts
+        if a is not None:
+            assert a == {**parse_attributes(raw, source=d["text"], example=ATTRIBUTE_EXAMPLE),
+                         "length": f"about {len(d['text'].split())} words"}
+
+
+def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
+    from synthlab.generate import generate
+    kw = dict(per_label=1, pool_size=120)
+    a = generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"a.jsonl", seed=3, progress=False)
+    b = generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"b.jsonl", seed=3, progress=False)
+    assert (tmp_path/"a.jsonl").read_bytes() == (tmp_path/"b.jsonl").read_bytes()
+    pool = load_pool("sst2", n=120)
+    assert Counter(r["label"] for r in a) == {"negative": 1, "positive": 1}
+    for r in a:
+        m = r["meta"]
+        assert m["attributes"]["topic"] and m["attributes"]["length"].startswith("about ")
+        assert pool[m["pool_index"]]["label"] == r["label"]
+        assert f"topic: {m['attributes']['topic']}" in m["prompt"]
+    # the ablation: no attribute step, the FewGen request on GP-chosen clusters
+    c = generate(SynAlign(attributes=False, **kw), "sst2", lm, n=2, seed=3, progress=False)
+    assert all(r["meta"]["attributes"] is None and "attributes (" not in r["meta"]["prompt"] for r in c)
+
+
+def test_synalign_shots_come_from_the_pool():
+    t = synalign_shots("sst2", n_per_label=3, pool_size=120)
+    pool = [{k: r[k] for k in ("text", "label")} for r in load_pool("sst2", n=120)]
+    assert Counter(s["label"] for s in t.shots) == {"negative": 3, "positive": 3}
+    assert all(s in pool for s in t.shots)
+
+
+def test_align_file_keeps_size_and_lowers_mmd(tmp_path):
+    # shifted toy set: half real SST-2 validation sentences, half IMDb review openings (another style), same labels
+    sst = [dict(r, meta={"src": "sst2"}) for r in load_split("sst2", "validation", n=60, seed=1)]
+    imdb = [dict(text=r["text"][:300], label=r["label"], meta={"src": "imdb"}) for r in load_split("imdb", "test", n=60, seed=0)]
+    src = tmp_path/"syn.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in sst + imdb))
+    rep = align_file(src, "sst2:validation", tmp_path/"out.jsonl", n_real=200, seed=0)
+    out = read_records(tmp_path/"out.jsonl")
+    assert len(out) == 120 == rep["n"]
+    assert Counter(r["label"] for r in out) == Counter(r["label"] for r in sst + imdb)
+    assert rep["mmd2_after"] < rep["mmd2_before"]
+    assert np.mean([r["meta"]["src"] == "sst2" for r in out]) > 0.6
+    assert all(r["meta"]["synalign_weight"] > 0 for r in out)
+    assert json.loads((tmp_path/"out.jsonl.report.json").read_text())["mmd2_before"] == rep["mmd2_before"]
+    again = align_file(src, "sst2:validation", tmp_path/"out2.jsonl", n_real=200, seed=0)
+    assert (tmp_path/"out.jsonl").read_bytes() == (tmp_path/"out2.jsonl").read_bytes() and again == {**rep, "out": again["out"]}
+    assert align_file(src, "sst2:validation", tmp_path/"few.jsonl", n=7, n_real=200)["n"] == 7
