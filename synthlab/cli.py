@@ -156,7 +156,8 @@ def cmd_demo(o):
     gen = make_parser().parse_args(["generate", "--task", "sst2", "--method", "fewgen", "--n", str(o.n), "--out", str(out)])
     recs = cmd_generate(gen)
     print("\nA few generated examples:")
-    for r in recs[:3] + recs[-3:]: print(f"  [{r['label']}] {r['text']}")
+    for y in sorted({r['label'] for r in recs}):
+        for r in [r for r in recs if r['label'] == y][:3]: print(f"  [{y}] {r['text']}")
     print("\nStudent (MiniLM embeddings + logistic regression) trained on them, scored on real SST-2 validation:")
     table = evaluate_file(out, "sst2:validation", student="linear", seeds=(0,))
     print(table.to_string(index=False) if hasattr(table, "to_string") else table)
