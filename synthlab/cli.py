@@ -28,7 +28,8 @@ def build_method(name: str, o: argparse.Namespace):
         return FewGen(k_shots=o.k_shots, per_label=o.per_label, sampling=_sampling(o))
     if name == "cfg":
         from synthlab.corrsynth import CFG
-        return CFG(gamma=o.gamma, k_shots=o.k_shots, per_label=o.per_label, sampling=_sampling(o))
+        kw = {"gamma": o.gamma} if o.gamma is not None else {}
+        return CFG(k_shots=o.k_shots, per_label=o.per_label, sampling=_sampling(o, alpha=0.1), **kw)
     if name == "corrsynth":
         from synthlab.corrsynth import CorrSynth
         kw = {k: getattr(o, k) for k in ("gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode") if getattr(o, k) is not None}
