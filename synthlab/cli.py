@@ -128,7 +128,7 @@ def _method_options(opts: dict) -> argparse.Namespace:
 def run_experiment(config: dict, lm=None):
     "Generate with every method in `config` at the same budget and seeds, then compare students on real test data."
     import yaml
-    from synthlab.task import get_task, read_records
+    from synthlab.task import get_task
     from synthlab.lm import load_lm
     from synthlab.generate import generate
     from synthlab.student import compare
@@ -137,17 +137,19 @@ def run_experiment(config: dict, lm=None):
         if k not in config: raise ValueError(f"experiment config: missing key {k!r}")
     task, n, seeds = get_task(config["task"]), config["n"], config.get("seeds", [0])
     out = Path(config.get("out", f"out/experiment-{task.name}"))
+    methods = {}
+    for name, opts in config["methods"].items():          # build (and so validate) every method before any work
+        opts = dict(opts or {})
+        methods[name] = build_method(opts.pop("method", name), _method_options(opts))
     lm = lm or load_lm(config.get("model", "smollm2-135m"))
-    train_sets = {}
-    for name, opts in config["methods"].items():
-        method = build_method(opts.get("method", name), _method_options({k: v for k, v in (opts or {}).items() if k != "method"}))
-        for seed in seeds:
-            train_sets[(name, seed)] = generate(method, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed)
-    table = compare(train_sets, task, test=config.get("test", "test"), student=config.get("student", "linear"), seeds=seeds)
+    train_sets = {name: {seed: generate(m, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed) for seed in seeds}
+                  for name, m in methods.items()}
+    table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"))
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out/"comparison.csv", index=False)
-    print(table.to_string(index=False))
+    table.to_csv(out/"comparison.csv")
+    print(table[["n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
     return table
+
 
 # %% ../nbs/10_cli.ipynb #c015
 def cmd_demo(o):

@@ -8,6 +8,7 @@ __all__ = ['output_format', 'label_instruction', 'fewshot_conversation', 'sample
 
 # %% ../nbs/02a_generate.ipynb #c004
 import hashlib, json, math, random, re, time
+from pathlib import Path
 from collections import Counter
 
 import torch
@@ -162,6 +163,15 @@ def _check_resume(existing: list, expect: dict, out):
             raise ValueError(f"{out}: record {i} was made with different {', '.join(diff)} "
                              f"({', '.join(f'{k}={got[k]!r}' for k in diff)}); use another output path")
 
+def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
+    "Totals over the runs that wrote one file: `prev` (the file's summary when this run began with `start` records) + `cur`."
+    if not prev or prev.get("n") != start or any(prev.get(k) != cur[k] for k in ("method", "task", "model", "seed")): return cur
+    out = {**prev, **cur, "runs": prev.get("runs", 1) + 1, "rejected": dict(Counter(prev.get("rejected", {})) + Counter(cur["rejected"]))}
+    for k, v in prev.items():
+        if k not in ("n", "seed", "runs") and isinstance(v, (int, float)) and isinstance(cur.get(k, 0), (int, float)):
+            out[k] = round(v + cur.get(k, 0), 2)
+    return out
+
 def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: RecordFilter=None,
              max_batches: int=None, progress: bool=True) -> list:
     "Run `method` until `n` records pass the filters; append them to `out` (JSONL) and resume from it."
@@ -171,6 +181,7 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     common = dict(method=method.name, model=lm.name, params=params, seed=seed)
     writer = RecordWriter(out, task=task) if out is not None else None
     kept = list(writer.existing) if writer else []
+    start = len(kept)
     _check_resume(kept, common, out)
     if len(kept) > n: raise ValueError(f"{out} already holds {len(kept)} records, more than the n={n} asked for")
     filt = filt or RecordFilter(task)
@@ -204,6 +215,9 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     summary = dict(method=method.name, task=task.name, model=lm.name, seed=seed, n=len(kept), batches=batch - first,
                    labels=dict(Counter(r["label"] for r in kept)), rejected=dict(filt.counts), seconds=round(time.time() - t0, 2),
                    **(method.work - work0))
+    if out is not None:
+        prev = Path(f"{out}.summary.json")
+        summary = _merge_summary(json.loads(prev.read_text()) if prev.is_file() else None, summary, start)
+        atomic_write_text(prev, json.dumps(summary, indent=1))
     generate.last_summary = summary
-    if out is not None: atomic_write_text(f"{out}.summary.json", json.dumps(summary, indent=1))
     return kept

@@ -17,7 +17,7 @@ from .metrics import as_records, texts_of
 # %% auto #0
 __all__ = ['resolve_task', 'student_data', 'StudentConfig', 'MeanPoolClassifier', 'load_student_model', 'predict_proba',
            'finetune', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table', 'evaluate_file',
-           'real_baselines', 'default_test_split', 'compare']
+           'merge_results', 'train_seeded', 'real_baselines', 'default_test_split', 'compare']
 
 # %% ../nbs/09_student.ipynb #c006
 def _is_spec(x) -> bool:
@@ -227,6 +227,7 @@ class StudentResult:
     train_texts: list = field(default_factory=list, repr=False)
     config: dict = field(default_factory=dict, repr=False)
     history: dict = field(default_factory=dict, repr=False)   # seed -> per-epoch train loss / val acc / val loss
+    seed_data: dict = field(default_factory=dict, repr=False) # seed -> (records, texts) when each seed had its own set
 
     def summary(self) -> dict:
         "Mean and std (ddof=1) of accuracy and macro-F1 over seeds."
@@ -285,7 +286,7 @@ def datamap(result: StudentResult, seed: int|None = None) -> pd.DataFrame:
     d = result.dynamics[seed]
     keep = np.setdiff1d(np.arange(len(d["gold_prob"])), d["val_idx"])
     P = d["gold_prob"][keep]
-    recs, texts = result.train_records, result.train_texts
+    recs, texts = result.seed_data.get(seed, (result.train_records, result.train_texts))
     return pd.DataFrame({"index": keep, "confidence": P.mean(1), "variability": P.std(1),
                          "correctness": d["correct"][keep].mean(1),
                          "label": [recs[i].get("label") for i in keep] if recs else None,
@@ -333,13 +334,37 @@ def evaluate_file(train_path, test_spec, task=None, student: str = "linear", see
         return df
     return r.scores.assign(train=str(train_path), student=student, test=str(test_spec))
 
+def merge_results(results: dict) -> StudentResult:
+    "One `StudentResult` from per-seed results (dict seed → result), e.g. each seed trained on its own generated set."
+    rs = list(results.values())
+    if not rs: raise ValueError("merge_results() needs at least one result")
+    if len({(r.student, r.task, r.n_test) for r in rs}) > 1:
+        raise ValueError("merge_results(): the results differ in student, task or test set")
+    r0 = rs[0]
+    return StudentResult(r0.student, r0.task, round(float(np.mean([r.n_train for r in rs]))), r0.n_test,
+                         pd.concat([r.scores for r in rs], ignore_index=True),
+                         {s: d for r in rs for s, d in r.dynamics.items()}, r0.train_records, r0.train_texts, r0.config,
+                         {s: h for r in rs for s, h in r.history.items()},
+                         {s: (r.train_records, r.train_texts) for s, r in results.items()})
+
+def train_seeded(sets: dict, test, task=None, student: str = "linear", progress: bool = True, **kw) -> StudentResult:
+    "Train at each seed `s` on its own set `sets[s]` (e.g. the data generated with seed `s`) → one result over the seeds."
+    if not sets: raise ValueError("train_seeded() needs at least one seed → data entry")
+    return merge_results({s: train_student(d, test, task, student, [s], progress=progress, **kw) for s, d in sets.items()})
+
+def _is_seeded(d) -> bool: return isinstance(d, dict) and bool(d) and all(isinstance(k, int) for k in d)
+
 def real_baselines(task, n: int, seeds=(0, 1, 2), test=None, student: str = "linear", data_seed: int = 0,
-                   progress: bool = True, **kw) -> dict:
-    "Reference students: `n` real training examples (stratified, `data_seed`) and the task's few-shot pool alone."
+                   vary_data: bool = False, progress: bool = True, **kw) -> dict:
+    "Reference students: `n` real training examples (stratified, `data_seed`; `data_seed + seed` per seed if `vary_data`) and the few-shot pool alone."
     task = get_task(task)
     test = test or default_test_split(task)
-    real = load_split(task, "train", n=n, seed=data_seed).to_list()
-    out = {f"real (n={len(real)})": train_student(real, test, task, student, seeds, progress=progress, **kw)}
+    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
+    if vary_data:
+        real = {s: load_split(task, "train", n=n, seed=data_seed + s).to_list() for s in seeds}
+        r = train_seeded(real, test, task, student, progress, **kw)
+    else: r = train_student(load_split(task, "train", n=n, seed=data_seed).to_list(), test, task, student, seeds, progress=progress, **kw)
+    out = {f"real (n={r.n_train})": r}
     if task.shots:
         out[f"few-shot pool (n={len(task.shots)})"] = train_student(task.shots, test, task, student, seeds, progress=progress, **kw)
     return out
@@ -353,13 +378,16 @@ def default_test_split(task) -> str:
 
 def compare(sets: dict, test=None, task=None, student: str = "linear", seeds=(0, 1, 2), baselines: bool = True,
             n_real: int|None = None, data_seed: int = 0, progress: bool = True, return_results: bool = False, **kw):
-    "Train the same student at the same seeds on each named set (dict name → data) + real reference rows → table."
+    "Train the same student at the same seeds on each named set (name → data, or name → {seed: data}) + real reference rows → table."
     if not sets: raise ValueError("compare() needs at least one training set")
-    task = resolve_task(task, test, *sets.values())
+    seeded = {name for name, d in sets.items() if _is_seeded(d)}
+    task = resolve_task(task, test, *[x for name, d in sets.items() for x in (d.values() if name in seeded else [d])])
     test = test or default_test_split(task)
-    results = {name: train_student(d, test, task, student, seeds, progress=progress, **kw) for name, d in sets.items()}
+    results = {name: train_seeded(d, test, task, student, progress, **kw) if name in seeded
+                     else train_student(d, test, task, student, seeds, progress=progress, **kw) for name, d in sets.items()}
     if baselines:
         n = n_real or max(r.n_train for r in results.values())
-        results.update(real_baselines(task, n, seeds, test, student, data_seed, progress=progress, **kw))
+        bseeds = sorted({s for name in seeded for s in sets[name]}) if seeded else seeds
+        results.update(real_baselines(task, n, bseeds, test, student, data_seed, vary_data=bool(seeded), progress=progress, **kw))
     df = results_table(results)
     return (df, results) if return_results else df

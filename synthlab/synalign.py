@@ -398,7 +398,8 @@ def _load_real(real, task, n_real: int, seed: int) -> list[dict]:
     if isinstance(real, str):
         if ":" in real: t, split = parse_split_spec(real)
         else: t, split = get_task(task), real
-        real = load_split(t, split, n=n_real, seed=seed)
+        real = load_split(t, split)                                      # (a smaller split is used whole, no warning)
+        if len(real) > n_real: real = load_split(t, split, n=n_real, seed=seed)
     recs = [dict(r) for r in real]
     if len(recs) > n_real: recs = [recs[i] for i in sorted(random.Random(seed).sample(range(len(recs)), n_real))]
     return recs
@@ -700,6 +701,7 @@ class SynAlign(Method):
                  min_words: int = 3,                   # pool examples need this many words in every field
                  acquisition: str = "variance",        # GP rule: "variance" (the paper's) or "reduction"
                  k_neighbours: int = 2,                # neighbours per centre, shown as extra examples
+                 k_shots: int|None = None,             # examples per prompt, as in FewGen; if given, k_neighbours = k_shots - 1
                  tau: float|None = None,               # RBF length scale (None = median heuristic per label)
                  n_clusters: int|None = None,          # clusters explored per label (None = until the pool is used up)
                  attributes: bool = True,              # attribute reasoning on/off (off = FewGen on GP-chosen clusters)
@@ -710,9 +712,12 @@ class SynAlign(Method):
                  embedder=None):                       # sentence-embedding model spec (None = embedded MiniLM)
         if acquisition not in _ACQUISITIONS: raise ValueError(f"acquisition must be one of {_ACQUISITIONS}; got {acquisition!r}.")
         if per_label < 1: raise ValueError(f"per_label must be >= 1; got {per_label}.")
+        if k_shots is not None:
+            if k_shots < 1: raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {k_shots}.")
+            k_neighbours = k_shots - 1
         if k_neighbours < 0: raise ValueError(f"k_neighbours must be >= 0; got {k_neighbours}.")
         self.per_label, self.pool_size, self.split, self.pool_seed, self.min_words = per_label, pool_size, split, pool_seed, min_words
-        self.acquisition, self.k_neighbours, self.tau, self.n_clusters = acquisition, k_neighbours, tau, n_clusters
+        self.acquisition, self.k_neighbours, self.k_shots, self.tau, self.n_clusters = acquisition, k_neighbours, k_neighbours + 1, tau, n_clusters
         self.attributes, self.keys, self.required, self.retries = attributes, list(keys), list(required), retries
         if not set(self.required) <= set(self.keys): raise ValueError(f"required {self.required} must be among keys {self.keys}.")
         self.sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48)
@@ -776,7 +781,7 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
         out.append(r)
     return out
 
-# %% ../nbs/06_synalign.ipynb #c111
+# %% ../nbs/06_synalign.ipynb #c114
 def synalign_shots(task, n_per_label: int = 4, k_neighbours: int = 0, pool_size: int = 500, split: str = "train",
                    seed: int = 0, acquisition: str = "variance", tau: float|None = None, min_words: int = 3,
                    spec=None):
@@ -789,7 +794,7 @@ def synalign_shots(task, n_per_label: int = 4, k_neighbours: int = 0, pool_size:
                                   seed=seed, acquisition=acquisition, labels=task.label_names)
     return dataclasses.replace(task, shots=as_shots(demos))
 
-# %% ../nbs/06_synalign.ipynb #c116
+# %% ../nbs/06_synalign.ipynb #c119
 def align_file(synthetic_path,            # JSONL of generated records
                real_spec,                 # real data: "task:split" (e.g. "sst2:train") or a JSONL path (then pass `task`)
                out,                       # where to write the resampled JSONL (atomically); `out`.report.json gets the report

@@ -1,0 +1,204 @@
+"Tests of synthlab.targen: list parsing, templates, the judge and self-correction, and whole runs on the embedded model."
+import copy, json, math, random
+from collections import Counter
+
+import pytest
+import torch
+
+from synthlab.task import get_task, list_tasks, field_title, parse_example, read_records
+from synthlab.decode import SamplingConfig, IdentityCombiner
+from synthlab.generate import generate
+from synthlab.targen import (TarGEN, parse_list, instance_conversation, answer_head, label_scores, correct_label,
+                             map_answer, relabel_matrix, corrsynth_combiner, content_free_scores)
+
+
+# ---------------------------------------------------------------- no model
+
+@pytest.mark.parametrize("text,kind,expected", [
+    ("1.Genre\n2. Destination\n3. Movie title", "phrase", ["Genre", "Destination", "Movie title"]),
+    ("Sure! Here are some:\n1) courtroom\n2) hospital ward\n3) a village fair\n\nHope this helps.", "phrase",
+     ["courtroom", "hospital ward", "a village fair"]),
+    ("• Sports\n• **Politics**: elections and parties\n• Sports", "phrase", ["Sports", "Politics"]),
+    ("1.Narrative, 2. Prose, 3. Dialogue", "phrase", ["Narrative", "Prose", "Dialogue"]),
+    ("cooking; travel; music", "phrase", ["cooking", "travel", "music"]),
+    ("1. A dog barked all night.\n2. The bus was late again.\n3. A dog barked all night!", "sentence",
+     ["A dog barked all night.", "The bus was late again."]),
+    ("The river flooded the town. Schools closed for a week.", "sentence",
+     ["The river flooded the town.", "Schools closed for a week."]),
+])
+def test_parse_list_good_and_partial(text, kind, expected):
+    assert parse_list(text, kind) == expected
+
+
+@pytest.mark.parametrize("text", ["", "1.", "\n\n", "12345", "1. 2020\n2. 1999", "1.EGR-3240\n2. BUS-0020",
+                                  "Here are the settings:", None, 42,
+                                  "one two three four five six seven eight nine ten eleven"])
+def test_parse_list_garbage(text):
+    assert parse_list(text) == []
+
+
+def test_parse_list_truncated_and_max_items():
+    assert parse_list("1.a\n2.b\n3.c\n4.d", max_items=2) == ["a", "b"]
+    assert parse_list("1. The mayor resigned.\n2. A fire broke out in the", "sentence", truncated=True) == ["The mayor resigned."]
+    with pytest.raises(ValueError, match="kind"): parse_list("a", kind="words")
+
+
+def test_templates_render_every_field_of_the_builtin_tasks():
+    for t in map(get_task, list_tasks()):
+        for y in t.labels:
+            msg = instance_conversation(t, y, "C0NTEXT", "S33D")[1]["content"]
+            assert "C0NTEXT" in msg and "S33D" in msg
+            for f in t.fields: assert f"{field_title(f)}:" in msg, (t.name, y, f)
+            reply = answer_head(t) + " x\n" + "\n".join(f"{field_title(f)}: {f} text" for f in t.fields[1:])
+            assert parse_example(reply, t) == {t.fields[0]: "x", **{f: f"{f} text" for f in t.fields[1:]}}
+    # replies missing a field of a pair task are unparsable
+    assert parse_example("Premise: it rained", get_task("rte")) is None
+    assert parse_example("Premise: p\nChoice1: a\nChoice2: b", get_task("copa")) is None
+
+
+def test_correct_label_rule():
+    s = {"a": -1.0, "b": -0.7, "c": -0.9}
+    assert correct_label("a", s, 0.3) == "b"          # gap exactly the margin → changes
+    assert correct_label("a", s, 0.31) == "a"
+    assert correct_label("c", s, 0.2) == "b"          # gap 0.2
+    assert correct_label("c", s, 0.21) == "c"
+    assert correct_label("b", s, 0.0) == "b"
+    with pytest.raises(ValueError, match="no score"): correct_label("z", s, 0.1)
+
+
+def test_map_answer():
+    rte, cb, wic = get_task("rte"), get_task("cb"), get_task("wic")
+    assert map_answer("not entailment.", rte) == "not_entailment"
+    assert map_answer("Entailment: the hypothesis follows", rte) == "entailment"
+    assert map_answer("Contradiction", cb) == "contradiction"
+    assert map_answer("no", wic) == "False" and map_answer("True", wic) == "True"
+    assert map_answer("banana", cb) is None
+
+
+def test_relabel_matrix_counts():
+    cb = get_task("cb")
+    recs = [{"premise": "p", "hypothesis": "h", "label": l, "meta": {"initial_label": i}}
+            for i, l in [("entailment", "entailment"), ("neutral", "contradiction"), ("neutral", "contradiction"),
+                         ("contradiction", "neutral")]]
+    M = relabel_matrix(recs, cb)
+    assert M.loc["neutral", "contradiction"] == 2 and M.loc["contradiction", "neutral"] == 1
+    assert M.loc["entailment", "entailment"] == 1 and int(M.values.sum()) == 4
+
+
+def test_bad_parameters():
+    for kw, msg in [(dict(judge="gpt"), "judge"), (dict(norm="max"), "norm"), (dict(margin=-1), "margin"),
+                    (dict(trust=2), "trust"), (dict(seeds_per_context=0), "seeds_per_context"),
+                    (dict(combiner_factory=3), "combiner_factory")]:
+        with pytest.raises(ValueError, match=msg): TarGEN(**kw)
+
+
+# ---------------------------------------------------------------- embedded model
+
+@pytest.fixture(scope="module")
+def lm():
+    from synthlab.lm import load_lm
+    return load_lm()
+
+SMALL = dict(n_contexts=4, contexts_per_batch=1, seeds_per_context=2, progress=False)
+
+
+def test_judge_on_clear_sentiment(lm):
+    sst2 = get_task("sst2")
+    clear = [("an absolute delight , funny , warm and beautifully acted .", "positive"),
+             ("a masterpiece : gripping , moving and gorgeous to look at .", "positive"),
+             ("a tedious , ugly and idiotic film that wastes its cast .", "negative"),
+             ("awful from start to finish : boring , stupid and badly made .", "negative")]
+    S = label_scores(lm, sst2, [{"text": t} for t, _ in clear])
+    assert [sst2.label_names[i] for i in S.argmax(1)] == [y for _, y in clear]
+    # calibration and the per-token mean are what the notebook says they are
+    raw = label_scores(lm, sst2, [{"text": t} for t, _ in clear], norm="sum", calibrate=False)
+    cf = content_free_scores(lm, sst2)
+    ntok = [len(lm.tokenizer(v, add_special_tokens=False)["input_ids"]) for v in sst2.labels.values()]
+    assert torch.allclose(torch.tensor(S), (torch.tensor(raw) - torch.tensor(cf)) / torch.tensor(ntok, dtype=torch.float64), atol=1e-9)
+
+
+def test_judge_trust_on_the_shots(lm):
+    # measured: the embedded model's judge gets all SST-2 shots right and RTE's at chance
+    assert TarGEN().judge_accuracy(lm, get_task("sst2")) >= 0.8
+    with pytest.warns(UserWarning, match="self-correction is OFF"):
+        assert TarGEN().judge_accuracy(lm, get_task("rte")) < 0.8
+
+
+def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
+    sst2 = get_task("sst2")
+    texts = ["a joyless , clumsy and dreadful movie .", "a sweet and wonderful film that i loved .",
+             "the film is about a man and his dog .", "it opens in paris in the spring ."]
+    tg = TarGEN(trust=0)                      # one instance: the calibration is computed once
+    for margin in (0.0, 0.15, math.inf):
+        tg.margin = margin
+        recs = [{"text": t, "label": y, "meta": {"initial_label": y}} for t in texts for y in sst2.label_names]
+        tg.correct(lm, sst2, recs)
+        for r in recs:
+            j = r["meta"]["judge"]
+            assert j["applied"]
+            gap = j["scores"][j["best"]] - j["scores"][r["meta"]["initial_label"]]
+            changed = r["label"] != r["meta"]["initial_label"]
+            assert changed == (gap >= margin and j["best"] != r["meta"]["initial_label"]), (r, margin)
+            if changed: assert r["label"] == j["best"]
+        if margin == math.inf: assert all(r["label"] == r["meta"]["initial_label"] for r in recs)
+    # an untrusted judge never changes a label
+    rte = get_task("rte")
+    recs = [{"premise": "The shop opened in 1990.", "hypothesis": h, "label": y, "meta": {"initial_label": y}}
+            for h in ("The shop opened.", "The shop closed.") for y in rte.label_names]
+    with pytest.warns(UserWarning): TarGEN(margin=0).correct(lm, rte, recs)
+    assert all(r["label"] == r["meta"]["initial_label"] and not r["meta"]["judge"]["applied"] for r in recs)
+
+
+def test_text_judge(lm):
+    sst2 = get_task("sst2")
+    recs = [{"text": "i loved this wonderful , funny movie .", "label": "negative", "meta": {"initial_label": "negative"}}]
+    tg = TarGEN(judge="text", trust=0)
+    tg.correct(lm, sst2, recs)
+    j = recs[0]["meta"]["judge"]
+    assert j["kind"] == "text" and isinstance(j["answer"], str)
+    assert j["mapped"] == map_answer(j["answer"], sst2)
+    assert recs[0]["label"] == (j["mapped"] or "negative")
+
+
+def test_malformed_lists_are_retried_then_dropped(lm):
+    tg = TarGEN(retries=2, list_sampling=SamplingConfig(max_new_tokens=1), **SMALL)   # one token cannot make a list of 2
+    assert tg.generate_batch(lm, get_task("sst2"), random.Random(0), torch.Generator().manual_seed(0), 0, {"positive": 1}) == []
+    assert (tg.work["contexts_malformed"], tg.work["contexts_retried"], tg.work["contexts_dropped"]) == (3, 2, 1)
+
+
+def test_pair_task_run_is_reproducible_and_resumes(lm, tmp_path):
+    cb = get_task("cb")
+    kw = dict(SMALL, judge=None)             # the judge has its own tests; this one is about the records
+    recs = generate(TarGEN(**kw), cb, lm, n=6, out=tmp_path/"a.jsonl", seed=3, progress=False)
+    assert Counter(r["label"] for r in recs) == {"entailment": 2, "contradiction": 2, "neutral": 2}
+    for r in recs:
+        assert all(r[f].strip() for f in cb.fields)                # no empty records
+        m = r["meta"]
+        assert m["initial_label"] in cb.labels and m["seed"] == 3 and m["seed_sentence"] and m["context"]
+        assert "judge" not in m and r["label"] == m["initial_label"]
+    generate(TarGEN(**kw), cb, lm, n=6, out=tmp_path/"b.jsonl", seed=3, progress=False)
+    assert (tmp_path/"a.jsonl").read_bytes() == (tmp_path/"b.jsonl").read_bytes()
+    lines = (tmp_path/"a.jsonl").read_text().splitlines(keepends=True)
+    first = [l for l in lines if json.loads(l)["meta"]["batch"] == json.loads(lines[0])["meta"]["batch"]]
+    if len(first) < len(lines):                                    # cut after the first batch, plus a torn line
+        (tmp_path/"c.jsonl").write_text("".join(first) + lines[len(first)][:30])
+        generate(TarGEN(**kw), cb, lm, n=6, out=tmp_path/"c.jsonl", seed=3, progress=False)
+        assert (tmp_path/"c.jsonl").read_bytes() == (tmp_path/"a.jsonl").read_bytes()
+
+
+def test_combiner_hook(lm):
+    sst2 = get_task("sst2")
+    sampling = SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=24, alpha=0.1)
+    calls = []
+    def identity(K, groups): calls.append((K, groups)); return IdentityCombiner(K * groups)
+    def batch(**kw):   # a fresh, identically seeded rng and generator for every run
+        tg = TarGEN(judge=None, sampling=sampling, **SMALL, **kw)
+        return tg.generate_batch(lm, sst2, random.Random(6), torch.Generator().manual_seed(6), 0, {"negative": 1, "positive": 1})
+    plain, hooked = batch(), batch(combiner_factory=identity)
+    assert plain and calls and calls[0][0] == 2   # (seed 6: this batch keeps 2 of its 4 instances; the others copy their seed)
+    assert [r["meta"]["raw"] for r in hooked] == [r["meta"]["raw"] for r in plain]   # identity combiner = plain decoding
+    assert {r["meta"]["group"] for r in hooked} <= {f"b0-s{j}" for j in range(calls[0][1])}
+    # CorrSynth with delta = gamma = 1 has no contrast (W = I), so it decodes exactly like plain TarGEN
+    cs = batch(combiner_factory=corrsynth_combiner(gamma=1.0, delta=1.0))
+    assert [r["meta"]["raw"] for r in cs] == [r["meta"]["raw"] for r in plain]
+    assert cs and cs[0]["meta"]["sampling"]["alpha"] == 0.1
