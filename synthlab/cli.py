@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'COMMANDS', 'build_method', 'make_parser', 'summary_table', 'cmd_generate', 'cmd_evaluate', 'cmd_align',
-           'run_experiment', 'cmd_demo', 'main']
+           'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time
@@ -145,10 +145,34 @@ def run_experiment(config: dict, lm=None):
     train_sets = {name: {seed: generate(m, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed) for seed in seeds}
                   for name, m in methods.items()}
     table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"))
+    if config.get("intrinsic", True): table = table.join(_intrinsic_means(train_sets, task, config.get("n_real", 2000)))
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out/"comparison.csv")
+    save_experiment_plots(table, train_sets, task, out)
     print(table[["n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
     return table
+
+def _intrinsic_means(train_sets: dict, task, n_real: int):
+    "Intrinsic metrics of every generated set (one reference for all), averaged over seeds per method."
+    from synthlab.metrics import intrinsic_table
+    flat = {(name, s): recs for name, by_seed in train_sets.items() for s, recs in by_seed.items()}
+    tab = intrinsic_table({f"{name} / seed {s}": recs for (name, s), recs in flat.items()}, task, n_real=n_real)
+    tab.index = [name for name, _ in flat]
+    return tab.drop(columns="n").groupby(level=0, sort=False).mean()
+
+def save_experiment_plots(table, train_sets: dict, task, out) -> list:
+    "Write `comparison.png` (student accuracy ± std per training set) and `label_cosine.png` (first seed of each method)."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from synthlab.metrics import label_cosine, plot_label_cosine
+    fig, ax = plt.subplots(figsize=(1.2 * len(table) + 2, 3.6))
+    ax.bar(table.index, table["accuracy"], yerr=table["accuracy_std"], capsize=4, color="tab:blue", alpha=0.8)
+    ax.set_ylabel(f"accuracy on {table['n_test'].iloc[0]} real test examples"); ax.set_ylim(0, 1)
+    ax.set_title(f"{task.name}: {table['student'].iloc[0]} student"); ax.tick_params(axis="x", rotation=20)
+    fig.tight_layout(); fig.savefig(out/"comparison.png", dpi=120); plt.close(fig)
+    mats = {name: label_cosine(next(iter(by_seed.values())), task) for name, by_seed in train_sets.items()}
+    fig = plot_label_cosine(mats, annot=len(task.labels) <= 4); fig.savefig(out/"label_cosine.png", dpi=120); plt.close(fig)
+    return [out/"comparison.png", out/"label_cosine.png"]
 
 
 # %% ../nbs/10_cli.ipynb #c015
