@@ -167,23 +167,23 @@ def test_malformed_lists_are_retried_then_dropped(lm):
 
 
 def test_pair_task_run_is_reproducible_and_resumes(lm, tmp_path):
-    cb = get_task("cb")
+    rte = get_task("rte")
     kw = dict(SMALL, judge=None)             # the judge has its own tests; this one is about the records
-    recs = generate(TarGEN(**kw), cb, lm, n=6, out=tmp_path/"a.jsonl", seed=3, progress=False)
-    assert Counter(r["label"] for r in recs) == {"entailment": 2, "contradiction": 2, "neutral": 2}
+    recs = generate(TarGEN(**kw), rte, lm, n=4, out=tmp_path/"a.jsonl", seed=3, progress=False)
+    assert Counter(r["label"] for r in recs) == {"entailment": 2, "not_entailment": 2}
     for r in recs:
-        assert all(r[f].strip() for f in cb.fields)                # no empty records
+        assert all(r[f].strip() for f in rte.fields)               # no empty records
         m = r["meta"]
-        assert m["initial_label"] in cb.labels and m["seed"] == 3 and m["seed_sentence"] and m["context"]
+        assert m["initial_label"] in rte.labels and m["seed"] == 3 and m["seed_sentence"] and m["context"]
         assert "judge" not in m and r["label"] == m["initial_label"]
-    generate(TarGEN(**kw), cb, lm, n=6, out=tmp_path/"b.jsonl", seed=3, progress=False)
-    assert (tmp_path/"a.jsonl").read_bytes() == (tmp_path/"b.jsonl").read_bytes()
+    # Cut the file after its first batch and add a torn line: the resumed run must re-create the rest byte for byte,
+    # which also shows that batches after the first are reproducible from the seed. (One batch only: rerun in full.)
     lines = (tmp_path/"a.jsonl").read_text().splitlines(keepends=True)
     first = [l for l in lines if json.loads(l)["meta"]["batch"] == json.loads(lines[0])["meta"]["batch"]]
-    if len(first) < len(lines):                                    # cut after the first batch, plus a torn line
-        (tmp_path/"c.jsonl").write_text("".join(first) + lines[len(first)][:30])
-        generate(TarGEN(**kw), cb, lm, n=6, out=tmp_path/"c.jsonl", seed=3, progress=False)
-        assert (tmp_path/"c.jsonl").read_bytes() == (tmp_path/"a.jsonl").read_bytes()
+    cut = first if len(first) < len(lines) else []
+    (tmp_path/"c.jsonl").write_text("".join(cut) + lines[len(cut)][:30])
+    generate(TarGEN(**kw), rte, lm, n=4, out=tmp_path/"c.jsonl", seed=3, progress=False)
+    assert (tmp_path/"c.jsonl").read_bytes() == (tmp_path/"a.jsonl").read_bytes()
 
 
 def test_combiner_hook(lm):
