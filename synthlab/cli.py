@@ -16,13 +16,13 @@ METHODS = ("fewgen", "cfg", "corrsynth", "synalign", "targen")
 
 def _sampling(o, **defaults):
     from synthlab.decode import SamplingConfig
-    kw = dict(temperature=o.temperature, top_p=o.top_p, top_k=o.top_k, max_new_tokens=o.max_new_tokens, stop=())
+    kw = dict(temperature=o.temperature, top_p=o.top_p, top_k=o.top_k, max_new_tokens=o.max_new_tokens or 48, stop=())
     kw.update({k: v for k, v in defaults.items() if getattr(o, k, None) is None})
     if getattr(o, "alpha", None) is not None: kw["alpha"] = o.alpha
     return SamplingConfig(**kw)
 
-def build_method(name: str, o: argparse.Namespace):
-    "The generation method `name` configured from command-line options `o`."
+def build_method(name: str, o: argparse.Namespace, task=None):
+    "The generation method `name` configured from command-line options `o` (`task` sets TarGEN's default length)."
     if name == "fewgen":
         from synthlab.fewgen import FewGen
         return FewGen(k_shots=o.k_shots, per_label=o.per_label, sampling=_sampling(o))
@@ -36,10 +36,16 @@ def build_method(name: str, o: argparse.Namespace):
         return CorrSynth(k_shots=o.k_shots, sampling=_sampling(o, alpha=0.1), **kw)
     if name == "synalign":
         from synthlab.synalign import SynAlign
-        return SynAlign(k_shots=o.k_shots, sampling=_sampling(o))
+        kw = {k: getattr(o, k) for k in ("pool_size", "acquisition", "tau") if getattr(o, k) is not None}
+        return SynAlign(k_shots=o.k_shots, attributes=not o.no_attributes, sampling=_sampling(o), **kw)
     if name == "targen":
-        from synthlab.targen import TarGEN
-        return TarGEN(sampling=_sampling(o))
+        from synthlab.targen import TarGEN, corrsynth_combiner
+        pair = task is not None and len(task.fields) > 1        # premise + hypothesis need room: 96 tokens by default
+        sampling = _sampling(o, max_new_tokens=96 if pair else 48)
+        kw = {k: getattr(o, k) for k in ("n_contexts", "seeds_per_context", "margin") if getattr(o, k) is not None}
+        if o.contrast: kw["combiner_factory"] = corrsynth_combiner(gamma=1.0 if o.gamma is None else o.gamma,
+                                                                    delta=0.5 if o.delta is None else o.delta)
+        return TarGEN(judge=None if o.judge == "none" else o.judge, sampling=sampling, **kw)
     raise ValueError(f"unknown method {name!r}; choose one of: {', '.join(METHODS)}")
 
 # %% ../nbs/10_cli.ipynb #c008
@@ -59,7 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--temperature", type=float, default=1.0)
     g.add_argument("--top-p", type=float, default=0.95)
     g.add_argument("--top-k", type=int, default=0)
-    g.add_argument("--max-new-tokens", type=int, default=48)
+    g.add_argument("--max-new-tokens", type=int, help="tokens per example (default 48; TarGEN on pair tasks 96)")
     g.add_argument("--gamma", type=float, help="guidance strength γ (CFG, CorrSynth)")
     g.add_argument("--delta", type=float, help="CorrSynth δ: contrast weights sum to γ − δ")
     g.add_argument("--alpha", type=float, help="plausibility threshold α (CorrSynth default 0.1)")
@@ -67,6 +73,18 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--gamma-intra", type=float, help="M-CorrSynth weight on same-label siblings")
     g.add_argument("--gamma-cross", type=float, help="M-CorrSynth weight on other labels")
     g.add_argument("--mode", choices=("uniform", "intra", "cross", "hybrid"), help="M-CorrSynth preset")
+    s = g.add_argument_group("SynAlign")
+    s.add_argument("--pool-size", type=int, help="real training examples the demonstrations are explored from (default 500)")
+    s.add_argument("--acquisition", choices=("variance", "reduction"), help="GP rule for the next demonstration")
+    s.add_argument("--tau", type=float, help="RBF length scale (default: median pairwise distance per label)")
+    s.add_argument("--no-attributes", action="store_true", help="skip latent attribute reasoning (FewGen on GP-chosen demos)")
+    t = g.add_argument_group("TarGEN")
+    t.add_argument("--judge", choices=("score", "text", "none"), default="score",
+                   help="self-correction: label log-prob scoring (small models), the LM's text answer, or none")
+    t.add_argument("--margin", type=float, help="score margin a new label needs to replace the generated one (default 0.15)")
+    t.add_argument("--n-contexts", type=int, help="contexts asked for in step 1 (default 8)")
+    t.add_argument("--seeds-per-context", type=int, help="instance seeds asked for per context in step 2 (default 4)")
+    t.add_argument("--contrast", action="store_true", help="step 3 with CorrSynth decoding across the labels (--gamma, --delta)")
     g.add_argument("--data", help="folder of the real data sets (default: $SYNTHLAB_DATA or ../shared/data)")
     e = sub.add_parser("evaluate", help="train a student on a JSONL file and score it on a real test split")
     e.add_argument("--train", required=True, help="JSONL of records")
@@ -100,7 +118,7 @@ def cmd_generate(o) -> list:
     from synthlab.generate import generate
     if o.data: os.environ["SYNTHLAB_DATA"] = o.data
     task = get_task(o.task)
-    method = build_method(o.method, o)
+    method = build_method(o.method, o, task)
     lm = load_lm(o.model)
     recs = generate(method, task, lm, n=o.n, out=o.out, seed=o.seed)
     print(summary_table(generate.last_summary))
@@ -140,7 +158,7 @@ def run_experiment(config: dict, lm=None):
     methods = {}
     for name, opts in config["methods"].items():          # build (and so validate) every method before any work
         opts = dict(opts or {})
-        methods[name] = build_method(opts.pop("method", name), _method_options(opts))
+        methods[name] = build_method(opts.pop("method", name), _method_options(opts), task)
     lm = lm or load_lm(config.get("model", "smollm2-135m"))
     train_sets = {name: {seed: generate(m, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed) for seed in seeds}
                   for name, m in methods.items()}
