@@ -29,11 +29,11 @@ def build_method(name: str, o: argparse.Namespace, task=None):
     if name == "cfg":
         from synthlab.corrsynth import CFG
         kw = {"gamma": o.gamma} if o.gamma is not None else {}
-        return CFG(k_shots=o.k_shots, per_label=o.per_label, sampling=_sampling(o, alpha=0.1), **kw)
+        return CFG(k_shots=o.k_shots, per_label=o.per_label, alpha=o.alpha, sampling=_sampling(o), **kw)
     if name == "corrsynth":
         from synthlab.corrsynth import CorrSynth
         kw = {k: getattr(o, k) for k in ("gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode") if getattr(o, k) is not None}
-        return CorrSynth(k_shots=o.k_shots, sampling=_sampling(o, alpha=0.1), **kw)
+        return CorrSynth(k_shots=o.k_shots, alpha=o.alpha, sampling=_sampling(o), **kw)
     if name == "synalign":
         from synthlab.synalign import SynAlign
         kw = {k: getattr(o, k) for k in ("pool_size", "acquisition", "tau") if getattr(o, k) is not None}
@@ -68,11 +68,11 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--max-new-tokens", type=int, help="tokens per example (default 48; TarGEN on pair tasks 96)")
     g.add_argument("--gamma", type=float, help="guidance strength γ (CFG, CorrSynth)")
     g.add_argument("--delta", type=float, help="CorrSynth δ: contrast weights sum to γ − δ")
-    g.add_argument("--alpha", type=float, help="plausibility threshold α (CorrSynth default 0.1)")
+    g.add_argument("--alpha", type=float, help="plausibility threshold α; 0 = off (default: 0.1 for CFG and CorrSynth, off otherwise)")
     g.add_argument("--m", type=int, help="M-CorrSynth: sequences per label in a group")
     g.add_argument("--gamma-intra", type=float, help="M-CorrSynth weight on same-label siblings")
     g.add_argument("--gamma-cross", type=float, help="M-CorrSynth weight on other labels")
-    g.add_argument("--mode", choices=("uniform", "intra", "cross", "hybrid"), help="M-CorrSynth preset")
+    g.add_argument("--mode", choices=("hybrid", "intra", "cross"), help="M-CorrSynth contrast: both, same-label siblings only, other labels only")
     s = g.add_argument_group("SynAlign")
     s.add_argument("--pool-size", type=int, help="real training examples the demonstrations are explored from (default 500)")
     s.add_argument("--acquisition", choices=("variance", "reduction"), help="GP rule for the next demonstration")
@@ -222,5 +222,5 @@ def main(argv=None):
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     o = make_parser().parse_args(argv)
     try: COMMANDS[o.command](o)
-    except (ValueError, FileNotFoundError, RuntimeError) as e:
+    except (ValueError, OSError, RuntimeError, ImportError) as e:   # OSError: missing files, unknown model ids
         print(f"synthlab {o.command}: error: {e}", file=sys.stderr); sys.exit(2)

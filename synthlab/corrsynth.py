@@ -182,9 +182,9 @@ class CFG(Method):
         convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
         convs += [fewshot_conversation(task, shots, c) for cs in cons for c in cs]
         prefix, suffixes = lm.split_prefix(convs)
-        res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con),
-                          sampling=_sampling(self, task), generator=generator)
-        recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}")
+        sampling = _sampling(self, task)
+        res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling, generator=generator)
+        recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", sampling=sampling.asdict())
         for i, r in enumerate(recs):
             r["meta"]["contrast_prompt_hash"] = [prompt_hash(prefix + s) for s in suffixes[S + i * n_con:S + (i + 1) * n_con]]
         return recs
@@ -216,12 +216,14 @@ class CorrSynth(Method):
         row_labels = [y for _ in range(G) for y in labels for _ in range(M)]
         conv = {y: fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels}
         prefix, suffixes = lm.split_prefix([conv[y] for y in row_labels])
-        res = self.decode(lm, suffixes, prefix=prefix, combiner=comb, sampling=_sampling(self, task), generator=generator)
+        sampling = _sampling(self, task)
+        res = self.decode(lm, suffixes, prefix=prefix, combiner=comb, sampling=sampling, generator=generator)
         n, recs = len(labels) * M, []
         for g in range(G):
             sl = slice(g * n, (g + 1) * n)
             part = DecodeResult(res.texts[sl], res.token_ids[sl], res.finish[sl], res.stats)
-            rs = records_from_decode(task, row_labels[sl], part, [prefix + s for s in suffixes[sl]], group=f"b{batch}g{g}")
+            rs = records_from_decode(task, row_labels[sl], part, [prefix + s for s in suffixes[sl]], group=f"b{batch}g{g}",
+                                     sampling=sampling.asdict())
             for i, r in enumerate(rs): r["meta"]["row"] = i
             recs += rs
         return recs

@@ -116,7 +116,7 @@ def decode(lm, prompts: list, *, prefix: str="", combiner: Combiner=None, sampli
     state, logp = lm.start(prompts, prefix=prefix)
     active = torch.ones(S, dtype=torch.bool)
     ids, texts, finish = [[] for _ in range(S)], [""]*S, ["length"]*S
-    stats = dict(row_passes=len(prompts), steps=0, prompt_tokens=state.prompt_tokens, generated_tokens=0)
+    stats = dict(row_passes=len(prompts), computed_row_passes=len(prompts), steps=0, prompt_tokens=state.prompt_tokens, generated_tokens=0)
     eos = torch.tensor(sorted(lm.eos_ids))
     for t in tqdm(range(sampling.max_new_tokens), disable=not progress, desc="decode", leave=False):
         scores, base = combiner(logp, active)
@@ -133,7 +133,7 @@ def decode(lm, prompts: list, *, prefix: str="", combiner: Combiner=None, sampli
         if not active.any() or t == sampling.max_new_tokens - 1: break
         feed = torch.where(active, nxt, torch.full_like(nxt, lm.pad_id))[follows]
         logp = lm.step(state, feed)
-        stats["row_passes"] += int(active[follows].sum())
+        stats["row_passes"] += int(active[follows].sum()); stats["computed_row_passes"] += len(follows)
     for s in range(S):
         if finish[s] != "stop": texts[s] = tok.decode(ids[s], skip_special_tokens=True)
     return DecodeResult([x.strip() for x in texts], ids, finish, stats)

@@ -29,4 +29,4 @@ class FewGen(Method):
         prefix, suffixes = lm.split_prefix(convs)
         sampling = self.sampling if self.sampling.stop else SamplingConfig(**{**vars(self.sampling), "stop": default_stop(task)})
         res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
-        return records_from_decode(task, labels, res, [prefix + s for s in suffixes], group=f"b{batch}")
+        return records_from_decode(task, labels, res, [prefix + s for s in suffixes], group=f"b{batch}", sampling=sampling.asdict())

@@ -104,7 +104,7 @@ class RecordFilter:
     def reason(self, rec) -> str:
         "Why `rec` is rejected, or None when it passes."
         if any(not rec.get(f) for f in self.task.fields): return "unparsable"
-        if any(len(rec[f].split()) < self.min_words for f in self.task.fields): return "too_short"
+        if any(len(rec[f].split()) < self.min_words for f in self.task.long_fields): return "too_short"
         if any(self._leak.match(rec[f]) for f in self.task.fields): return "label_leak"
         key = self._key(rec)
         if self._near(key, self._shots): return "copies_shot"
@@ -155,13 +155,19 @@ def _quotas(task, n: int) -> dict:
     labels = task.label_names
     return {y: n // len(labels) + (i < n % len(labels)) for i, y in enumerate(labels)}
 
-def _check_resume(existing: list, expect: dict, out):
+_OPTIONAL = ("task", "dtype", "device")   # provenance keys that files written by older versions may lack
+
+def _check_resume(existing: list, expect: dict, out, task=None):
+    "Refuse to resume `out` unless every record was made by the same run settings (and fits `task`)."
     for i, r in enumerate(existing, 1):
-        got = {k: r.get("meta", {}).get(k) for k in expect}
-        if got != expect:
-            diff = [k for k in expect if got[k] != expect[k]]
-            raise ValueError(f"{out}: record {i} was made with different {', '.join(diff)} "
-                             f"({', '.join(f'{k}={got[k]!r}' for k in diff)}); use another output path")
+        meta = r.get("meta", {})
+        keys = [k for k in expect if k != "device" and (k not in _OPTIONAL or k in meta)]   # device: recorded, not enforced
+        diff = [k for k in keys if meta.get(k) != expect[k]]
+        if diff: raise ValueError(f"{out}: record {i} was made with different {', '.join(diff)} "
+                                  f"({', '.join(f'{k}={meta.get(k)!r}' for k in diff)}); use another output path")
+        if task is not None:
+            try: task.format_example(r); task.check_label(r.get("label"))
+            except ValueError as e: raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output path") from None
 
 def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
     "Totals over the runs that wrote one file: `prev` (the file's summary when this run began with `start` records) + `cur`."
@@ -178,11 +184,12 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     task = get_task(task)
     if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
     params = json.loads(json.dumps(method.params(), default=str))
-    common = dict(method=method.name, model=lm.name, params=params, seed=seed)
+    common = dict(method=method.name, task=task.name, model=lm.name, dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
+                  device=str(getattr(lm, "device", "")), params=params, seed=seed)
     writer = RecordWriter(out, task=task) if out is not None else None
     kept = list(writer.existing) if writer else []
     start = len(kept)
-    _check_resume(kept, common, out)
+    _check_resume(kept, common, out, task)
     if len(kept) > n: raise ValueError(f"{out} already holds {len(kept)} records, more than the n={n} asked for")
     filt = filt or RecordFilter(task)
     for r in kept: filt.add(r)
@@ -199,7 +206,7 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
                                    f"rejected: {dict(filt.counts)}")
             s = _batch_seed(seed, batch)
             cands = method.generate_batch(lm, task, random.Random(s), torch.Generator().manual_seed(s), batch,
-                                          {y: q for y, q in quota.items() if q > 0})
+                                          {y: max(q, 0) for y, q in quota.items()})
             new = []
             for i, r in enumerate(cands):
                 if quota.get(r["label"], 0) <= 0: filt.counts["quota"] += 1; continue

@@ -653,7 +653,7 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
 _POOLS: dict = {}
 
 def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words: int = 3) -> list[dict]:
-    "A seeded, label-stratified sample of `n` real records from `split`, each text field having ≥ `min_words` words (cached in the process)."
+    "A seeded, label-stratified sample of `n` real records from `split`, each text field (but the card's `short_fields`) having ≥ `min_words` words (cached in the process)."
     task = get_task(task)
     if n < 1: raise ValueError(f"pool size must be >= 1; got {n}.")
     key = (task.name, tuple(task.fields), split, task.splits.get(split), n, seed, min_words)
@@ -661,8 +661,8 @@ def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words
         ds = load_split(task, split)
         cols = ds.select_columns([*task.fields, "label"]).to_dict()
         rows = [{**{f: cols[f][i] for f in task.fields}, "label": cols["label"][i]} for i in range(len(ds))]
-        ok = [i for i, r in enumerate(rows) if all(len(r[f].split()) >= min_words for f in task.fields)]
-        if not ok: raise ValueError(f"{task.name}:{split}: no example has >= {min_words} words in every field.")
+        ok = [i for i, r in enumerate(rows) if all(len(r[f].split()) >= min_words for f in task.long_fields)]
+        if not ok: raise ValueError(f"{task.name}:{split}: no example has >= {min_words} words in every field of {task.long_fields}.")
         by = defaultdict(list)
         for i in ok: by[rows[i]["label"]].append(i)
         m = min(n, len(ok))
@@ -775,7 +775,7 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
         m = cl[0]["meta"]["synalign"]
         r = make_record(task, y, text, prefix + s, f"b{batch}", len(ids), fin, attributes=attrs[i], pool_index=m["pool_index"],
                         neighbours=[c["meta"]["synalign"]["pool_index"] for c in cl[1:]], cluster=m["cluster"],
-                        sigma2=m["sigma2"], attribute_attempts=attempts[i])
+                        sigma2=m["sigma2"], attribute_attempts=attempts[i], sampling=sampling.asdict())
         if prep["filter"].reason(r) == "copies_shot":
             self.work["copies_pool"] += 1; continue
         out.append(r)

@@ -57,6 +57,8 @@ def _check_task(t):
             bad(f"`hub` must be None or a mapping with at least a 'path' (a hub dataset id), got {t.hub!r}")
         extra = set(t.hub.get("fields") or {}) - set(t.fields)
         if extra: bad(f"hub field map names unknown field(s) {sorted(extra)}; task fields: {t.fields}")
+    if not isinstance(t.short_fields, list) or not set(t.short_fields) <= set(t.fields):
+        bad(f"`short_fields` must be a list of the task's fields {t.fields}, got {t.short_fields!r}")
     if not isinstance(t.templates, dict): bad(f"`templates` must map labels to instruction strings, got {t.templates!r}")
     if t.templates:
         if set(t.templates) != set(t.labels):
@@ -82,6 +84,7 @@ class Task:
     splits: dict = field(default_factory=dict)        # split -> JSONL path relative to the data dir
     hub: dict|None = None                             # how to load the splits from the HF hub
     templates: dict = field(default_factory=dict)     # TarGEN: label -> instruction using {context} and {seed}
+    short_fields: list = field(default_factory=list)  # fields that may be a single word (COPA's question, WiC's word)
     def __post_init__(self): _check_task(self)
     def __repr__(self):
         return (f"Task({self.name!r}: {len(self.labels)} labels [{', '.join(self.labels)}], fields {self.fields}, "
@@ -96,6 +99,11 @@ def field_title(f:str) -> str:
 def label_names(self:Task) -> list:
     "The labels in card order."
     return list(self.labels)
+
+@patch(as_prop=True)
+def long_fields(self:Task) -> list:
+    "The fields held to a minimum length by the filters: every field but `short_fields`."
+    return [f for f in self.fields if f not in self.short_fields]
 
 @patch(as_prop=True)
 def split_names(self:Task) -> list:
@@ -420,6 +428,7 @@ _builtin(
                  "alternative that is the more plausible cause (or effect) of the premise: choice1 or choice2."),
     instance="premise with a cause-or-effect question and two alternatives",
     fields=["premise", "choice1", "choice2", "question"],
+    short_fields=["question"],                        # "cause" or "effect"
     labels={"choice1": "the first alternative is the more plausible cause or effect",
             "choice2": "the second alternative is the more plausible cause or effect"},
     shots=[
@@ -459,6 +468,7 @@ _builtin(
                  "sentences and False if the two uses have different meanings."),
     instance="word and two sentences using it",
     fields=["word", "sentence1", "sentence2"],
+    short_fields=["word"],
     labels={"False": "the word has different meanings in the two sentences",
             "True": "the word has the same meaning in both sentences"},
     shots=[
@@ -554,7 +564,7 @@ def atomic_write_text(path, text:str, encoding:str="utf-8") -> Path:
     return path
 
 # %% ../nbs/00_task.ipynb #c043
-_CARD_KEYS = ("name", "description", "instance", "fields", "labels", "shots", "splits", "templates", "hub")
+_CARD_KEYS = ("name", "description", "instance", "fields", "labels", "shots", "splits", "templates", "hub", "short_fields")
 _CARD_REQUIRED = ("name", "description", "instance", "labels", "shots")
 
 def _label_str(l):
