@@ -52,10 +52,17 @@ def _unquote(s: str) -> str:
     if len(s) > 1 and s[0] in "\"'“" and s[-1] in "\"'”": s = s[1:-1].strip()
     return s
 
+def _canonical(value: str, allowed: list) -> str:
+    "`value` spelled as in `allowed` when it matches one up to case and end punctuation ('Cause.' -> 'cause'), else as is."
+    key = value.strip().strip(".!?\"'").strip().lower()
+    return next((a for a in allowed if a.lower() == key), value)
+
 def parse_output(text: str, task) -> dict:
-    "The task's fields parsed from generated `text`, or None when a field is missing."
+    "The task's fields parsed from generated `text` (values of `field_values` fields canonicalised), or None when a field is missing."
     got = parse_example(text, task)
-    return None if got is None else {f: _unquote(v) for f, v in got.items()}
+    if got is None: return None
+    got = {f: _unquote(v) for f, v in got.items()}
+    return {f: _canonical(v, task.field_values[f]) if f in task.field_values else v for f, v in got.items()}
 
 def prompt_hash(prompt: str) -> str: return hashlib.sha1(prompt.encode()).hexdigest()[:12]
 
@@ -104,6 +111,7 @@ class RecordFilter:
     def reason(self, rec) -> str:
         "Why `rec` is rejected, or None when it passes."
         if any(not rec.get(f) for f in self.task.fields): return "unparsable"
+        if any(rec[f] not in vals for f, vals in self.task.field_values.items()): return "bad_value"
         if any(len(rec[f].split()) < self.min_words for f in self.task.long_fields): return "too_short"
         if any(self._leak.match(rec[f]) for f in self.task.fields): return "label_leak"
         key = self._key(rec)

@@ -59,6 +59,13 @@ def _check_task(t):
         if extra: bad(f"hub field map names unknown field(s) {sorted(extra)}; task fields: {t.fields}")
     if not isinstance(t.short_fields, list) or not set(t.short_fields) <= set(t.fields):
         bad(f"`short_fields` must be a list of the task's fields {t.fields}, got {t.short_fields!r}")
+    if not isinstance(t.field_values, dict) or not set(t.field_values) <= set(t.fields):
+        bad(f"`field_values` must map some of the task's fields {t.fields} to their allowed values, got {t.field_values!r}")
+    for f, vals in t.field_values.items():
+        if not isinstance(vals, list) or not vals or not all(isinstance(v, str) and v.strip() for v in vals):
+            bad(f"`field_values[{f!r}]` must be a non-empty list of strings, got {vals!r}")
+        off = [i for i, s in enumerate(t.shots) if isinstance(s, dict) and s.get(f) not in vals]
+        if off: bad(f"shot {off[0]} has {f}={t.shots[off[0]].get(f)!r}; `field_values` allows only {vals}")
     if not isinstance(t.templates, dict): bad(f"`templates` must map labels to instruction strings, got {t.templates!r}")
     if t.templates:
         if set(t.templates) != set(t.labels):
@@ -85,6 +92,7 @@ class Task:
     hub: dict|None = None                             # how to load the splits from the HF hub
     templates: dict = field(default_factory=dict)     # TarGEN: label -> instruction using {context} and {seed}
     short_fields: list = field(default_factory=list)  # fields that may be a single word (COPA's question, WiC's word)
+    field_values: dict = field(default_factory=dict)  # field -> the only values it may take (COPA: question -> cause, effect)
     def __post_init__(self): _check_task(self)
     def __repr__(self):
         return (f"Task({self.name!r}: {len(self.labels)} labels [{', '.join(self.labels)}], fields {self.fields}, "
@@ -428,7 +436,8 @@ _builtin(
                  "alternative that is the more plausible cause (or effect) of the premise: choice1 or choice2."),
     instance="premise with a cause-or-effect question and two alternatives",
     fields=["premise", "choice1", "choice2", "question"],
-    short_fields=["question"],                        # "cause" or "effect"
+    short_fields=["question"],
+    field_values={"question": ["cause", "effect"]},
     labels={"choice1": "the first alternative is the more plausible cause or effect",
             "choice2": "the second alternative is the more plausible cause or effect"},
     shots=[
@@ -564,7 +573,8 @@ def atomic_write_text(path, text:str, encoding:str="utf-8") -> Path:
     return path
 
 # %% ../nbs/00_task.ipynb #c043
-_CARD_KEYS = ("name", "description", "instance", "fields", "labels", "shots", "splits", "templates", "hub", "short_fields")
+_CARD_KEYS = ("name", "description", "instance", "fields", "labels", "shots", "splits", "templates", "hub", "short_fields",
+              "field_values")
 _CARD_REQUIRED = ("name", "description", "instance", "labels", "shots")
 
 def _label_str(l):
