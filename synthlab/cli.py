@@ -39,12 +39,10 @@ def build_method(name: str, o: argparse.Namespace, task=None):
         kw = {k: getattr(o, k) for k in ("pool_size", "acquisition", "tau") if getattr(o, k) is not None}
         return SynAlign(k_shots=o.k_shots, attributes=not o.no_attributes, sampling=_sampling(o), **kw)
     if name == "targen":
-        from synthlab.targen import TarGEN, corrsynth_combiner
-        pair = task is not None and len(task.fields) > 1        # premise + hypothesis need room: 96 tokens by default
-        sampling = _sampling(o, max_new_tokens=96 if pair else 48)
+        from synthlab.targen import TarGEN, corrsynth_combiner, instance_tokens
+        sampling = _sampling(o, max_new_tokens=48 if task is None else instance_tokens(task))
         kw = {k: getattr(o, k) for k in ("n_contexts", "seeds_per_context", "margin") if getattr(o, k) is not None}
-        if o.contrast: kw["combiner_factory"] = corrsynth_combiner(gamma=1.0 if o.gamma is None else o.gamma,
-                                                                    delta=0.5 if o.delta is None else o.delta)
+        if o.contrast: kw["combiner_factory"] = corrsynth_combiner(**{k: getattr(o, k) for k in ("gamma", "delta") if getattr(o, k) is not None})
         return TarGEN(judge=None if o.judge == "none" else o.judge, sampling=sampling, **kw)
     raise ValueError(f"unknown method {name!r}; choose one of: {', '.join(METHODS)}")
 

@@ -13,7 +13,7 @@ import torch
 
 from .decode import Combiner, SamplingConfig, DecodeResult
 from .generate import Method, fewshot_conversation, label_instruction, output_format, sample_shots
-from .generate import records_from_decode, default_stop, prompt_hash
+from .generate import records_from_decode, prompt_hash
 
 # %% ../nbs/04_corrsynth.ipynb #c011
 LOGP_FLOOR = -1e4   # floor for log-probs before rows are mixed: a −∞ under a negative weight would become +∞
@@ -151,11 +151,6 @@ class ContrastGap:
         return df
 
 # %% ../nbs/04_corrsynth.ipynb #c050
-def _sampling(method, task) -> SamplingConfig:
-    "The method's sampling config, with the task's default stop strings when none are set (as FewGen does)."
-    s = method.sampling
-    return s if s.stop else SamplingConfig(**{**vars(s), "stop": default_stop(task)})
-
 def _with_alpha(sampling, alpha, default=0.1) -> SamplingConfig:
     "`sampling` (or the default config) with α = `alpha` if given, else `sampling.alpha` if set (> 0), else `default`."
     sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48)
@@ -182,7 +177,7 @@ class CFG(Method):
         convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
         convs += [fewshot_conversation(task, shots, c) for cs in cons for c in cs]
         prefix, suffixes = lm.split_prefix(convs)
-        sampling = _sampling(self, task)
+        sampling = self.task_sampling(task)
         res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling, generator=generator)
         recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", sampling=sampling.asdict())
         for i, r in enumerate(recs):
@@ -216,7 +211,7 @@ class CorrSynth(Method):
         row_labels = [y for _ in range(G) for y in labels for _ in range(M)]
         conv = {y: fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels}
         prefix, suffixes = lm.split_prefix([conv[y] for y in row_labels])
-        sampling = _sampling(self, task)
+        sampling = self.task_sampling(task)
         res = self.decode(lm, suffixes, prefix=prefix, combiner=comb, sampling=sampling, generator=generator)
         n, recs = len(labels) * M, []
         for g in range(G):

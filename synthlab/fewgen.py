@@ -10,7 +10,7 @@ import random
 import torch
 
 from .decode import SamplingConfig
-from .generate import Method, fewshot_conversation, label_instruction, sample_shots, records_from_decode, default_stop, generate
+from .generate import Method, fewshot_conversation, label_instruction, sample_shots, records_from_decode, generate
 
 # %% ../nbs/03_fewgen.ipynb #c005
 class FewGen(Method):
@@ -27,6 +27,6 @@ class FewGen(Method):
         labels = [y for y in task.label_names if need.get(y, 1) > 0 for _ in range(self.per_label)]
         convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
         prefix, suffixes = lm.split_prefix(convs)
-        sampling = self.sampling if self.sampling.stop else SamplingConfig(**{**vars(self.sampling), "stop": default_stop(task)})
+        sampling = self.task_sampling(task)
         res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
         return records_from_decode(task, labels, res, [prefix + s for s in suffixes], group=f"b{batch}", sampling=sampling.asdict())

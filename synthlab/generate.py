@@ -139,6 +139,10 @@ class Method:
         out = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "sampling"}
         if self.sampling is not None: out.update(self.sampling.asdict())
         return out
+    def task_sampling(self, task) -> SamplingConfig:
+        "`sampling` with the task's default stop strings when it sets none: what the method really decodes with."
+        s = self.sampling
+        return s if s.stop else SamplingConfig(**{**vars(s), "stop": default_stop(task)})
     def generate_batch(self, lm, task, rng: random.Random, generator: torch.Generator, batch: int, need: dict) -> list:
         raise NotImplementedError
     def decode(self, lm, prompts: list, **kwargs) -> DecodeResult:
@@ -163,13 +167,14 @@ def _quotas(task, n: int) -> dict:
     labels = task.label_names
     return {y: n // len(labels) + (i < n % len(labels)) for i, y in enumerate(labels)}
 
-_OPTIONAL = ("task", "dtype", "device")   # provenance keys that files written by older versions may lack
+_IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
+_NOT_ENFORCED = ("device",)        # recorded only: a run may move from CPU to GPU
 
 def _check_resume(existing: list, expect: dict, out, task=None):
     "Refuse to resume `out` unless every record was made by the same run settings (and fits `task`)."
     for i, r in enumerate(existing, 1):
         meta = r.get("meta", {})
-        keys = [k for k in expect if k != "device" and (k not in _OPTIONAL or k in meta)]   # device: recorded, not enforced
+        keys = [k for k in expect if k not in _NOT_ENFORCED and (k not in _IF_RECORDED or k in meta)]
         diff = [k for k in keys if meta.get(k) != expect[k]]
         if diff: raise ValueError(f"{out}: record {i} was made with different {', '.join(diff)} "
                                   f"({', '.join(f'{k}={meta.get(k)!r}' for k in diff)}); use another output path")

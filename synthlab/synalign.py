@@ -498,7 +498,7 @@ import json, re
 from collections import Counter
 from pathlib import Path
 from .decode import SamplingConfig, decode as _decode
-from .generate import Method, fewshot_conversation, label_instruction, output_format, make_record, default_stop, normalise, RecordFilter
+from .generate import Method, fewshot_conversation, label_instruction, output_format, make_record, normalise, RecordFilter
 from .task import read_records, atomic_write_text
 
 ATTRIBUTE_KEYS = ("topic", "style", "tone", "entities")   # asked of the LM, in this order
@@ -767,7 +767,7 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     if not keep: return []
     convs = [synalign_conversation(task, chosen[i][0], chosen[i][1], attrs[i]) for i in keep]
     prefix, suffixes = lm.split_prefix(convs)
-    sampling = self.sampling if self.sampling.stop else SamplingConfig(**{**vars(self.sampling), "stop": default_stop(task)})
+    sampling = self.task_sampling(task)
     res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
     out = []
     for i, text, s, ids, fin in zip(keep, res.texts, suffixes, res.token_ids, res.finish):

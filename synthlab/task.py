@@ -110,8 +110,8 @@ def label_names(self:Task) -> list:
 
 @patch(as_prop=True)
 def long_fields(self:Task) -> list:
-    "The fields held to a minimum length by the filters: every field but `short_fields`."
-    return [f for f in self.fields if f not in self.short_fields]
+    "The fields held to a minimum length by the filters: every field but `short_fields` and `field_values` fields."
+    return [f for f in self.fields if f not in self.short_fields and f not in self.field_values]
 
 @patch(as_prop=True)
 def split_names(self:Task) -> list:
@@ -436,7 +436,6 @@ _builtin(
                  "alternative that is the more plausible cause (or effect) of the premise: choice1 or choice2."),
     instance="premise with a cause-or-effect question and two alternatives",
     fields=["premise", "choice1", "choice2", "question"],
-    short_fields=["question"],
     field_values={"question": ["cause", "effect"]},
     labels={"choice1": "the first alternative is the more plausible cause or effect",
             "choice2": "the second alternative is the more plausible cause or effect"},
