@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'COMMANDS', 'build_method', 'make_parser', 'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate',
-           'cmd_align', 'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main']
+           'cmd_align', 'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main', 'cmd_generate_sharded',
+           'cmd_merge']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time
@@ -96,7 +97,20 @@ def make_parser() -> argparse.ArgumentParser:
     x.add_argument("config")
     d = sub.add_parser("demo", help="the quick-start job: FewGen on SST-2 with the embedded model, then a student")
     d.add_argument("--n", type=int, default=32); d.add_argument("--out", default="out/demo")
+    _add_shard_arguments(g, sub)
     return p
+
+# %% ../nbs/10_cli.ipynb #c008t
+def _add_shard_arguments(g, sub):
+    "Options of sharded generation on the `generate` parser `g`, and the `merge` sub-command."
+    s = g.add_argument_group("Sharding (12_shard)")
+    s.add_argument("--shards", type=int, help="split the job into K deterministic shards, each with its own resumable file")
+    s.add_argument("--shard", type=int, help="run only shard I (0-based) of --shards K; join them with `synthlab merge`")
+    s.add_argument("--spare", type=int, default=0, help="extra records per label per shard, for merge's top-ups after its global duplicate check")
+    s.add_argument("--ray", nargs="?", const="", metavar="ADDRESS", help="run the shards as Ray tasks (a local cluster when no ADDRESS), then merge")
+    m = sub.add_parser("merge", help="join the shard files of a sharded `generate` into one set (global duplicate check)")
+    m.add_argument("--out", required=True, help="the job's --out; shard files are found next to it")
+    m.add_argument("--shards", type=int, required=True); m.add_argument("--task", help="task card, when not a built-in task")
 
 # %% ../nbs/10_cli.ipynb #c011
 def summary_table(summary: dict) -> str:
@@ -122,6 +136,7 @@ def cmd_generate(o) -> list:
     if o.data: os.environ["SYNTHLAB_DATA"] = o.data
     task = get_task(o.task)
     method = build_method(o.method, o, task)
+    if o.shards is not None or o.shard is not None or o.ray is not None: return cmd_generate_sharded(o, task, method)
     lm = load_lm(o.model)
     recs = generate(method, task, lm, n=o.n, out=o.out, seed=o.seed)
     print(summary_table(generate.last_summary))
@@ -222,3 +237,36 @@ def main(argv=None):
     try: COMMANDS[o.command](o)
     except (ValueError, OSError, RuntimeError, ImportError) as e:   # OSError: missing files, unknown model ids
         print(f"synthlab {o.command}: error: {e}", file=sys.stderr); sys.exit(2)
+
+# %% ../nbs/10_cli.ipynb #c016s
+def _merge_table(s: dict) -> str:
+    rows = [("task", s["task"]), ("method", s["method"]), ("model", s["model"]), ("seed", s["seed"]), ("records", s["n"]),
+            ("per label", ", ".join(f"{k}: {v}" for k, v in s["labels"].items())),
+            ("rejected (global)", ", ".join(f"{k}: {v}" for k, v in s["rejected"].items()) or "none"),
+            ("spares used", s["spares_used"]), ("per shard", ", ".join(map(str, s["per_shard"])))]
+    return "\n".join(f"{k:<17}  {v}" for k, v in rows)
+
+def cmd_generate_sharded(o, task, method):
+    "`generate --shards K`: one shard (`--shard I`), or all shards here one by one or on Ray (`--ray`), then merge."
+    from synthlab.shard import ShardJob, run_shard, run_local, run_ray, merge, start_ray
+    if o.shard is not None and o.ray is not None: raise ValueError("--shard runs one shard here and --ray runs them all: use one of them")
+    if o.shard is not None and o.shards is None: raise ValueError("--shard I needs --shards K")
+    k = o.shards
+    if k is None:   # --ray alone: one shard per GPU, else per CPU of the cluster
+        res = start_ray(o.ray or None).cluster_resources(); k = int(res.get("GPU", 0) or res.get("CPU", 1))
+    lm_kwargs = {a: getattr(o, a) for a in ("dtype", "device") if getattr(o, a, None)}
+    job = ShardJob(task, n=o.n, out=o.out, shards=k, seed=o.seed, spare=o.spare, model=o.model, lm_kwargs=lm_kwargs)
+    if o.shard is not None:
+        report = run_shard(job, method, job.check(o.shard))
+        print(f"shard {o.shard} of {k}: {report['n']} records in {job.path(o.shard)}; once all {k} are done: synthlab merge --out {o.out} --shards {k}")
+        return report
+    run_ray(job, method, address=o.ray or None) if o.ray is not None else run_local(job, method)
+    return cmd_merge(argparse.Namespace(out=job.out, shards=k, task=task))
+
+def cmd_merge(o) -> dict:
+    from synthlab.shard import merge
+    summary = merge(o.out, o.shards, task=o.task)
+    print(_merge_table(summary))
+    return summary
+
+COMMANDS["merge"] = cmd_merge

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['output_format', 'label_instruction', 'fewshot_conversation', 'sample_shots', 'parse_output', 'prompt_hash',
-           'make_record', 'records_from_decode', 'normalise', 'RecordFilter', 'Method', 'default_stop', 'generate']
+           'make_record', 'records_from_decode', 'normalise', 'RecordFilter', 'Method', 'default_stop', 'split_evenly',
+           'generate']
 
 # %% ../nbs/02a_generate.ipynb #c004
 import hashlib, json, math, random, re, time
@@ -163,9 +164,11 @@ def default_stop(task) -> tuple:
 def _batch_seed(seed: int, batch: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{batch}".encode()).digest()[:8], "little") & (2**63 - 1)
 
-def _quotas(task, n: int) -> dict:
-    labels = task.label_names
-    return {y: n // len(labels) + (i < n % len(labels)) for i, y in enumerate(labels)}
+def split_evenly(n: int, keys: list) -> dict:
+    "`n` split over `keys` as evenly as possible (largest remainder: the first `n % len(keys)` keys get one more)."
+    return {k: n // len(keys) + (i < n % len(keys)) for i, k in enumerate(keys)}
+
+def _quotas(task, n: int) -> dict: return split_evenly(n, task.label_names)
 
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
 _NOT_ENFORCED = ("device",)        # recorded only: a run may move from CPU to GPU
@@ -192,13 +195,13 @@ def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
     return out
 
 def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: RecordFilter=None,
-             max_batches: int=None, progress: bool=True) -> list:
-    "Run `method` until `n` records pass the filters; append them to `out` (JSONL) and resume from it."
+             max_batches: int=None, progress: bool=True, quotas: dict=None, meta: dict=None) -> list:
+    "Run `method` until `n` records pass the filters (per label: `quotas`, default `n` split evenly); append them to `out` (JSONL) and resume from it. `meta` is added to every record's provenance."
     task = get_task(task)
     if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
     params = json.loads(json.dumps(method.params(), default=str))
     common = dict(method=method.name, task=task.name, model=lm.name, dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
-                  device=str(getattr(lm, "device", "")), params=params, seed=seed)
+                  device=str(getattr(lm, "device", "")), params=params, seed=seed, **(meta or {}))
     writer = RecordWriter(out, task=task) if out is not None else None
     kept = list(writer.existing) if writer else []
     start = len(kept)
@@ -206,7 +209,9 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     if len(kept) > n: raise ValueError(f"{out} already holds {len(kept)} records, more than the n={n} asked for")
     filt = filt or RecordFilter(task)
     for r in kept: filt.add(r)
-    quota = _quotas(task, n)
+    if quotas is not None and (sum(quotas.values()) != n or set(quotas) - set(task.label_names)):
+        raise ValueError(f"quotas {quotas} must name labels of {task.name!r} and add up to n={n}")
+    quota = _quotas(task, n) if quotas is None else {y: quotas.get(y, 0) for y in task.label_names}
     for r in kept: quota[r["label"]] -= 1
     batch = max((r["meta"]["batch"] for r in kept), default=-1) + 1
     max_batches = max_batches or 20 * math.ceil(n / 2) + 20
