@@ -158,7 +158,7 @@ def start_ray(address: str=None, num_cpus: int=None, tries: int=3):
         except Exception as e:   # Ray raises a bare Exception when its node does not come up in time
             ray.shutdown()
             if "timed out during startup" not in str(e): raise
-            if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start in {tries} tries (the machine is too busy "
+            if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start ({tries} tr{'y' if tries == 1 else 'ies'}; the machine is too busy "
                                                     "for Ray's agents to report in time); start one with `ray start --head` and pass its address") from e
 
 def run_ray(job: ShardJob, method, address: str=None, num_gpus: float=None, max_retries: int=3, progress: bool=True) -> list:
