@@ -190,7 +190,7 @@ def summary_table(summary: dict) -> str:
     rows = [("method", summary["method"]), ("task", summary["task"]), ("model", summary["model"]), ("seed", summary["seed"]),
             ("records", summary["n"]), ("per label", ", ".join(f"{k}: {v}" for k, v in summary["labels"].items())),
             ("rejected", ", ".join(f"{k}: {v}" for k, v in summary["rejected"].items()) or "none"),
-            ("batches run", summary["batches"]), ("generated tokens", summary.get("generated_tokens", 0)),
+            ("runs (resumed calls)", summary.get("runs", 1)), ("batches run", summary["batches"]), ("generated tokens", summary.get("generated_tokens", 0)),
             ("row forward passes", summary.get("row_passes", 0)), ("seconds", summary["seconds"]),
             ("tokens / s", round(summary.get("generated_tokens", 0) / max(summary["seconds"], 1e-9), 1))]
     w = max(len(k) for k, _ in rows)
@@ -365,6 +365,7 @@ def main(argv=None):
     warnings.formatwarning = lambda message, *a, **k: f"{who}: warning: {message}\n"
     try: COMMANDS[o.command](o)
     except KeyboardInterrupt:
-        print(f"{who}: interrupted; rerun the same command to resume", file=sys.stderr); sys.exit(130)
+        again = "; rerun the same command to resume" if o.command in ("generate", "experiment", "demo") else ""
+        print(f"{who}: interrupted{again}", file=sys.stderr); sys.exit(130)
     except (ValueError, OSError, RuntimeError, ImportError) as e:   # OSError: missing files, unknown model ids
         print(f"{who}: error: {' '.join(str(e).split())}", file=sys.stderr); sys.exit(2)

@@ -8,7 +8,8 @@ __all__ = ['output_format', 'label_instruction', 'fewshot_conversation', 'sample
            'check_prompt_fits', 'warn_few_shots', 'run_settings', 'open_output', 'generate']
 
 # %% ../nbs/02a_generate.ipynb #c004
-import hashlib, json, math, random, re, time, warnings
+import hashlib, json, math, random, re, signal, threading, time, warnings
+from contextlib import contextmanager
 from pathlib import Path
 from collections import Counter
 
@@ -255,6 +256,18 @@ def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
             out[k] = round(v + cur.get(k, 0), 2)
     return out
 
+@contextmanager
+def _hold_interrupt():
+    "Hold Ctrl-C until the block ends, so a batch and its bookkeeping land together (main thread only)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    got = []
+    old = signal.signal(signal.SIGINT, lambda *a: got.append(a))
+    try: yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if got and callable(old): old(*got[0])
+        elif got and old == signal.SIG_DFL: raise KeyboardInterrupt
+
 def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: RecordFilter=None,
              max_batches: int=None, progress: bool=True) -> list:
     "Run `method` until `n` records pass the filters; append them to `out` (a JSONL path or an `open_output` writer, closed at the end) and resume from it."
@@ -295,8 +308,9 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
                 quota[r["label"]] -= 1
                 r["meta"] = {**common, "batch": batch, "index": i, **r["meta"]}
                 new.append(r)
-            if writer is not None and new: writer.write_batch(new)
-            kept += new; bar.update(len(new)); batch += 1
+            with _hold_interrupt():   # Ctrl-C lands between batches: the file and the summary agree
+                if writer is not None and new: writer.write_batch(new)
+                kept += new; bar.update(len(new)); batch += 1
     finally:  # also when interrupted: the summary then covers the batches that reached the file
         bar.close()
         if writer is not None: writer.close()

@@ -168,6 +168,7 @@ def test_ctrl_c_keeps_the_file_and_resumes(tmp_path):
     argv[argv.index("--n") + 1] = str(len(first) + 2)   # resume, topping up by 2 records only (tiny budget)
     q = subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300)
     assert q.returncode == 0, q.stderr
+    assert "runs (resumed calls)  2" in q.stdout and f"records               {len(first) + 2}" in q.stdout   # the printed totals
     again = read_records(out)
     assert again[:len(first)] == first and len(again) == len(first) + 2
     total = json.loads(Path(f"{out}.summary.json").read_text())
