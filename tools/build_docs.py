@@ -72,11 +72,19 @@ def api_page() -> str:
             out.append(f"### `{name}`\n\n```python\n{_signature(defs[name])}\n```\n\n{ast.get_docstring(defs[name]) or ''}\n")
     return "\n".join(out)
 
+def benchmarks() -> str:
+    "The benchmark tables (bench/results/*.md) that replace the index's `BENCHMARKS` placeholder, as in the README."
+    tables = [f"### {f.stem}\n\n{f.read_text().strip()}" for f in sorted((ROOT/"bench"/"results").glob("*.md"))]
+    return "\n\n".join(tables) or "(run `make bench`)"
+
 def stage():
     "Fill `_docs/src`: cleaned notebooks, the API page, and a config with the nav."
     shutil.rmtree(SRC, ignore_errors=True); SRC.mkdir(parents=True)
     pages = notebooks()
-    for src, name in pages: (SRC/name).write_text(json.dumps(clean_notebook(json.loads(src.read_text()))))
+    for src, name in pages:
+        text = src.read_text()
+        if name == "index.ipynb": text = text.replace("BENCHMARKS", json.dumps(benchmarks())[1:-1])
+        (SRC/name).write_text(json.dumps(clean_notebook(json.loads(text))))
     (SRC/"api.md").write_text(api_page())
     cfg = yaml.safe_load((ROOT/"mkdocs.yml").read_text())
     cfg.update(docs_dir=str(SRC), site_dir=str(SITE), nav=[
