@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['positive_int', 'nonneg_int', 'finite_float', 'nonneg_float', 'positive_float', 'unit_float', 'prob_float',
            'METHOD_OPTIONS', 'METHODS', 'EXPERIMENT_KEYS', 'COMMANDS', 'check_method_options', 'build_method',
-           'make_parser', 'check_model', 'tokenizer_view', 'check_not_input', 'summary_table', 'score_table',
-           'cmd_generate', 'cmd_evaluate', 'cmd_align', 'check_experiment', 'run_experiment', 'save_experiment_plots',
-           'cmd_demo', 'main']
+           'add_export_parser', 'cmd_export', 'make_parser', 'check_model', 'tokenizer_view', 'check_not_input',
+           'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate', 'cmd_align', 'check_experiment',
+           'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time
@@ -99,6 +99,31 @@ def build_method(name: str, o: argparse.Namespace, task=None):
         return TarGEN(judge=None if o.judge == "none" else o.judge, sampling=sampling, **kw)
     raise ValueError(f"unknown method {name!r}; choose one of: {', '.join(METHODS)}")
 
+# %% ../nbs/10_cli.ipynb #c006y
+def add_export_parser(sub):
+    "The `export` sub-command's arguments."
+    x = sub.add_parser("export", help="a run as a Hugging Face dataset (Arrow + parquet) with an evidence card README.md")
+    x.add_argument("run", help="JSONL records written by `synthlab generate`")
+    x.add_argument("--out", required=True, help="output folder (replaced atomically)")
+    x.add_argument("--val-frac", type=unit_float, default=0.0, help="share of each label held out as a synthetic validation split")
+    x.add_argument("--seed", type=int, default=0, help="seed of the validation split, metric samples and plots")
+    x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on (not the train split)")
+    x.add_argument("--student", default="linear"); x.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    x.add_argument("--n-real", type=positive_int, default=1000, help="real training examples the intrinsic metrics compare with")
+    x.add_argument("--no-metrics", action="store_true", help="skip intrinsic metrics and plots")
+    x.add_argument("--push-to-hub", metavar="REPO", help="upload to this Hugging Face dataset repo (needs a token and network)")
+    x.add_argument("--public", action="store_true", help="create the hub repo public (default private)")
+
+def cmd_export(o):
+    from synthlab.export import export_run, hub_ready, push_to_hub
+    check_not_input(o.out, o.run, inside=True)   # the export replaces the folder --out: never one holding the run
+    if o.push_to_hub: hub_ready(o.push_to_hub)
+    dd = export_run(o.run, o.out, val_frac=o.val_frac, seed=o.seed, evaluate=o.evaluate, student=o.student,
+                    student_seeds=tuple(o.seeds), metrics=not o.no_metrics, n_real=o.n_real)
+    print(f"exported {', '.join(f'{s}: {len(d)}' for s, d in dd.items())} records to {o.out} (card: {Path(o.out)/'README.md'})")
+    if o.push_to_hub: print(f"uploaded: {push_to_hub(o.out, o.push_to_hub, private=not o.public)}")
+    return dd
+
 # %% ../nbs/10_cli.ipynb #c008
 def make_parser() -> argparse.ArgumentParser:
     "The `synthlab` argument parser with its sub-commands."
@@ -149,6 +174,7 @@ def make_parser() -> argparse.ArgumentParser:
     x.add_argument("config")
     d = sub.add_parser("demo", help="the quick-start job: FewGen on SST-2 with the embedded model, then a student")
     d.add_argument("--n", type=positive_int, default=32); d.add_argument("--out", default="out/demo")
+    add_export_parser(sub)
     return p
 
 # %% ../nbs/10_cli.ipynb #c010a
@@ -178,11 +204,14 @@ def tokenizer_view(spec: str):
         return SimpleNamespace(name=spec, tokenizer=AutoTokenizer.from_pretrained(path), model=SimpleNamespace(config=AutoConfig.from_pretrained(path)))
     except (OSError, ValueError): return None   # load_lm then says what is wrong
 
-def check_not_input(out, *inputs):
-    "Refuse an output path that is one of the command's input files: writing it would destroy the input."
+def check_not_input(out, *inputs, inside: bool=False):
+    "Refuse an output path that is one of the command's inputs (`inside`: or a folder holding one): writing it would destroy the input."
+    o = Path(out).expanduser().resolve()
     for i in inputs:
-        if i is not None and Path(str(i)).expanduser().resolve() == Path(out).expanduser().resolve():
-            raise ValueError(f"--out {out} is also an input ({i}); write the output to another path")
+        if i is None: continue
+        p = Path(str(i)).expanduser().resolve()
+        if p == o or inside and p.is_relative_to(o):
+            raise ValueError(f"--out {out} is {'also' if p == o else 'a folder holding'} an input ({i}); write the output to another path")
 
 # %% ../nbs/10_cli.ipynb #c011
 def summary_table(summary: dict) -> str:
@@ -355,7 +384,7 @@ def cmd_demo(o):
 
 # %% ../nbs/10_cli.ipynb #c016
 COMMANDS = dict(generate=cmd_generate, evaluate=cmd_evaluate, align=cmd_align,
-                experiment=lambda o: run_experiment(o.config), demo=cmd_demo)
+                experiment=lambda o: run_experiment(o.config), demo=cmd_demo, export=cmd_export)
 
 def main(argv=None):
     "Entry point of the `synthlab` command: errors are one line (exit 2); Ctrl-C stops with the output intact (exit 130)."

@@ -91,6 +91,14 @@ def test_output_equal_to_an_input_is_refused(capsys, tmp_path):
     assert card.read_bytes() == before
 
 
+def test_export_never_replaces_a_folder_holding_its_run(capsys, tmp_path):
+    run = tmp_path/"runs"/"s.jsonl"; run.parent.mkdir()
+    run.write_text(json.dumps({"text": "a fine film", "label": "positive"}) + "\n"); before = run.read_bytes()
+    assert "is a folder holding an input" in fails(capsys, "export", run, "--out", tmp_path/"runs")
+    assert "is also an input" in fails(capsys, "export", run, "--out", run)
+    assert run.read_bytes() == before
+
+
 # 5. before the model loads: a second writer, a resume with other settings
 def test_second_writer_learns_before_model_load(capsys, tmp_path):
     from synthlab.task import RecordWriter
