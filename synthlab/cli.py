@@ -55,7 +55,7 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--task", required=True, help="built-in task name or a YAML task card")
     g.add_argument("--method", default="fewgen", choices=METHODS)
     g.add_argument("--n", type=int, default=64, help="number of records to keep")
-    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder")
+    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder (in-process), or an OpenAI-compatible server as URL#MODEL, e.g. http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct (API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; text-only: fewgen, targen, synalign)")
     g.add_argument("--out", required=True, help="output JSONL; rerunning resumes it")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--k-shots", type=int, default=2, help="few-shot examples per label in each prompt")
@@ -117,12 +117,12 @@ def score_table(table) -> str:
 
 def cmd_generate(o) -> list:
     from synthlab.task import get_task
-    from synthlab.lm import load_lm
+    from synthlab.backend import load_backend
     from synthlab.generate import generate
     if o.data: os.environ["SYNTHLAB_DATA"] = o.data
     task = get_task(o.task)
     method = build_method(o.method, o, task)
-    lm = load_lm(o.model)
+    lm = load_backend(o.model)
     recs = generate(method, task, lm, n=o.n, out=o.out, seed=o.seed)
     print(summary_table(generate.last_summary))
     return recs
@@ -150,7 +150,7 @@ def run_experiment(config: dict, lm=None):
     "Generate with every method in `config` at the same budget and seeds, then compare students on real test data."
     import yaml
     from synthlab.task import get_task
-    from synthlab.lm import load_lm
+    from synthlab.backend import load_backend
     from synthlab.generate import generate
     from synthlab.student import compare
     if isinstance(config, (str, Path)): config = yaml.safe_load(Path(config).read_text())
@@ -162,7 +162,8 @@ def run_experiment(config: dict, lm=None):
     for name, opts in config["methods"].items():          # build (and so validate) every method before any work
         opts = dict(opts or {})
         methods[name] = build_method(opts.pop("method", name), _method_options(opts), task)
-    lm = lm or load_lm(config.get("model", "smollm2-135m"))
+    lm = lm or load_backend(config.get("model", "smollm2-135m"))
+    for m in methods.values(): m.check_backend(lm)   # every method fits the backend before any work
     train_sets = {name: {seed: generate(m, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed) for seed in seeds}
                   for name, m in methods.items()}
     table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"))

@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from .task import get_task, RecordWriter, atomic_write_text, parse_example, field_title
 from .decode import SamplingConfig, decode, DecodeResult
+from .backend import LOGPROBS, TEXT, require, supports
 
 # %% ../nbs/02a_generate.ipynb #c006
 def output_format(task) -> str:
@@ -134,6 +135,7 @@ class Method:
     "Base class of generation methods."
     name = "method"
     sampling: SamplingConfig = None
+    needs = frozenset({TEXT})   # backend capabilities (synthlab.backend); CFG and CorrSynth need LOGPROBS
     def params(self) -> dict:
         "Every parameter of the method (recorded in each record's meta)."
         out = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "sampling"}
@@ -145,9 +147,12 @@ class Method:
         return s if s.stop else SamplingConfig(**{**vars(s), "stop": default_stop(task)})
     def generate_batch(self, lm, task, rng: random.Random, generator: torch.Generator, batch: int, need: dict) -> list:
         raise NotImplementedError
+    def check_backend(self, lm):
+        "Fail before any work, in one line, when `lm` lacks a capability in `needs` (TarGEN overrides it with a fallback)."
+        require(lm, self.needs, self.name)
     def decode(self, lm, prompts: list, **kwargs) -> DecodeResult:
-        "The shared decode loop; its work counters are added to this method's running totals (`work`)."
-        res = decode(lm, prompts, **kwargs)
+        "The shared decode loop (a text-only backend's `complete` instead); its work counters are added to `work`."
+        res = decode(lm, prompts, **kwargs) if supports(lm, LOGPROBS) else lm.complete(prompts, **kwargs)
         self.work.update(res.stats)
         return res
     @property
@@ -196,9 +201,10 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     "Run `method` until `n` records pass the filters; append them to `out` (JSONL) and resume from it."
     task = get_task(task)
     if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
+    method.check_backend(lm)
     params = json.loads(json.dumps(method.params(), default=str))
     common = dict(method=method.name, task=task.name, model=lm.name, dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
-                  device=str(getattr(lm, "device", "")), params=params, seed=seed)
+                  device=str(getattr(lm, "device", "")), params=params, seed=seed, **getattr(lm, "provenance", {}))
     writer = RecordWriter(out, task=task) if out is not None else None
     kept = list(writer.existing) if writer else []
     start = len(kept)
