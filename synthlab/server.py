@@ -56,7 +56,7 @@ class ServerLM:
     def __init__(self, url: str, model: str, tokenizer=None, timeout: float=None, retries: int=None,
                  concurrency: int=None, key: str=None, progress: bool=True):
         self.url, self.model, self.name = url.rstrip("/"), model, f"{url.rstrip('/')}#{model}"
-        self.timeout = float(timeout or env_option("http_timeout", 120.0, float))
+        self.timeout = float(timeout or env_option("http_timeout", 600.0, float))
         self.retries = env_option("http_retries", 4) if retries is None else retries
         self.concurrency = concurrency or env_option("http_concurrency", 8)
         if self.retries < 0 or self.concurrency < 1: raise ValueError(f"{self.name}: retries must be ≥ 0 and concurrency ≥ 1")

@@ -65,9 +65,13 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("server")
+    before = os.environ.get("SYNTHLAB_HTTP_CONCURRENCY")
+    os.environ["SYNTHLAB_HTTP_CONCURRENCY"] = "2"   # a CPU server runs requests side by side: more in flight only queue
     srv = Server(served_folder(root), free_port(), root).start()
     yield srv
     srv.stop()
+    if before is None: os.environ.pop("SYNTHLAB_HTTP_CONCURRENCY")
+    else: os.environ["SYNTHLAB_HTTP_CONCURRENCY"] = before
 
 
 def generate_args(spec, out, *extra, n=4):
