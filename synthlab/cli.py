@@ -7,7 +7,7 @@ __all__ = ['METHODS', 'COMMANDS', 'build_method', 'make_parser', 'summary_table'
            'cmd_align', 'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main']
 
 # %% ../nbs/10_cli.ipynb #c004
-import argparse, json, os, sys, time
+import argparse, json, math, os, sys, time
 from collections import Counter
 from pathlib import Path
 
@@ -21,18 +21,26 @@ def _sampling(o, **defaults):
     if getattr(o, "alpha", None) is not None: kw["alpha"] = o.alpha
     return SamplingConfig(**kw)
 
+def _per_label(o, task, rows_per_seq: int=1) -> int:
+    "`--per-label`, else as many sequences per label as fill `--batch-rows` rows per decode call (no more than `--n` needs)."
+    if getattr(o, "per_label", None) is not None or task is None: return getattr(o, "per_label", None) or 4
+    from synthlab.lm import default_batch_rows
+    K = len(task.label_names)
+    return max(1, min((getattr(o, "batch_rows", None) or default_batch_rows()) // (K * rows_per_seq), math.ceil(1.25 * getattr(o, 'n', 64) / K)))
+
 def build_method(name: str, o: argparse.Namespace, task=None):
-    "The generation method `name` configured from command-line options `o` (`task` sets TarGEN's default length)."
+    "The generation method `name` configured from command-line options `o` (`task` sets TarGEN's default length and the rows per batch)."
     if name == "fewgen":
         from synthlab.fewgen import FewGen
-        return FewGen(k_shots=o.k_shots, per_label=o.per_label, sampling=_sampling(o))
+        return FewGen(k_shots=o.k_shots, per_label=_per_label(o, task), sampling=_sampling(o))
     if name == "cfg":
         from synthlab.corrsynth import CFG
         kw = {"gamma": o.gamma} if o.gamma is not None else {}
-        return CFG(k_shots=o.k_shots, per_label=o.per_label, alpha=o.alpha, sampling=_sampling(o), **kw)
+        return CFG(k_shots=o.k_shots, per_label=_per_label(o, task, 2), alpha=o.alpha, sampling=_sampling(o), **kw)
     if name == "corrsynth":
         from synthlab.corrsynth import CorrSynth
         kw = {k: getattr(o, k) for k in ("gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode") if getattr(o, k) is not None}
+        if task is not None: kw["groups"] = max(1, _per_label(o, task, kw.get("m", 1)) // kw.get("m", 1))
         return CorrSynth(k_shots=o.k_shots, alpha=o.alpha, sampling=_sampling(o), **kw)
     if name == "synalign":
         from synthlab.synalign import SynAlign
@@ -59,7 +67,9 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", required=True, help="output JSONL; rerunning resumes it")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--k-shots", type=int, default=2, help="few-shot examples per label in each prompt")
-    g.add_argument("--per-label", type=int, default=4, help="sequences per label per batch (FewGen, CFG)")
+    g.add_argument("--per-label", type=int, help="sequences per label per batch (FewGen, CFG); default: from --batch-rows")
+    g.add_argument("--batch-rows", type=int, help="rows decoded side by side (FewGen, CFG, CorrSynth); default 64 on CPU, 256 on GPU")
+    g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"), help="model dtype; auto: bf16 only where the hardware has it")
     g.add_argument("--temperature", type=float, default=1.0)
     g.add_argument("--top-p", type=float, default=0.95)
     g.add_argument("--top-k", type=int, default=0)
@@ -122,7 +132,7 @@ def cmd_generate(o) -> list:
     if o.data: os.environ["SYNTHLAB_DATA"] = o.data
     task = get_task(o.task)
     method = build_method(o.method, o, task)
-    lm = load_lm(o.model)
+    lm = load_lm(o.model, dtype=o.dtype)
     recs = generate(method, task, lm, n=o.n, out=o.out, seed=o.seed)
     print(summary_table(generate.last_summary))
     return recs
@@ -162,7 +172,7 @@ def run_experiment(config: dict, lm=None):
     for name, opts in config["methods"].items():          # build (and so validate) every method before any work
         opts = dict(opts or {})
         methods[name] = build_method(opts.pop("method", name), _method_options(opts), task)
-    lm = lm or load_lm(config.get("model", "smollm2-135m"))
+    lm = lm or load_lm(config.get("model", "smollm2-135m"), dtype=config.get("dtype", "auto"))
     train_sets = {name: {seed: generate(m, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed) for seed in seeds}
                   for name, m in methods.items()}
     table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"))
@@ -194,7 +204,6 @@ def save_experiment_plots(table, train_sets: dict, task, out) -> list:
     mats = {name: label_cosine(next(iter(by_seed.values())), task) for name, by_seed in train_sets.items()}
     fig = plot_label_cosine(mats, annot=len(task.labels) <= 4); fig.savefig(out/"label_cosine.png", dpi=120); plt.close(fig)
     return [out/"comparison.png", out/"label_cosine.png"]
-
 
 # %% ../nbs/10_cli.ipynb #c015
 def cmd_demo(o):

@@ -168,7 +168,7 @@ def _quotas(task, n: int) -> dict:
     return {y: n // len(labels) + (i < n % len(labels)) for i, y in enumerate(labels)}
 
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device",)        # recorded only: a run may move from CPU to GPU
+_NOT_ENFORCED = ("device", "dtype_reason")   # recorded only: a run may move from CPU to GPU
 
 def _check_resume(existing: list, expect: dict, out, task=None):
     "Refuse to resume `out` unless every record was made by the same run settings (and fits `task`)."
@@ -198,7 +198,7 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
     params = json.loads(json.dumps(method.params(), default=str))
     common = dict(method=method.name, task=task.name, model=lm.name, dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
-                  device=str(getattr(lm, "device", "")), params=params, seed=seed)
+                  dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")), params=params, seed=seed)
     writer = RecordWriter(out, task=task) if out is not None else None
     kept = list(writer.existing) if writer else []
     start = len(kept)
