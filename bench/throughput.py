@@ -2,7 +2,7 @@
 
 Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64]
 Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype chosen and why), then
-1. kept examples/min of every method at its CLI defaults (rows per batch from `--batch-rows`' default) on SST-2,
+1. kept examples/min of every method at its CLI defaults with `--batch-rows` 64 (CPU) / 256 (GPU), on SST-2,
    and on AG News unless --quick (--quick: FewGen, CFG, CorrSynth on SST-2 only);
 2. generated tokens/s of synthlab's decode vs transformers' generate() at 1, 16 and 64 rows, same prompts, sampling
    (T=1, top-p 0.95, no stop strings, EOS ends a row) and dtype.
@@ -16,7 +16,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false"); os.environ.setdefault(
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from decode_bench import prompts_for, time_synthlab, time_generate
-from synthlab.lm import load_lm, cpu_flags, BF16_CPU_FLAGS
+from synthlab.lm import load_lm, cpu_flags, default_batch_rows, BF16_CPU_FLAGS
 from synthlab.task import get_task
 from synthlab.generate import generate
 from synthlab.cli import make_parser, build_method
@@ -33,7 +33,8 @@ def machine(lm) -> str:
 
 
 def kept_per_minute(lm, task, method, n, seed=0) -> dict:
-    o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-"])
+    o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-",
+                                  "--batch-rows", str(default_batch_rows(lm.device))])
     m = build_method(method, o, get_task(task))
     t = time.perf_counter()
     recs = generate(m, task, lm, n=n, seed=seed, progress=False)
@@ -73,7 +74,7 @@ def main():
         dec.append((b, ours[0] / ours[1], ref[0] / ref[1])); print(dec[-1], flush=True)
     t2 = "| rows | synthlab tok/s | generate() tok/s | ratio |\n|---|---|---|---|\n"
     t2 += "".join(f"| {b} | {a:.1f} | {r:.1f} | {a / r:.2f} |\n" for b, a, r in dec)
-    text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults, seed 0:\n\n{t1}\n{ratios}\n"
+    text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults with --batch-rows {default_batch_rows(lm.device)}, seed 0:\n\n{t1}\n{ratios}\n"
             f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}")
     print("\n" + text)
     out = Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md"

@@ -7,7 +7,7 @@ __all__ = ['METHODS', 'COMMANDS', 'build_method', 'make_parser', 'summary_table'
            'cmd_align', 'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main']
 
 # %% ../nbs/10_cli.ipynb #c004
-import argparse, json, math, os, sys, time
+import argparse, json, os, sys, time
 from collections import Counter
 from pathlib import Path
 
@@ -22,11 +22,10 @@ def _sampling(o, **defaults):
     return SamplingConfig(**kw)
 
 def _per_label(o, task, rows_per_seq: int=1) -> int:
-    "`--per-label`, else as many sequences per label as fill `--batch-rows` rows per decode call (no more than `--n` needs)."
-    if getattr(o, "per_label", None) is not None or task is None: return getattr(o, "per_label", None) or 4
-    from synthlab.lm import default_batch_rows
-    K = len(task.label_names)
-    return max(1, min((getattr(o, "batch_rows", None) or default_batch_rows()) // (K * rows_per_seq), math.ceil(1.25 * getattr(o, 'n', 64) / K)))
+    "`--per-label`, else as many sequences per label as fill `--batch-rows` rows per decode call, else 4 (independent of `--n`, so runs resume)."
+    per_label, rows = getattr(o, "per_label", None), getattr(o, "batch_rows", None)
+    if per_label is not None or task is None or rows is None: return per_label or 4
+    return max(1, rows // (len(task.label_names) * rows_per_seq))
 
 def build_method(name: str, o: argparse.Namespace, task=None):
     "The generation method `name` configured from command-line options `o` (`task` sets TarGEN's default length and the rows per batch)."
@@ -40,7 +39,7 @@ def build_method(name: str, o: argparse.Namespace, task=None):
     if name == "corrsynth":
         from synthlab.corrsynth import CorrSynth
         kw = {k: getattr(o, k) for k in ("gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode") if getattr(o, k) is not None}
-        if task is not None: kw["groups"] = max(1, _per_label(o, task, kw.get("m", 1)) // kw.get("m", 1))
+        if task is not None and getattr(o, "batch_rows", None): kw["groups"] = _per_label(o, task, kw.get("m", 1))
         return CorrSynth(k_shots=o.k_shots, alpha=o.alpha, sampling=_sampling(o), **kw)
     if name == "synalign":
         from synthlab.synalign import SynAlign
@@ -68,7 +67,7 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--k-shots", type=int, default=2, help="few-shot examples per label in each prompt")
     g.add_argument("--per-label", type=int, help="sequences per label per batch (FewGen, CFG); default: from --batch-rows")
-    g.add_argument("--batch-rows", type=int, help="rows decoded side by side (FewGen, CFG, CorrSynth); default 64 on CPU, 256 on GPU")
+    g.add_argument("--batch-rows", type=int, help="rows decoded side by side (FewGen, CFG, CorrSynth); for throughput 64 on CPU, 256 on GPU (default: 4 sequences per label)")
     g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"), help="model dtype; auto: bf16 only where the hardware has it")
     g.add_argument("--temperature", type=float, default=1.0)
     g.add_argument("--top-p", type=float, default=0.95)
