@@ -2,7 +2,8 @@
 
 Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64]
 Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype chosen and why), then
-1. kept examples/min of every method at its CLI defaults with `--batch-rows` 64 (CPU) / 256 (GPU), on SST-2,
+1. kept examples/min of every method at its CLI defaults (FewGen, CFG, CorrSynth with `--batch-rows` 64 on CPU / 256 on GPU),
+   on SST-2,
    and on AG News unless --quick (--quick: FewGen, CFG, CorrSynth on SST-2 only);
 2. generated tokens/s of synthlab's decode vs transformers' generate() at 1, 16 and 64 rows, same prompts, sampling
    (T=1, top-p 0.95, no stop strings, EOS ends a row) and dtype.
@@ -33,8 +34,8 @@ def machine(lm) -> str:
 
 
 def kept_per_minute(lm, task, method, n, seed=0) -> dict:
-    o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-",
-                                  "--batch-rows", str(default_batch_rows(lm.device))])
+    full = ["--batch-rows", str(default_batch_rows(lm.device))] if method in ("fewgen", "cfg", "corrsynth") else []
+    o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-", *full])
     m = build_method(method, o, get_task(task))
     t = time.perf_counter()
     recs = generate(m, task, lm, n=n, seed=seed, progress=False)

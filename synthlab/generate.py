@@ -4,10 +4,12 @@
 
 # %% auto #0
 __all__ = ['output_format', 'label_instruction', 'fewshot_conversation', 'sample_shots', 'parse_output', 'prompt_hash',
-           'make_record', 'records_from_decode', 'normalise', 'RecordFilter', 'Method', 'default_stop', 'generate']
+           'make_record', 'records_from_decode', 'normalise', 'RecordFilter', 'Method', 'default_stop', 'context_size',
+           'check_prompt_fits', 'warn_few_shots', 'run_settings', 'open_output', 'generate']
 
 # %% ../nbs/02a_generate.ipynb #c004
-import hashlib, json, math, random, re, time
+import hashlib, json, math, random, re, signal, threading, time, warnings
+from contextlib import contextmanager
 from pathlib import Path
 from collections import Counter
 
@@ -159,6 +161,47 @@ def default_stop(task) -> tuple:
     "Stop strings: end of line for single-field tasks, a blank line for multi-field ones."
     return ("\n",) if len(task.fields) == 1 else ("\n\n",)
 
+# %% ../nbs/02a_generate.ipynb #c017b
+def context_size(lm) -> int|None:
+    "Tokens the model `lm` reads at most (None when its backend does not say)."
+    cfg = getattr(getattr(lm, "model", None), "config", None)
+    return getattr(cfg, "max_position_embeddings", None)
+
+def _card_fields(task) -> dict:
+    "Every piece of the task card that ends up in prompts, by the name a user would look for."
+    parts = {"description": task.description, **{f"labels.{y}": v for y, v in task.labels.items()}}
+    parts.update({f"shots[{i}]": task.format_example(s) for i, s in enumerate(task.shots)})
+    return {**parts, **{f"templates.{y}": t for y, t in task.templates.items()}}
+
+def _n_tokens(tok, text: str, limit: int) -> int:
+    "Tokens in `text`; counted on a prefix when that alone exceeds `limit` (a 2 MB field is not tokenised whole)."
+    head = len(tok(text[:8 * limit], add_special_tokens=False)["input_ids"])
+    return head if head > limit or len(text) <= 8 * limit else len(tok(text, add_special_tokens=False)["input_ids"])
+
+def check_prompt_fits(method: Method, task, lm):
+    "Raise, naming the longest card field, when `method`'s prompts for `task` cannot fit `lm`'s context."
+    ctx, tok = context_size(lm), getattr(lm, "tokenizer", None)
+    if not ctx or tok is None: return
+    size = {k: _n_tokens(tok, v, ctx) for k, v in _card_fields(task).items()}
+    k = getattr(method, "k_shots", 0) or 0
+    shots = [sorted((size[f"shots[{i}]"] + size[f"labels.{y}"] for i, s in enumerate(task.shots) if s["label"] == y), reverse=True)[:k]
+             for y in task.label_names]
+    ask = max(len(tok(label_instruction(task, y))["input_ids"]) + size.get(f"templates.{y}", 0) for y in task.label_names)
+    need = size["description"] + sum(map(sum, shots)) + ask + 32 + (method.sampling.max_new_tokens if method.sampling else 0)
+    if need > ctx:
+        worst = max(size, key=size.get)
+        raise ValueError(f"task {task.name!r}: prompts need about {need} tokens or more, but model {lm.name!r} reads at most {ctx}; "
+                         f"the longest card field is `{worst}` ({size[worst] if size[worst] <= ctx else f'over {ctx}'} tokens): shorten it")
+
+def warn_few_shots(method: Method, task):
+    "Warn when the few-shot pool has fewer than the method's `k_shots` examples of some label."
+    k, pool = getattr(method, "k_shots", 0) or 0, getattr(method, "_pool", None)
+    if not hasattr(method, "_pool"): return  # the method does not draw shots from the card (SynAlign, TarGEN)
+    have = Counter(s["label"] for s in (task.shots if pool is None else pool))
+    short = {y: have[y] for y in task.label_names if have[y] < k}
+    if short: warnings.warn(f"task {task.name!r}: k_shots={k}, but the few-shot pool has only "
+                            f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less often")
+
 # %% ../nbs/02a_generate.ipynb #c018
 def _batch_seed(seed: int, batch: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{batch}".encode()).digest()[:8], "little") & (2**63 - 1)
@@ -170,40 +213,79 @@ def _quotas(task, n: int) -> dict:
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
 _NOT_ENFORCED = ("device", "dtype_reason")   # recorded only: a run may move from CPU to GPU
 
+def _differences(got, want, key: str) -> list:
+    "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."
+    if isinstance(got, dict) and isinstance(want, dict):
+        return [d for k in {**got, **want} for d in _differences(got.get(k), want.get(k), f"{key}.{k}")]
+    return [] if got == want else [f"{key}={got!r} (this run: {want!r})"]
+
 def _check_resume(existing: list, expect: dict, out, task=None):
     "Refuse to resume `out` unless every record was made by the same run settings (and fits `task`)."
     for i, r in enumerate(existing, 1):
-        meta = r.get("meta", {})
+        meta = r.get("meta") if isinstance(r.get("meta"), dict) else {}
         keys = [k for k in expect if k not in _NOT_ENFORCED and (k not in _IF_RECORDED or k in meta)]
-        diff = [k for k in keys if meta.get(k) != expect[k]]
-        if diff: raise ValueError(f"{out}: record {i} was made with different {', '.join(diff)} "
-                                  f"({', '.join(f'{k}={meta.get(k)!r}' for k in diff)}); use another output path")
+        diff = [d for k in keys for d in _differences(meta.get(k), expect[k], k)]
+        if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
+                                  "rerun with the file's settings or use another output path")
         if task is not None:
             try: task.format_example(r); task.check_label(r.get("label"))
             except ValueError as e: raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output path") from None
+
+def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:
+    "What every record of one output file shares (its provenance); `dtype` and `device` only once the model `lm` is loaded."
+    loaded = {} if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
+                                        dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")))
+    return dict(method=method.name, task=task.name, model=model, **loaded,
+                params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
+
+def open_output(out, method: Method, task, model: str, n: int, seed: int=0) -> RecordWriter:
+    "Lock `out` and check it can be resumed by this run (same settings, at most `n` records): all before any model loads."
+    task = get_task(task)
+    w = RecordWriter(out, task=task)
+    try:
+        _check_resume(w.existing, run_settings(method, task, model, seed), out, task)
+        if len(w.existing) > n: raise ValueError(f"{out} already holds {len(w.existing)} records, more than the n={n} asked for")
+    except BaseException: w.close(); raise
+    return w
 
 def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
     "Totals over the runs that wrote one file: `prev` (the file's summary when this run began with `start` records) + `cur`."
     if not prev or prev.get("n") != start or any(prev.get(k) != cur[k] for k in ("method", "task", "model", "seed")): return cur
     out = {**prev, **cur, "runs": prev.get("runs", 1) + 1, "rejected": dict(Counter(prev.get("rejected", {})) + Counter(cur["rejected"]))}
     for k, v in prev.items():
-        if k not in ("n", "seed", "runs") and isinstance(v, (int, float)) and isinstance(cur.get(k, 0), (int, float)):
+        if k not in ("n", "seed", "runs") and isinstance(v, (int, float)) and not isinstance(v, bool) and isinstance(cur.get(k, 0), (int, float)):
             out[k] = round(v + cur.get(k, 0), 2)
     return out
 
+@contextmanager
+def _hold_interrupt():
+    "Hold Ctrl-C until the block ends, so a batch and its bookkeeping land together (main thread only)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    got = []
+    old = signal.signal(signal.SIGINT, lambda *a: got.append(a))
+    try: yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if got and callable(old): old(*got[0])
+        elif got and old == signal.SIG_DFL: raise KeyboardInterrupt
+
 def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: RecordFilter=None,
              max_batches: int=None, progress: bool=True) -> list:
-    "Run `method` until `n` records pass the filters; append them to `out` (JSONL) and resume from it."
+    "Run `method` until `n` records pass the filters; append them to `out` (a JSONL path or an `open_output` writer, closed at the end) and resume from it."
     task = get_task(task)
-    if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
-    params = json.loads(json.dumps(method.params(), default=str))
-    common = dict(method=method.name, task=task.name, model=lm.name, dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
-                  dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")), params=params, seed=seed)
-    writer = RecordWriter(out, task=task) if out is not None else None
-    kept = list(writer.existing) if writer else []
+    writer = out if isinstance(out, RecordWriter) else None
+    try:
+        if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
+        check_prompt_fits(method, task, lm); warn_few_shots(method, task)
+        common = run_settings(method, task, lm.name, seed, lm)
+        if out is not None and writer is None: writer = open_output(out, method, task, lm.name, n, seed)
+        kept = list(writer.existing) if writer else []
+        _check_resume(kept, common, writer.path if writer else None, task)
+        if len(kept) > n: raise ValueError(f"{writer.path} already holds {len(kept)} records, more than the n={n} asked for")
+    except BaseException:
+        if writer is not None: writer.close()
+        raise
     start = len(kept)
-    _check_resume(kept, common, out, task)
-    if len(kept) > n: raise ValueError(f"{out} already holds {len(kept)} records, more than the n={n} asked for")
     filt = filt or RecordFilter(task)
     for r in kept: filt.add(r)
     quota = _quotas(task, n)
@@ -227,17 +309,20 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
                 quota[r["label"]] -= 1
                 r["meta"] = {**common, "batch": batch, "index": i, **r["meta"]}
                 new.append(r)
-            if writer is not None and new: writer.write_batch(new)
-            kept += new; bar.update(len(new)); batch += 1
-    finally:
+            with _hold_interrupt():   # Ctrl-C lands between batches: the file and the summary agree
+                if writer is not None and new: writer.write_batch(new)
+                kept += new; bar.update(len(new)); batch += 1
+    finally:  # also when interrupted: the summary then covers the batches that reached the file
         bar.close()
         if writer is not None: writer.close()
-    summary = dict(method=method.name, task=task.name, model=lm.name, seed=seed, n=len(kept), batches=batch - first,
-                   labels=dict(Counter(r["label"] for r in kept)), rejected=dict(filt.counts), seconds=round(time.time() - t0, 2),
-                   **(method.work - work0))
-    if out is not None:
-        prev = Path(f"{out}.summary.json")
-        summary = _merge_summary(json.loads(prev.read_text()) if prev.is_file() else None, summary, start)
-        atomic_write_text(prev, json.dumps(summary, indent=1))
-    generate.last_summary = summary
+        summary = dict(method=method.name, task=task.name, model=lm.name, seed=seed, n=len(kept), batches=batch - first,
+                       labels=dict(Counter(r["label"] for r in kept)), rejected=dict(filt.counts), seconds=round(time.time() - t0, 2),
+                       **(method.work - work0))
+        if writer is not None and kept:
+            prev = Path(f"{writer.path}.summary.json")
+            try: old = json.loads(prev.read_text()) if prev.is_file() else None
+            except ValueError: old = None
+            summary = _merge_summary(old, summary, start)
+            atomic_write_text(prev, json.dumps(summary, indent=1))
+        generate.last_summary = summary
     return kept

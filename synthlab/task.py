@@ -750,22 +750,26 @@ def parse_split_spec(spec:str) -> tuple:
 class RecordError(ValueError):
     "A JSONL records file or a record is malformed."
 
+def _parse_lines(path, data: bytes, first_line: int=1) -> list:
+    "The JSON objects in `data` (complete JSONL lines of `path`); a malformed line raises `RecordError` naming it."
+    out = []
+    lines = data.split(b"\n")  # after a final newline the last piece is empty; otherwise it is a line without one
+    for lineno, raw in enumerate(lines, first_line):
+        if not raw.strip(): continue
+        try: rec = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            torn = "; it is the last line and has no newline, as an interrupted write leaves it (RecordWriter(path) repairs that)" \
+                   if lineno == first_line + len(lines) - 1 else ""
+            raise RecordError(f"{path}:{lineno}: malformed JSON line ({e}){torn}: {raw[:80].decode('utf-8', 'replace')!r}") from None
+        if not isinstance(rec, dict): raise RecordError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
+        out.append(rec)
+    return out
+
 def read_records(path) -> list:
     "All records of a JSONL file; a malformed line raises `RecordError` naming the file and line number."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"records file {path} not found")
-    out = []
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            if not raw.strip(): continue
-            try: rec = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                torn = "; it is the last line and has no newline, as an interrupted write leaves it (RecordWriter(path) repairs that)" \
-                       if not raw.endswith(b"\n") else ""
-                raise RecordError(f"{path}:{lineno}: malformed JSON line ({e}){torn}: {raw[:80].decode('utf-8', 'replace')!r}") from None
-            if not isinstance(rec, dict): raise RecordError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
-            out.append(rec)
-    return out
+    return _parse_lines(path, path.read_bytes())
 
 def record_text(rec:dict, task) -> str:
     "The text of a record (= `task.format_example(rec)`)."
@@ -782,8 +786,9 @@ class RecordWriter:
     "Append-only JSONL records: one lock-holding writer, flush+fsync per batch, torn last line repaired on open."
     def __init__(self, path, task=None):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.task = None if task is None else get_task(task)
+        self._created, self._locked, self._newline, self.n_written = not self.path.exists(), False, False, 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._f = open(self.path, "a+b")
         try:
             if fcntl is not None:
@@ -791,32 +796,29 @@ class RecordWriter:
                 except BlockingIOError:
                     raise RuntimeError(f"{self.path} is already open in another RecordWriter (another process, or an "
                                        "unclosed writer here: close it first); two writers would interleave lines") from None
-            self.dropped_bytes = self._repair()
-            self.existing = read_records(self.path)
+            self._locked = True
+            self.existing, self.dropped_bytes = self._load()
         except BaseException:
-            self._f.close(); raise
-        self.n_written = 0
+            self.close(); raise
 
-    def _repair(self) -> int:
-        "Fix a last line without its newline; return the number of bytes dropped."
-        f, size = self._f, os.fstat(self._f.fileno()).st_size
-        if size == 0: return 0
-        f.seek(size - 1)
-        if f.read(1) == b"\n": return 0
-        cut, pos = 0, size
-        while pos > 0:  # scan back for the last newline
-            start = max(0, pos - (1 << 16)); f.seek(start); i = f.read(pos - start).rfind(b"\n")
-            if i >= 0: cut = start + i + 1; break
-            pos = start
-        f.seek(cut); frag = f.read(size - cut)
-        try: whole = isinstance(json.loads(frag.decode("utf-8")), dict)
-        except (UnicodeDecodeError, json.JSONDecodeError): whole = False
-        if whole: f.write(b"\n")  # only the newline was lost: keep the record
-        else:
-            os.ftruncate(f.fileno(), cut)
-            warnings.warn(f"{self.path}: dropped a torn last line ({size - cut} bytes) left by an interrupted write")
-        f.flush(); os.fsync(f.fileno())
-        return 0 if whole else size - cut
+    def _load(self) -> tuple:
+        "(records, bytes dropped): every complete line is checked *before* a torn last line is cut, so a file that is not ours stays untouched."
+        f = self._f; f.seek(0); data = f.read()
+        cut = len(data) if not data or data.endswith(b"\n") else data.rfind(b"\n") + 1
+        try: recs, frag = _parse_lines(self.path, data[:cut]), data[cut:]
+        except RecordError as e: raise RecordError(f"{e}; {self.path} is left untouched: use another output path") from None
+        if not frag: return recs, 0
+        try: last = json.loads(frag.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError): last = None
+        if isinstance(last, dict):  # only the newline was lost: keep the record, add the newline with the next write
+            self._newline = True; return recs + [last], 0
+        if not frag.lstrip().startswith(b"{"):
+            line = data[:cut].count(b"\n") + 1
+            raise RecordError(f"{self.path}:{line}: last line is not a JSON record; "
+                              f"{self.path} is not a records file, so it is left untouched: use another output path")
+        os.ftruncate(f.fileno(), cut); f.flush(); os.fsync(f.fileno())
+        warnings.warn(f"{self.path}: dropped a torn last line ({len(frag)} bytes) left by an interrupted write")
+        return recs, len(frag)
 
     def write_batch(self, records) -> int:
         "Append `records` (dicts) as JSON lines, then flush and fsync; returns how many were written."
@@ -830,14 +832,19 @@ class RecordWriter:
             try: lines.append(json.dumps(r, ensure_ascii=False, allow_nan=False, default=_json_default))
             except (TypeError, ValueError) as e: raise RecordError(f"record {i} of the batch cannot be written as JSON: {e}") from None
         if not lines: return 0
-        self._f.write(("\n".join(lines) + "\n").encode("utf-8"))
+        self._f.write((b"\n" if self._newline else b"") + ("\n".join(lines) + "\n").encode("utf-8"))
+        self._newline = False
         self._f.flush(); os.fsync(self._f.fileno())
         self.n_written += len(lines)
         return len(lines)
 
     def __len__(self): return len(self.existing) + self.n_written
     def close(self):
-        if self._f is not None and not self._f.closed: self._f.close()  # closing releases the lock
+        "Release the lock; a file this writer created and never wrote to is removed (a failed run leaves no empty file)."
+        if self._f is None or self._f.closed: return
+        if self._locked and self._created and self.n_written == 0 and os.fstat(self._f.fileno()).st_size == 0:
+            self.path.unlink(missing_ok=True)
+        self._f.close()  # closing releases the lock
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
     def __del__(self):
