@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['PROVENANCE', 'COST_KEYS', 'METRIC_NAMES', 'features_for', 'export_row', 'records_to_dataset', 'split_records',
            'size_category', 'card_header', 'run_summary', 'md_table', 'generation_section', 'intrinsic_evidence',
-           'metrics_section', 'save_plots', 'check_evaluate', 'student_section', 'card_title', 'replace_dir',
-           'export_run', 'hub_ready', 'push_to_hub']
+           'metrics_section', 'save_plots', 'check_evaluate', 'student_section', 'card_title', 'is_export',
+           'check_export_dir', 'replace_dir', 'export_run', 'hub_ready', 'push_to_hub']
 
 # %% ../nbs/11_export.ipynb #c004
 import json, os, random, re, shutil, tempfile
@@ -161,6 +161,20 @@ def card_title(task, run, dd) -> str:
             "```python\nfrom datasets import load_dataset, load_from_disk\nds = load_from_disk(\"arrow\")\n"
             "ds = load_dataset(\"parquet\", data_files={\"train\": \"data/train-*.parquet\"})\n```\n\n")
 
+# %% ../nbs/11_export.ipynb #3afc626a
+def is_export(d) -> bool:
+    "True when folder `d` holds an earlier synthlab export (its card and its `save_to_disk` index)."
+    d = Path(d)
+    return (d/"README.md").is_file() and (d/"arrow"/"dataset_dict.json").is_file()
+
+def check_export_dir(out) -> Path:
+    "`out` as a Path, when it is missing, empty or an earlier export; otherwise a ValueError (it is not ours to replace)."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"{out} is a file, not an export folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not is_export(out):
+        raise ValueError(f"{out} is a non-empty folder that is not a synthlab export; refusing to replace it; choose another --out")
+    return out
+
 # %% ../nbs/11_export.ipynb #c029
 def replace_dir(src, dst) -> Path:
     "Move folder `src` to `dst` by renames, replacing an existing `dst` (readers never see a half-written export)."
@@ -177,13 +191,14 @@ def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|Non
     "Export JSONL `run` to folder `out`: `arrow/` (save_to_disk), `data/*.parquet`, the README.md evidence card and its plots."
     from datasets import DatasetDict
     from synthlab.student import compare
+    out = check_export_dir(out)
     records = read_records(run)
     if not records: raise ValueError(f"{run}: no records to export")
     task = get_task(task or records[0].get("meta", {}).get("task") or "")
     if evaluate: check_evaluate(evaluate, task)
     splits = split_records(records, val_frac, seed)
     dd = DatasetDict({s: records_to_dataset(rs, task) for s, rs in splits.items()})
-    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         with _quiet_datasets():
