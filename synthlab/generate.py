@@ -216,7 +216,7 @@ def _quotas(task, n: int) -> dict:
     return {y: n // len(labels) + (i < n % len(labels)) for i, y in enumerate(labels)}
 
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device",)        # recorded only: a run may move from CPU to GPU
+_NOT_ENFORCED = ("device", "dtype_reason")   # recorded only: a run may move from CPU to GPU
 
 def _differences(got, want, key: str) -> list:
     "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."
@@ -238,7 +238,8 @@ def _check_resume(existing: list, expect: dict, out, task=None):
 
 def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:
     "What every record of one output file shares (its provenance); `dtype` and `device` only once the model `lm` is loaded."
-    loaded = {} if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."), device=str(getattr(lm, "device", "")),
+    loaded = {} if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
+                                        dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")),
                                         **getattr(lm, "provenance", {}))   # a server: URL, served model, API
     return dict(method=method.name, task=task.name, model=model, **loaded,
                 params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
