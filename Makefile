@@ -33,6 +33,7 @@ test-py: setup browser
 	$(PY) -m pytest tests -q
 
 bench: setup
+	$(PY) bench/throughput.py
 	$(PY) bench/decode_bench.py
 	$(PY) bench/corrsynth_bench.py
 	$(PY) bench/eval_bench.py

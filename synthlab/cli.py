@@ -41,9 +41,9 @@ prob_float = _value(float, lambda v: 0 < v <= 1, "a number in (0, 1]")
 
 # %% ../nbs/10_cli.ipynb #c005a
 METHOD_OPTIONS = dict(   # the method-specific `generate` options each method uses; any other option applies to all
-    fewgen=("k_shots", "per_label"),
-    cfg=("k_shots", "per_label", "gamma"),
-    corrsynth=("k_shots", "gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode"),
+    fewgen=("k_shots", "per_label", "batch_rows"),
+    cfg=("k_shots", "per_label", "gamma", "batch_rows"),
+    corrsynth=("k_shots", "gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode", "batch_rows"),
     synalign=("k_shots", "pool_size", "acquisition", "tau", "no_attributes"),
     targen=("judge", "margin", "n_contexts", "seeds_per_context", "contrast", "gamma", "delta"))
 
@@ -73,19 +73,25 @@ def _sampling(o, **defaults):
     if getattr(o, "alpha", None) is not None: kw["alpha"] = o.alpha
     return SamplingConfig(**kw)
 
+def _per_label(o, task, rows_per_seq: int=1) -> int:
+    "Sequences per label (CorrSynth: groups) that fill `--batch-rows` rows per decode call; else `--per-label` (independent of `--n`, so runs resume)."
+    rows = getattr(o, "batch_rows", None)
+    return o.per_label if rows is None or task is None else max(1, rows // (len(task.label_names) * rows_per_seq))
+
 def build_method(name: str, o: argparse.Namespace, task=None):
     "The generation method `name` configured from command-line options `o` (`task` sets TarGEN's default length)."
     check_method_options(name, o)
     if name == "fewgen":
         from synthlab.fewgen import FewGen
-        return FewGen(k_shots=o.k_shots, per_label=o.per_label, sampling=_sampling(o))
+        return FewGen(k_shots=o.k_shots, per_label=_per_label(o, task), sampling=_sampling(o))
     if name == "cfg":
         from synthlab.corrsynth import CFG
         kw = {"gamma": o.gamma} if o.gamma is not None else {}
-        return CFG(k_shots=o.k_shots, per_label=o.per_label, alpha=o.alpha, sampling=_sampling(o), **kw)
+        return CFG(k_shots=o.k_shots, per_label=_per_label(o, task, 2), alpha=o.alpha, sampling=_sampling(o), **kw)
     if name == "corrsynth":
         from synthlab.corrsynth import CorrSynth
         kw = {k: getattr(o, k) for k in ("gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode") if getattr(o, k) is not None}
+        if task is not None and getattr(o, "batch_rows", None): kw["groups"] = _per_label(o, task, kw.get("m", 1))
         return CorrSynth(k_shots=o.k_shots, alpha=o.alpha, sampling=_sampling(o), **kw)
     if name == "synalign":
         from synthlab.synalign import SynAlign
@@ -133,11 +139,13 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--task", required=True, help="built-in task name or a YAML task card")
     g.add_argument("--method", default="fewgen", choices=METHODS)
     g.add_argument("--n", type=positive_int, default=64, help="number of records to keep")
-    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder")
+    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder (in-process), or an OpenAI-compatible server as URL#MODEL, e.g. http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct (API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; text-only: fewgen, targen, synalign)")
     g.add_argument("--out", required=True, help="output JSONL; rerunning resumes it")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--k-shots", type=nonneg_int, default=2, help="few-shot examples per label in each prompt")
     g.add_argument("--per-label", type=positive_int, default=4, help="sequences per label per batch (FewGen, CFG)")
+    g.add_argument("--batch-rows", type=positive_int, help="rows decoded side by side, overriding --per-label (FewGen, CFG, CorrSynth): 64 on CPU, 256 on GPU fill the machine")
+    g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"), help="model dtype; auto: bf16 only where the hardware has it")
     g.add_argument("--temperature", type=nonneg_float, default=1.0)
     g.add_argument("--top-p", type=prob_float, default=0.95)
     g.add_argument("--top-k", type=nonneg_int, default=0)
@@ -245,7 +253,7 @@ def score_table(table) -> str:
 
 def cmd_generate(o) -> list:
     from synthlab.task import get_task
-    from synthlab.lm import load_lm
+    from synthlab.backend import load_backend
     from synthlab.generate import generate, open_output, check_prompt_fits, warn_few_shots
     if o.data: os.environ["SYNTHLAB_DATA"] = o.data
     task = get_task(o.task)
@@ -255,7 +263,7 @@ def cmd_generate(o) -> list:
     writer = open_output(o.out, method, task, model=o.model, n=o.n, seed=o.seed)   # locked and checked before the model loads
     try:
         if (view := tokenizer_view(o.model)) is not None: check_prompt_fits(method, task, view)
-        lm = load_lm(o.model)
+        lm = load_backend(o.model, dtype=o.dtype)
     except BaseException: writer.close(); raise
     recs = generate(method, task, lm, n=o.n, out=writer, seed=o.seed)
     print(summary_table(generate.last_summary))
@@ -285,7 +293,7 @@ EXPERIMENT_KEYS = dict(   # key -> (what its value must be, the check)
     test=("a split name or task:split", _text), student=("linear, minilm or an encoder id", _text),
     out=("a folder path", _text), model=("a model name, id or folder", _text),
     methods=("a mapping name -> options", lambda v: isinstance(v, dict) and bool(v)),
-    intrinsic=("true or false", lambda v: isinstance(v, bool)), n_real=("an integer ≥ 1", lambda v: _int(v) and v >= 1))
+    intrinsic=("true or false", lambda v: isinstance(v, bool)), dtype=("auto, float32, bfloat16 or float16", lambda v: v in ("auto", "float32", "bfloat16", "float16")), n_real=("an integer ≥ 1", lambda v: _int(v) and v >= 1))
 
 def check_experiment(config, where: str="experiment config") -> dict:
     "`config` when every key is known and every value has the right type; else a `ValueError` naming the key."
@@ -317,7 +325,7 @@ def _option_value(action, v, where: str):
         raise ValueError(f"{where}: expected one of {', '.join(map(str, action.choices))}, got {v!r}")
     return v
 
-_RUN_WIDE = ("task", "out", "n", "model", "seed", "data", "command")   # set once per experiment, not per method
+_RUN_WIDE = ("task", "out", "n", "model", "seed", "data", "command", "dtype")   # set once per experiment, not per method
 
 def _method_options(opts: dict, where: str="method") -> argparse.Namespace:
     "A `generate` namespace from a config's method options (flag names with underscores), each checked as on the command line."
@@ -331,7 +339,7 @@ def run_experiment(config: dict, lm=None):
     "Generate with every method in `config` at the same budget and seeds, then compare students on real test data."
     import yaml
     from synthlab.task import get_task
-    from synthlab.lm import load_lm
+    from synthlab.backend import load_backend
     from synthlab.generate import generate, open_output
     from synthlab.student import compare
     if isinstance(config, (str, Path)):
@@ -348,7 +356,8 @@ def run_experiment(config: dict, lm=None):
         methods[name] = build_method(opts.pop("method", name), _method_options(opts, f"methods.{name}"), task)
     for name, m in methods.items():                       # every output file free and resumable, before the model loads
         for seed in seeds: open_output(out/f"{name}-seed{seed}.jsonl", m, task, model, n, seed).close()
-    lm = lm or load_lm(model)
+    lm = lm or load_backend(model, dtype=config.get("dtype", "auto"))
+    for m in methods.values(): m.check_backend(lm)   # every method fits the backend before any work
     train_sets = {name: {seed: generate(m, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed) for seed in seeds}
                   for name, m in methods.items()}
     table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"))

@@ -12,6 +12,7 @@ import math, random
 import torch
 
 from .decode import Combiner, SamplingConfig, DecodeResult
+from .backend import LOGPROBS
 from .generate import Method, fewshot_conversation, label_instruction, output_format, sample_shots
 from .generate import records_from_decode, prompt_hash
 
@@ -160,6 +161,7 @@ def _with_alpha(sampling, alpha, default=0.1) -> SamplingConfig:
 class CFG(Method):
     "Classifier-free guidance: each example from its label prompt c, guided away from a contrast prompt c̄ fed the same tokens."
     name = "cfg"
+    needs = frozenset({LOGPROBS})   # the contrast row is fed the main row's tokens: in-process only
     def __init__(self, gamma: float=1.5, k_shots: int=2, per_label: int=4, contrast: str="other", alpha: float=None,
                  sampling: SamplingConfig=None, pool: list=None):
         "`contrast`: 'other', 'each' or 'none' (see `contrast_instructions`); α: `alpha`, else `sampling.alpha` if > 0, else 0.1."
@@ -188,6 +190,7 @@ class CFG(Method):
 class CorrSynth(Method):
     "CorrSynth: groups of K labels × M sequences decode in lockstep, each guided away from the others (1 pass per token)."
     name = "corrsynth"
+    needs = frozenset({LOGPROBS})   # rows' log-probs are combined before sampling: in-process only
     def __init__(self, gamma: float=1.0, delta: float=0.5, alpha: float=None, m: int=1, gamma_intra: float=None,
                  gamma_cross: float=None, mode: str="hybrid", k_shots: int=2, groups: int=4, sampling: SamplingConfig=None,
                  pool: list=None):

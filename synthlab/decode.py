@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['plausibility_mask', 'top_k_filter', 'top_p_filter', 'SamplingConfig', 'next_token_distribution', 'sample_tokens',
-           'Combiner', 'IdentityCombiner', 'DecodeResult', 'decode']
+           'in_nucleus', 'sample_next', 'Combiner', 'IdentityCombiner', 'DecodeResult', 'stop_tokens', 'decode']
 
 # %% ../nbs/02_decode.ipynb #c004
 import math
@@ -70,6 +70,30 @@ def sample_tokens(probs: torch.Tensor, generator: torch.Generator=None) -> torch
     "One token id per row, sampled on the CPU with `generator`."
     return torch.multinomial(probs.cpu(), 1, generator=generator)[:, 0]
 
+# %% ../nbs/02_decode.ipynb #c020c
+def in_nucleus(probs: torch.Tensor, ids: torch.Tensor, top_p: float) -> torch.Tensor:
+    "Whether token `ids[r]` of each row is in the top-p nucleus of `probs[r]`: the tokens more likely than it hold < p."
+    px = probs.gather(-1, ids[:, None])
+    return (probs * (probs > px)).sum(-1) < top_p
+
+# %% ../nbs/02_decode.ipynb #c020d
+def sample_next(scores: torch.Tensor, base_logprobs: torch.Tensor, cfg: SamplingConfig, generator: torch.Generator=None) -> torch.Tensor:
+    "One token id per row from `next_token_distribution`'s distribution, without sorting (CPU uniforms from `generator`)."
+    scores, ids = scores.float(), None
+    if cfg.alpha > 0: scores = scores.masked_fill(~plausibility_mask(base_logprobs, cfg.alpha), -math.inf)
+    if cfg.temperature == 0: return scores.argmax(-1).cpu()
+    if cfg.temperature != 1: scores = scores / cfg.temperature
+    if 0 < cfg.top_k < scores.shape[-1]: scores, ids = scores.topk(cfg.top_k, -1)
+    probs = scores.softmax(-1); cdf = probs.cumsum(-1)
+    out, todo = torch.empty(len(probs), dtype=torch.long, device=probs.device), torch.arange(len(probs), device=probs.device)
+    while len(todo):
+        P, C = (probs, cdf) if len(todo) == len(probs) else (probs[todo], cdf[todo])
+        x = torch.searchsorted(C, torch.rand(len(todo), 1, generator=generator).to(C.device) * C[:, -1:], right=True)[:, 0]
+        x = x.clamp(max=probs.shape[-1] - 1)
+        ok = in_nucleus(P, x, cfg.top_p) if cfg.top_p < 1 else torch.ones_like(x, dtype=torch.bool)
+        out[todo[ok]] = x[ok]; todo = todo[~ok]
+    return (out if ids is None else ids.gather(-1, out[:, None])[:, 0]).cpu()
+
 # %% ../nbs/02_decode.ipynb #c022
 class Combiner:
     "Maps rows' next-token log-probs to scores for the sampled sequences. Subclass and implement `combine`."
@@ -104,6 +128,16 @@ def _find_stop(text: str, stops) -> int:
     hits = [i for i in (text.find(s, lead) for s in stops) if i >= 0]
     return min(hits) if hits else -1
 
+_STOP_TOKENS = {}
+def stop_tokens(tokenizer, stops) -> set:
+    "Ids of the tokens after which a stop string can end: those whose text holds a stop's (ASCII) last character; None: check every token."
+    if not stops or any(not s[-1].isascii() for s in stops): return None
+    key = (id(tokenizer), len(tokenizer), tuple(sorted({s[-1] for s in stops})))
+    if key not in _STOP_TOKENS:
+        texts = tokenizer.batch_decode([[i] for i in range(len(tokenizer))])
+        _STOP_TOKENS[key] = {i for i, x in enumerate(texts) if any(c in x for c in key[2])}
+    return _STOP_TOKENS[key]
+
 # %% ../nbs/02_decode.ipynb #c026
 def decode(lm, prompts: list, *, prefix: str="", combiner: Combiner=None, sampling: SamplingConfig=None,
            generator: torch.Generator=None, progress: bool=False, trace=None) -> DecodeResult:
@@ -111,29 +145,33 @@ def decode(lm, prompts: list, *, prefix: str="", combiner: Combiner=None, sampli
     sampling = sampling or SamplingConfig()
     combiner = combiner or IdentityCombiner(len(prompts))
     if len(prompts) != combiner.n_rows: raise ValueError(f"decode: {len(prompts)} prompts for a combiner of {combiner.n_rows} rows")
-    S, tok = combiner.n_seqs, lm.tokenizer
-    follows = torch.tensor(combiner.follows)
+    S, R, tok = combiner.n_seqs, len(prompts), lm.tokenizer
+    follows, rows = torch.tensor(combiner.follows), torch.arange(R)    # rows: the rows still in the batch, in its order
     state, logp = lm.start(prompts, prefix=prefix)
     active = torch.ones(S, dtype=torch.bool)
     ids, texts, finish = [[] for _ in range(S)], [""]*S, ["length"]*S
-    stats = dict(row_passes=len(prompts), computed_row_passes=len(prompts), steps=0, prompt_tokens=state.prompt_tokens, generated_tokens=0)
-    eos = torch.tensor(sorted(lm.eos_ids))
+    stats = dict(row_passes=R, computed_row_passes=R, steps=0, prompt_tokens=state.prompt_tokens, generated_tokens=0)
+    may_stop = stop_tokens(tok, sampling.stop)
     for t in tqdm(range(sampling.max_new_tokens), disable=not progress, desc="decode", leave=False):
-        scores, base = combiner(logp, active)
-        if trace is not None: trace(t, logp, scores, base, active)
-        nxt = sample_tokens(next_token_distribution(scores, base, sampling), generator)
-        for s in active.nonzero()[:, 0].tolist():
-            if nxt[s].item() in lm.eos_ids: active[s] = False; finish[s] = "eos"; continue
-            ids[s].append(nxt[s].item()); stats["generated_tokens"] += 1
-            if sampling.stop:
+        full = logp if len(rows) == R else logp.new_zeros(R, logp.shape[-1]).index_copy_(0, rows.to(logp.device), logp)
+        scores, base = combiner(full, active)
+        if trace is not None: trace(t, full, scores, base, active)
+        live = active.nonzero()[:, 0]
+        nxt = torch.full((S,), lm.pad_id, dtype=torch.long)
+        nxt[live] = sample_next(scores[live.to(scores.device)], base[live.to(base.device)], sampling, generator)
+        for s, x in zip(live.tolist(), nxt[live].tolist()):
+            if x in lm.eos_ids: active[s] = False; finish[s] = "eos"; continue
+            ids[s].append(x); stats["generated_tokens"] += 1
+            if sampling.stop and (may_stop is None or x in may_stop):
                 text = tok.decode(ids[s], skip_special_tokens=True)
                 cut = _find_stop(text, sampling.stop)
                 if cut >= 0: active[s] = False; finish[s] = "stop"; texts[s] = text[:cut]
         stats["steps"] += 1
         if not active.any() or t == sampling.max_new_tokens - 1: break
-        feed = torch.where(active, nxt, torch.full_like(nxt, lm.pad_id))[follows]
-        logp = lm.step(state, feed)
-        stats["row_passes"] += int(active[follows].sum()); stats["computed_row_passes"] += len(follows)
+        still = active[follows[rows]]
+        if not still.all(): lm.keep(state, still.nonzero()[:, 0]); rows = rows[still]
+        logp = lm.step(state, nxt[follows[rows]])
+        stats["row_passes"] += len(rows); stats["computed_row_passes"] += len(rows)
     for s in range(S):
         if finish[s] != "stop": texts[s] = tok.decode(ids[s], skip_special_tokens=True)
     return DecodeResult([x.strip() for x in texts], ids, finish, stats)

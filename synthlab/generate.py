@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 
 from .task import get_task, RecordWriter, atomic_write_text, parse_example, field_title
 from .decode import SamplingConfig, decode, DecodeResult
+from .backend import LOGPROBS, TEXT, require, supports
 
 # %% ../nbs/02a_generate.ipynb #c006
 def output_format(task) -> str:
@@ -136,6 +137,7 @@ class Method:
     "Base class of generation methods."
     name = "method"
     sampling: SamplingConfig = None
+    needs = frozenset({TEXT})   # backend capabilities (synthlab.backend); CFG and CorrSynth need LOGPROBS
     def params(self) -> dict:
         "Every parameter of the method (recorded in each record's meta)."
         out = {k: v for k, v in vars(self).items() if not k.startswith("_") and k != "sampling"}
@@ -147,9 +149,12 @@ class Method:
         return s if s.stop else SamplingConfig(**{**vars(s), "stop": default_stop(task)})
     def generate_batch(self, lm, task, rng: random.Random, generator: torch.Generator, batch: int, need: dict) -> list:
         raise NotImplementedError
+    def check_backend(self, lm):
+        "Fail before any work, in one line, when `lm` lacks a capability in `needs` (TarGEN overrides it with a fallback)."
+        require(lm, self.needs, self.name)
     def decode(self, lm, prompts: list, **kwargs) -> DecodeResult:
-        "The shared decode loop; its work counters are added to this method's running totals (`work`)."
-        res = decode(lm, prompts, **kwargs)
+        "The shared decode loop (a text-only backend's `complete` instead); its work counters are added to `work`."
+        res = decode(lm, prompts, **kwargs) if supports(lm, LOGPROBS) else lm.complete(prompts, **kwargs)
         self.work.update(res.stats)
         return res
     @property
@@ -213,7 +218,7 @@ def split_evenly(n: int, keys: list) -> dict:
 def _quotas(task, n: int) -> dict: return split_evenly(n, task.label_names)
 
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device",)        # recorded only: a run may move from CPU to GPU
+_NOT_ENFORCED = ("device", "dtype_reason")   # recorded only: a run may move from CPU to GPU
 
 def _differences(got, want, key: str) -> list:
     "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."
@@ -235,7 +240,9 @@ def _check_resume(existing: list, expect: dict, out, task=None):
 
 def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:
     "What every record of one output file shares (its provenance); `dtype` and `device` only once the model `lm` is loaded."
-    loaded = {} if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."), device=str(getattr(lm, "device", "")))
+    loaded = {} if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
+                                        dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")),
+                                        **getattr(lm, "provenance", {}))   # a server: URL, served model, API
     return dict(method=method.name, task=task.name, model=model, **loaded,
                 params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
 
@@ -277,7 +284,7 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     writer = out if isinstance(out, RecordWriter) else None
     try:
         if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
-        check_prompt_fits(method, task, lm); warn_few_shots(method, task)
+        method.check_backend(lm); check_prompt_fits(method, task, lm); warn_few_shots(method, task)
         common = {**run_settings(method, task, lm.name, seed, lm), **(meta or {})}
         if out is not None and writer is None: writer = open_output(out, method, task, lm.name, n, seed)
         kept = list(writer.existing) if writer else []

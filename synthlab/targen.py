@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 from .task import get_task, field_title
 from .decode import SamplingConfig
 from .generate import Method, make_record, default_stop, normalise
+from .backend import LOGPROBS, SCORE, require, supports
 
 # %% ../nbs/05_targen.ipynb #c006
 _MARKER = re.compile(r"^\s*(?:\(?(\d{1,2})\s*[.):]+|[-*•·–—+>]+|\(?[a-hA-H]\))\s*")
@@ -406,3 +407,14 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
         self.correct(lm, task, recs); bar.update()
     finally: bar.close()
     return recs
+
+# %% ../nbs/05_targen.ipynb #c047bk1
+@patch
+def check_backend(self: TarGEN, lm):
+    "Refuse `--contrast` without log-probs; on a backend that cannot score continuations, switch the score judge to the text judge."
+    if self._combiner_factory is not None: require(lm, {LOGPROBS}, f"targen with a contrast combiner ({self.combiner})")
+    if self.judge == "score" and not supports(lm, SCORE):
+        warnings.warn(f"TarGEN: {lm.name} cannot score continuations, so self-correction uses the text judge "
+                      "(the LM's answer, as --judge text) instead of the log-prob judge")
+        self.judge = "text"
+    require(lm, self.needs, self.name)

@@ -1,0 +1,86 @@
+"""Benchmark: how fast synthlab makes data on this machine.
+
+Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64]
+Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype chosen and why), then
+1. kept examples/min of every method at its CLI defaults (FewGen, CFG, CorrSynth with `--batch-rows` 64 on CPU / 256 on GPU),
+   on SST-2,
+   and on AG News unless --quick (--quick: FewGen, CFG, CorrSynth on SST-2 only);
+2. generated tokens/s of synthlab's decode vs transformers' generate() at 1, 16 and 64 rows, same prompts, sampling
+   (T=1, top-p 0.95, no stop strings, EOS ends a row) and dtype.
+Writes the tables to bench/results/throughput[-quick].md. Run it on an otherwise idle machine; the load average at
+the start and the end is printed with the tables. --quick finishes in a few minutes on 2 idle cores.
+"""
+import argparse, os, platform, sys, time
+from pathlib import Path
+os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false"); os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+import torch
+sys.path.insert(0, str(Path(__file__).parent))
+from decode_bench import prompts_for, time_synthlab, time_generate
+from synthlab.lm import load_lm, cpu_flags, default_batch_rows, BF16_CPU_FLAGS
+from synthlab.task import get_task
+from synthlab.generate import generate
+from synthlab.cli import make_parser, build_method
+
+
+def machine(lm) -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.processor()) \
+        if Path("/proc/cpuinfo").exists() else platform.processor()
+    flags = sorted(f for f in cpu_flags() if f in BF16_CPU_FLAGS or f.startswith("amx") or f == "avx512f")
+    gpu = f", GPU {torch.cuda.get_device_name()}" if lm.device.type == "cuda" else ""
+    return (f"machine: {cpu}, {os.cpu_count()} cores, flags {' '.join(flags) or 'none'}{gpu}; torch {torch.__version__}, "
+            f"{torch.get_num_threads()} threads; dtype {str(lm.dtype).removeprefix('torch.')} ({lm.dtype_reason}); "
+            f"load average {os.getloadavg()[0]:.1f}")
+
+
+def kept_per_minute(lm, task, method, n, seed=0) -> dict:
+    full = ["--batch-rows", str(default_batch_rows(lm.device))] if method in ("fewgen", "cfg", "corrsynth") else []
+    o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-", *full])
+    m = build_method(method, o, get_task(task))
+    t = time.perf_counter()
+    recs = generate(m, task, lm, n=n, seed=seed, progress=False)
+    dt = time.perf_counter() - t
+    s = generate.last_summary
+    return dict(task=task, method=method, n=len(recs), seconds=dt, per_min=60 * len(recs) / dt, s_per_kept=dt / len(recs),
+                rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--dtype", default="auto")
+    ap.add_argument("--n", type=int, help="records kept per method (default 64; --quick 40)")
+    ap.add_argument("--new-tokens", type=int, default=48)
+    o = ap.parse_args()
+    n = o.n or (40 if o.quick else 64)
+    lm = load_lm(dtype=o.dtype)
+    head = machine(lm); print(head, flush=True)
+    tasks = ["sst2"] if o.quick else ["sst2", "ag_news"]
+    methods = ["fewgen", "cfg", "corrsynth"] + ([] if o.quick else ["synalign", "targen"])
+    kept_per_minute(lm, "sst2", "fewgen", 4)                                    # warm-up
+    gen = []
+    for task in tasks:
+        for m in methods:
+            gen.append(kept_per_minute(lm, task, m, n)); print(gen[-1], flush=True)
+    t1 = "| task | method | kept | seconds | kept / min | s / kept | row passes | tokens | batches |\n|---|---|---|---|---|---|---|---|---|\n"
+    t1 += "".join(f"| {r['task']} | {r['method']} | {r['n']} | {r['seconds']:.1f} | {r['per_min']:.0f} | {r['s_per_kept']:.3f} | {r['rows']} | {r['tok']} | {r['batches']} |\n" for r in gen)
+    few = {r["task"]: r for r in gen if r["method"] == "fewgen"}
+    ratios = "".join(f"CorrSynth / FewGen wall per kept example on {r['task']}: {r['s_per_kept'] / few[r['task']]['s_per_kept']:.2f}×\n"
+                     for r in gen if r["method"] == "corrsynth")
+    task = get_task("sst2"); dec = []
+    for b in (1, 16, 64):
+        prefix, suffixes = prompts_for(lm, task, b)
+        ours = time_synthlab(lm, prefix, suffixes, o.new_tokens, 0)
+        ref = time_generate(lm, prefix, suffixes, o.new_tokens, 0)
+        dec.append((b, ours[0] / ours[1], ref[0] / ref[1])); print(dec[-1], flush=True)
+    t2 = "| rows | synthlab tok/s | generate() tok/s | ratio |\n|---|---|---|---|\n"
+    t2 += "".join(f"| {b} | {a:.1f} | {r:.1f} | {a / r:.2f} |\n" for b, a, r in dec)
+    text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults with --batch-rows {default_batch_rows(lm.device)}, seed 0:\n\n{t1}\n{ratios}\n"
+            f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}")
+    print("\n" + text)
+    out = Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md"
+    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

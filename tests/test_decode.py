@@ -1,0 +1,93 @@
+"""Decoding invariants on the embedded model: batched rows == single rows (fp32 tight, bf16 within a stated
+tolerance), finished rows leave the batch without changing any other row's tokens, greedy == generate(),
+no doubled BOS."""
+import copy
+import pytest, torch
+from synthlab.lm import LM, load_lm
+from synthlab.decode import SamplingConfig, decode
+from synthlab.corrsynth import CFGCombiner
+
+SYSTEM = dict(role="system", content="You write one-sentence movie reviews.")
+ASKS = ["Write a positive movie review.", "Write a negative review of a long, slow war film in one sentence.", "Review a comedy."]
+FP32_TOL = 1e-4    # max |Δ log-prob| over tokens with log-prob > -15, batched vs single row, float32
+BF16_TV = 0.08     # bfloat16: total-variation distance between the next-token distributions, batched vs single
+                   # (8-bit mantissas round differently with the batch layout; max |Δ log-prob| reaches ~0.4 in the tail)
+
+
+@pytest.fixture(scope="module")
+def lm(): return load_lm(dtype="float32")
+
+
+def convs(): return [[SYSTEM, dict(role="user", content=a)] for a in ASKS]
+
+
+def stepped_logprobs(lm, prefix, prompts, tokens):
+    "Log-probs [steps+1, rows, V] when `prompts` are prefilled together and fed `tokens` [steps, rows]."
+    state, logp = lm.start(prompts, prefix=prefix)
+    out = [logp]
+    for t in tokens: out.append(lm.step(state, t))
+    return torch.stack(out)
+
+
+def max_gap(a, b): return (a - b).abs()[b > -15].max().item()
+def tv_distance(a, b): return 0.5 * (a.exp() - b.exp()).abs().sum(-1).max().item()
+
+
+def check_batched_equals_single(lm, tol, gap=max_gap):
+    prefix, suffixes = lm.split_prefix(convs())
+    tokens = torch.tensor([[lm.tokenizer.encode(w)[0] for w in ("The", " film", " is", " a", " quiet", " triumph")]] * len(ASKS)).T
+    batched = stepped_logprobs(lm, prefix, suffixes, tokens)
+    gaps = [gap(batched[:, i], stepped_logprobs(lm, "", [prefix + s], tokens[:, i:i+1])[:, 0]) for i, s in enumerate(suffixes)]
+    assert max(gaps) < tol, gaps
+    return gaps
+
+
+def test_fp32_batched_rows_match_single_rows(lm):
+    check_batched_equals_single(lm, FP32_TOL)
+
+
+def test_bf16_batched_rows_match_single_rows_within_tolerance(lm):
+    bf = LM(copy.deepcopy(lm.model).to(torch.bfloat16), lm.tokenizer, "bf16 copy")
+    gaps = check_batched_equals_single(bf, BF16_TV, tv_distance); print(gaps)
+    assert max(gaps) > 0       # bf16 really differs from fp32 arithmetic: the tolerance is needed, and stated
+
+
+def test_finished_rows_leave_without_changing_others(lm):
+    "Greedy, rows ending at different steps (stop at the first '.'): each row decodes as if alone."
+    prefix, suffixes = lm.split_prefix(convs())
+    cfg = SamplingConfig(temperature=0, max_new_tokens=24, stop=(".",))
+    together = decode(lm, suffixes, prefix=prefix, sampling=cfg)
+    alone = [decode(lm, [prefix + s], sampling=cfg) for s in suffixes]
+    assert len({len(i) for i in together.token_ids}) > 1, "rows should finish at different steps"
+    assert together.token_ids == [a.token_ids[0] for a in alone]
+    assert together.texts == [a.texts[0] for a in alone]
+    assert together.stats["computed_row_passes"] == together.stats["row_passes"]
+
+
+def test_greedy_equals_generate(lm):
+    full = lm.chat(convs()[1])
+    ids = lm.tokenizer(full, return_tensors="pt")
+    ref = lm.model.generate(**ids, max_new_tokens=16, do_sample=False, pad_token_id=lm.pad_id)[0, ids.input_ids.shape[1]:].tolist()
+    ours = decode(lm, [full], sampling=SamplingConfig(temperature=0, max_new_tokens=16, stop=())).token_ids[0]
+    assert ours == [i for i in ref if i not in lm.eos_ids][:len(ours)] and ours
+
+
+def test_cfg_finished_rows_cost_nothing_and_seed_repeats(lm):
+    prefix, suffixes = lm.split_prefix(convs()[:2] + [[SYSTEM, dict(role="user", content="Write a review.")]] * 2)
+    cfg = SamplingConfig(max_new_tokens=20, stop=(" ",), alpha=0.1)
+    run = lambda: decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(2, 1.5), sampling=cfg, generator=torch.Generator().manual_seed(5))
+    a, b = run(), run()
+    assert a.token_ids == b.token_ids and a.texts == b.texts
+    assert a.stats["computed_row_passes"] == a.stats["row_passes"] == sum(2 * (1 + len(i) - (f != "eos")) for i, f in zip(a.token_ids, a.finish))
+
+
+def test_chat_template_bos_not_doubled(lm):
+    from transformers import AutoTokenizer
+    bos_lm = LM(lm.model, AutoTokenizer.from_pretrained(lm.model.name_or_path, add_bos_token=True), "bos-adding")
+    text, bos = bos_lm.chat(convs()[0]), bos_lm.tokenizer.bos_token_id
+    assert text.startswith(bos_lm.tokenizer.bos_token)
+    assert bos_lm.tokenizer(text)["input_ids"][:2] == [bos, bos]       # the naive encoding doubles it
+    ids = bos_lm._encode(text, first=True)
+    assert ids[0] == bos and ids[1] != bos
+    state, _ = bos_lm.start([text])
+    assert state.prompt_tokens == len(ids)

@@ -1,0 +1,142 @@
+"""synthlab against a real OpenAI-compatible server: `transformers serve` on 127.0.0.1, serving the embedded model.
+
+One server for the module. FewGen and TarGEN run end to end through the CLI; a server that is down, and CorrSynth
+against a text-only server, fail at start-up with one line; a server killed in the middle of a run loses nothing
+that was written, tears no line, and a rerun after a restart completes the file to exactly n."""
+import json, os, signal, socket, subprocess, sys, time, urllib.request
+from pathlib import Path
+
+import pytest
+
+from synthlab.lm import dequantised_dir
+from synthlab.cli import main
+from synthlab.task import read_records
+
+TRANSFORMERS = Path(sys.executable).parent / "transformers"
+
+
+def free_port() -> int:
+    with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
+
+
+def served_folder(root: Path) -> Path:
+    """The embedded model's safetensors folder (made by `load_lm` on first use), with sampling on.
+
+    `transformers serve` samples only when the model's generation config says `do_sample`; the embedded model's
+    says nothing, so every request would be greedy (and every FewGen example a duplicate). We serve links to the
+    same files with `do_sample: true` — an operator's choice, the client sends the same requests either way."""
+    src, dst = dequantised_dir(), root / "smollm2-135m-sampling"
+    dst.mkdir()
+    for f in src.iterdir():
+        if f.name != "generation_config.json": (dst / f.name).symlink_to(f)
+    cfg = json.loads((src / "generation_config.json").read_text())
+    (dst / "generation_config.json").write_text(json.dumps({**cfg, "do_sample": True}))
+    return dst
+
+
+class Server:
+    "A `transformers serve` process on 127.0.0.1:`port` (restartable on the same port)."
+    def __init__(self, folder: Path, port: int, root: Path):
+        self.folder, self.port, self.root, self.proc = folder, port, root, None
+        self.url, self.spec = f"http://127.0.0.1:{port}/v1", f"http://127.0.0.1:{port}/v1#{folder}"
+        (root / "hf-cache").mkdir(exist_ok=True)   # `GET /v1/models` scans the hub cache and fails without one
+
+    def start(self, wait: float = 180):
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(self.root / "hf-cache"), "OMP_NUM_THREADS": "2"}
+        self.log = open(self.root / "server.log", "ab")
+        self.proc = subprocess.Popen([str(TRANSFORMERS), "serve", str(self.folder), "--host", "127.0.0.1", "--port", str(self.port),
+                                      "--device", "cpu", "--dtype", "float32"], stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env, start_new_session=True)
+        t0 = time.time()
+        while time.time() - t0 < wait:
+            if self.proc.poll() is not None: break
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=2): return self
+            except OSError: time.sleep(0.5)
+        self.stop()
+        pytest.fail(f"transformers serve did not start: {(self.root / 'server.log').read_text()[-2000:]}")
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL); self.proc.wait()
+        self.proc = None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("server")
+    before = os.environ.get("SYNTHLAB_HTTP_CONCURRENCY")
+    os.environ["SYNTHLAB_HTTP_CONCURRENCY"] = "2"   # a CPU server runs requests side by side: more in flight only queue
+    srv = Server(served_folder(root), free_port(), root).start()
+    yield srv
+    srv.stop()
+    if before is None: os.environ.pop("SYNTHLAB_HTTP_CONCURRENCY")
+    else: os.environ["SYNTHLAB_HTTP_CONCURRENCY"] = before
+
+
+def generate_args(spec, out, *extra, n=4):
+    return ["generate", "--task", "sst2", "--model", spec, "--out", str(out), "--n", str(n), "--max-new-tokens", "24", *extra]
+
+
+def cli_error(argv, capsys) -> str:
+    "The CLI's one error line for `argv` (exit status 2)."
+    with pytest.raises(SystemExit) as e: main(argv)
+    assert e.value.code == 2
+    lines = [l for l in capsys.readouterr().err.splitlines() if l.startswith("synthlab generate: error:")]
+    assert len(lines) == 1
+    return lines[0]
+
+
+def test_server_down(tmp_path, capsys):
+    out = tmp_path / "down.jsonl"
+    err = cli_error(generate_args(f"http://127.0.0.1:{free_port()}/v1#SmolLM2", out), capsys)
+    assert "cannot reach the model server at http://127.0.0.1:" in err and "is it running?" in err
+    assert not out.exists() or not out.read_text().strip()   # no record written
+
+
+def test_corrsynth_refused(server, tmp_path, capsys):
+    out = tmp_path / "corrsynth.jsonl"
+    err = cli_error(generate_args(server.spec, out, "--method", "corrsynth"), capsys)
+    assert f"corrsynth needs next-token log-probs over the whole vocabulary; {server.spec} serves text completion only" in err
+    assert "--method fewgen/targen/synalign" in err
+    assert not out.exists() or not out.read_text().strip()   # no record written
+
+
+def test_targen_end_to_end(server, tmp_path):
+    out = tmp_path / "targen.jsonl"
+    with pytest.warns(UserWarning, match="cannot score continuations, so self-correction uses the text judge"):
+        main(generate_args(server.spec, out, "--method", "targen", "--n-contexts", "2", "--seeds-per-context", "1", n=1))
+    recs = read_records(out)
+    assert len(recs) == 1 and recs[0]["label"] in ("negative", "positive")
+    for r in recs:
+        assert r["text"] and r["meta"]["params"]["judge"] == "text" and r["meta"]["server"] == server.url
+        assert r["meta"]["judge"]["kind"] == "text" and r["meta"]["initial_label"] in ("negative", "positive")
+
+
+def test_fewgen_killed_mid_run_resumes(server, tmp_path):
+    "FewGen end to end through the CLI, with the server killed after the first batch and restarted for a rerun."
+    out, n = tmp_path / "fewgen.jsonl", 4
+    env = {**os.environ, "SYNTHLAB_HTTP_RETRIES": "1"}
+    argv = generate_args(server.spec, out, "--method", "fewgen", "--per-label", "1", n=n)
+    run = subprocess.Popen([sys.executable, "-c", "from synthlab.cli import main; main()", *argv], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    t0 = time.time()
+    while not (out.exists() and out.read_text().count("\n") >= 1) and run.poll() is None and time.time() - t0 < 240: time.sleep(0.1)
+    assert run.poll() is None, f"the run ended before the server was killed: {run.communicate()}"
+    server.stop()                                             # mid-run: the next batch's requests find no server
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 2 and "cannot reach the model server" in err.strip().splitlines()[-1]
+    text = out.read_text()
+    assert text.endswith("\n")                                # no torn line
+    before = [json.loads(l) for l in text.splitlines()]       # every line parses
+    assert 1 <= len(before) < n
+    server.start()
+    main(argv)
+    after = out.read_text().splitlines()
+    assert len(after) == n and after[:len(before)] == text.splitlines()   # nothing lost or rewritten; exactly n
+    recs = read_records(out)
+    assert sorted(r["label"] for r in recs) == ["negative", "negative", "positive", "positive"]
+    for r in recs:
+        assert r["text"] and r["meta"]["model"] == server.spec
+        assert (r["meta"]["server"], r["meta"]["served_model"], r["meta"]["api"]) == (server.url, str(server.folder), "completions")
+        assert r["meta"]["sampling"]["max_new_tokens"] == 24 and r["meta"]["sampling"]["stop"] == ["\n"]
