@@ -70,10 +70,10 @@ class ShardJob:
 _LMS = {}
 
 def worker_lm(model: str="smollm2-135m", **kwargs):
-    "The LM `model`, loaded once per process and reused by every shard the process runs."
-    from synthlab.lm import load_lm
+    "The LM `model` (any `load_backend` spec), loaded once per process and reused by every shard the process runs."
+    from synthlab.backend import load_backend
     key = (model, tuple(sorted(kwargs.items())))
-    if key not in _LMS: _LMS[key] = load_lm(model, **kwargs)
+    if key not in _LMS: _LMS[key] = load_backend(model, **kwargs)
     return _LMS[key]
 
 def count_lines(path) -> int:
