@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'COMMANDS', 'build_method', 'make_parser', 'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate',
-           'cmd_align', 'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main']
+           'cmd_align', 'run_experiment', 'save_experiment_plots', 'effective_alpha', 'alpha_controls', 'cmd_demo',
+           'main']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time
@@ -153,24 +154,29 @@ def run_experiment(config: dict, lm=None):
     from synthlab.lm import load_lm
     from synthlab.generate import generate
     from synthlab.student import compare
+    import pandas as pd
     if isinstance(config, (str, Path)): config = yaml.safe_load(Path(config).read_text())
     for k in ("task", "n", "methods"):
         if k not in config: raise ValueError(f"experiment config: missing key {k!r}")
     task, n, seeds = get_task(config["task"]), config["n"], config.get("seeds", [0])
     out = Path(config.get("out", f"out/experiment-{task.name}"))
-    methods = {}
+    methods, options = {}, {}
     for name, opts in config["methods"].items():          # build (and so validate) every method before any work
-        opts = dict(opts or {})
-        methods[name] = build_method(opts.pop("method", name), _method_options(opts), task)
+        opts = dict(opts or {}); options[name] = (opts.pop("method", name), opts)
+        methods[name] = build_method(options[name][0], _method_options(opts), task)
+    controls = alpha_controls(methods, options, task) if config.get("alpha_controls", True) else {}
+    methods.update(controls)
     lm = lm or load_lm(config.get("model", "smollm2-135m"))
     train_sets = {name: {seed: generate(m, task, lm, n=n, out=out/f"{name}-seed{seed}.jsonl", seed=seed) for seed in seeds}
                   for name, m in methods.items()}
     table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"))
     if config.get("intrinsic", True): table = table.join(_intrinsic_means(train_sets, task, config.get("n_real", 2000)))
+    table["alpha"] = pd.Series({name: effective_alpha(m, task) for name, m in methods.items()})
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out/"comparison.csv")
     save_experiment_plots(table, train_sets, task, out)
-    print(table[["n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
+    print(table[["alpha", "n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
+    if controls: print(f"added like-for-like control row(s): {', '.join(controls)} (FewGen at the α another method decodes with)")
     return table
 
 def _intrinsic_means(train_sets: dict, task, n_real: int):
@@ -195,6 +201,19 @@ def save_experiment_plots(table, train_sets: dict, task, out) -> list:
     fig = plot_label_cosine(mats, annot=len(task.labels) <= 4); fig.savefig(out/"label_cosine.png", dpi=120); plt.close(fig)
     return [out/"comparison.png", out/"label_cosine.png"]
 
+
+# %% ../nbs/10_cli.ipynb #c013b
+def effective_alpha(method, task) -> float:
+    "The α a built method decodes `task`'s instances with (TarGEN: its step-3 decoding)."
+    return getattr(method, "instance_sampling", method.task_sampling)(task).alpha
+
+def alpha_controls(methods: dict, options: dict, task) -> dict:
+    "FewGen control rows (name → method), one per α that some method of `methods` uses and no FewGen row does."
+    alphas = {name: effective_alpha(m, task) for name, m in methods.items()}
+    fewgen = [name for name in methods if options[name][0] == "fewgen"]
+    missing = sorted(set(alphas.values()) - {alphas[f] for f in fewgen}) if len(set(alphas.values())) > 1 else []
+    base = {k: v for k, v in options[fewgen[0]][1].items() if k != "alpha"} if fewgen else {}
+    return {f"fewgen α={a:g}": build_method("fewgen", _method_options({**base, "alpha": a}), task) for a in missing}
 
 # %% ../nbs/10_cli.ipynb #c015
 def cmd_demo(o):

@@ -1,0 +1,43 @@
+"""Every generating method on the pair tasks RTE and COPA with the embedded model, at its *default* sampling.
+
+Before the one stop/length rule (`Method.task_sampling`), `SamplingConfig.stop` defaulted to a newline, so CFG,
+CorrSynth and SynAlign cut "Premise: …\\nHypothesis: …" after the premise and never produced a record on a pair task.
+Each case runs the driver until one record passes the filters (a few batches at most) and checks that every field
+parsed and that the decoding recorded with it is the task's: a blank-line stop and ≥ 96 new tokens.
+"""
+import pytest
+from synthlab.lm import load_lm
+from synthlab.task import get_task
+from synthlab.generate import generate, instance_tokens
+
+
+@pytest.fixture(scope="module")
+def lm(): return load_lm()
+
+
+def tiny(name):
+    "Method `name` with its default sampling, at the smallest batch it allows."
+    if name == "fewgen":
+        from synthlab.fewgen import FewGen; return FewGen(per_label=1)
+    if name == "cfg":
+        from synthlab.corrsynth import CFG; return CFG(per_label=1)
+    if name == "corrsynth":
+        from synthlab.corrsynth import CorrSynth; return CorrSynth(groups=1)
+    if name == "synalign":
+        from synthlab.synalign import SynAlign; return SynAlign(per_label=1, pool_size=16, k_neighbours=1)
+    if name == "targen":
+        from synthlab.targen import TarGEN; return TarGEN(n_contexts=2, contexts_per_batch=1, seeds_per_context=1,
+                                                            judge=None, progress=False)
+
+
+@pytest.mark.parametrize("task_name", ["rte", "copa"])
+@pytest.mark.parametrize("method", ["fewgen", "cfg", "corrsynth", "synalign", "targen"])
+def test_method_yields_a_pair_record(lm, method, task_name):
+    task = get_task(task_name)
+    recs = generate(tiny(method), task, lm, n=1, seed=0, max_batches=4, progress=False)
+    assert len(recs) == 1
+    r = recs[0]
+    assert all(isinstance(r[f], str) and r[f].strip() for f in task.fields), r
+    assert r["label"] in task.label_names
+    s = r["meta"]["sampling"]
+    assert s["stop"] == ["\n\n"] and s["max_new_tokens"] >= instance_tokens(task) == 96, s
