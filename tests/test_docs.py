@@ -1,0 +1,125 @@
+"Docs site: built offline (tools/build_docs.py), served on 127.0.0.1 and opened in headless Chromium over the DevTools protocol."
+import functools, http.server, json, shutil, subprocess, sys, tempfile, threading, time, urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import websocket   # websocket-client
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT/"_docs"/"site"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LOCAL = {"127.0.0.1"}
+
+@pytest.fixture(scope="module")
+def site():
+    "A fresh build (rebuilt only when a notebook, module or the config changed), served on 127.0.0.1."
+    subprocess.run([sys.executable, str(ROOT/"tools"/"build_docs.py"), "--if-stale"], check=True, cwd=ROOT)
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    handler = functools.partial(Quiet, directory=str(SITE))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+class Browser:
+    "Headless Chromium driven over the DevTools protocol; every event of the page is kept in `events`."
+    def __init__(self):
+        assert CHROMIUM, "chromium is not installed (`make test` installs it: apt-get install -y chromium)"
+        self.tmp = tempfile.mkdtemp(prefix="synthlab-chromium-")
+        self.proc = subprocess.Popen([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps", "--window-size=1280,1400",
+            f"--user-data-dir={self.tmp}", "--remote-debugging-port=0", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = Path(self.tmp)/"DevToolsActivePort"
+        for _ in range(300):
+            if port_file.is_file() and port_file.read_text().strip(): break
+            time.sleep(0.1)
+        port = port_file.read_text().split()[0]
+        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
+        self.n, self.events = 0, []
+        for domain in ("Page", "Runtime", "Network", "Log"): self.send(f"{domain}.enable")
+
+    def send(self, method, **params):
+        self.n += 1
+        self.ws.send(json.dumps(dict(id=self.n, method=method, params=params)))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.n:
+                assert "error" not in msg, msg["error"]
+                return msg.get("result", {})
+            self.events.append(msg)
+
+    def wait_for(self, method, timeout=60):
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            msg = json.loads(self.ws.recv())
+            self.events.append(msg)
+            if msg.get("method") == method: return msg
+        raise TimeoutError(method)
+
+    def open(self, url):
+        self.send("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def js(self, expr):
+        return self.send("Runtime.evaluate", expression=expr, returnByValue=True)["result"].get("value")
+
+    def poll(self, expr, timeout=30):
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            v = self.js(expr)
+            if v: return v
+            time.sleep(0.25)
+        return self.js(expr)
+
+    def screenshot(self, path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        import base64
+        Path(path).write_bytes(base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"]))
+
+    def close(self):
+        try: self.ws.close()
+        finally:
+            self.proc.terminate(); self.proc.wait(10); shutil.rmtree(self.tmp, ignore_errors=True)
+
+@pytest.fixture(scope="module")
+def browser():
+    b = Browser(); yield b; b.close()
+
+def requested_hosts(events) -> set:
+    urls = [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"]
+    return {urlparse(u).hostname for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+
+def console_errors(events) -> list:
+    out = [e["params"]["exceptionDetails"].get("text") for e in events if e.get("method") == "Runtime.exceptionThrown"]
+    out += [" ".join(str(a.get("value", a.get("description"))) for a in e["params"]["args"]) for e in events
+            if e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert")]
+    out += [e["params"]["entry"]["text"] + " " + e["params"]["entry"].get("url", "") for e in events
+            if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
+    return out
+
+def test_index_page(site, browser):
+    browser.open(f"{site}/index.html")
+    test_title = browser.js("document.title")
+    assert "synthlab" in test_title
+    assert browser.js("[...document.querySelectorAll('nav a')].some(a => a.href.endsWith('04_corrsynth.html'))")
+    browser.screenshot(SITE/"screenshots"/"index.png")
+    assert console_errors(browser.events) == []
+    assert requested_hosts(browser.events) <= LOCAL, requested_hosts(browser.events)
+
+def test_corrsynth_page_math_and_figure(site, browser):
+    browser.events.clear()
+    browser.open(f"{site}/04_corrsynth.html")
+    n_math = browser.poll("document.querySelectorAll('.MathJax, .MathJax_Display, mjx-container').length")
+    assert n_math > 0, "no formula rendered by MathJax"
+    assert browser.js("document.querySelectorAll('.MathJax_Error, merror').length") == 0
+    assert browser.poll("[...document.images].filter(i => i.src.startsWith('data:image/png') && i.complete && i.naturalWidth > 100).length") > 0
+    browser.js("(document.querySelector('.MathJax_Display') || document.querySelector('.MathJax')).scrollIntoView({block: 'center'})")
+    time.sleep(0.3)
+    browser.screenshot(SITE/"screenshots"/"04_corrsynth.png")
+    assert console_errors(browser.events) == []
+    hosts = requested_hosts(browser.events)
+    assert hosts == LOCAL, hosts        # the page and MathJax came from the local server, nothing from elsewhere

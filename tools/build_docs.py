@@ -1,0 +1,125 @@
+"""Build the documentation site offline: the notebooks (nbdev directives stripped, hidden cells dropped) and an API
+page from the modules' docstrings → `_docs/site`, with mkdocs-material + mkdocs-jupyter and a local MathJax.
+
+    python tools/build_docs.py [--if-stale]
+"""
+import ast, json, os, re, shutil, subprocess, sys, time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT/"_docs"
+SRC, SITE = DOCS/"src", DOCS/"site"
+STAMP = SITE/".built"
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
+
+def notebooks() -> list:
+    "(source notebook, page file name): numbered notebooks, the index, then tutorials as `tutorial-NAME.ipynb` (one flat folder)."
+    nbs = ROOT/"nbs"
+    main = sorted(p for p in nbs.glob("*.ipynb") if not p.name.startswith("_"))
+    tuts = sorted(p for p in (nbs/"tutorials").glob("*.ipynb") if not p.name.startswith("_"))
+    return [(p, p.name) for p in main] + [(p, f"tutorial-{p.name}") for p in tuts]
+
+def sources() -> list:
+    return [p for p, _ in notebooks()] + sorted((ROOT/"synthlab").glob("*.py")) + [ROOT/"mkdocs.yml", Path(__file__)]
+
+def is_stale() -> bool:
+    return not STAMP.is_file() or max(p.stat().st_mtime for p in sources()) > STAMP.stat().st_mtime
+
+def _directives(src: str) -> list: return [l[3:].strip() for l in src.splitlines() if l.startswith("#|")]
+
+def _noise(out: dict) -> bool:
+    "Widget outputs (tqdm in Jupyter) and stderr warnings or progress bars: noise on a web page."
+    if "application/vnd.jupyter.widget-view+json" in out.get("data", {}): return True
+    text = "".join(out.get("text", "")) if out.get("name") == "stderr" else ""
+    return bool(re.search(r"Warning:|it/s\]|s/it\]|examples/s\]|\d+%\|", text))
+
+def clean_notebook(nb: dict) -> dict:
+    "A notebook as the site shows it: `#| hide` cells dropped, `#|` directive lines removed, noise outputs dropped."
+    cells = []
+    for c in nb["cells"]:
+        src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        if c["cell_type"] == "code":
+            if any(d in ("hide", "exporti") or d.startswith("default_exp") for d in _directives(src)): continue
+            src = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip("\n")
+            if not src: continue
+            c = {**c, "outputs": [o for o in c.get("outputs", []) if not _noise(o)]}
+        cells.append({**c, "source": src})
+    meta = {k: v for k, v in nb.get("metadata", {}).items() if k != "widgets"}
+    return {**nb, "cells": cells, "metadata": meta}
+
+def _signature(node) -> str:
+    if isinstance(node, ast.ClassDef):
+        init = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        args = ast.unparse(init.args).removeprefix("self, ").removeprefix("self") if init else ""
+    else: args = ast.unparse(node.args)
+    return f"{node.name}({args})"
+
+def api_page() -> str:
+    "Markdown: every exported name of every module, with its signature and docstring (read with `ast`, nothing imported)."
+    out = ["# API reference\n", "Every name a module exports (`__all__`), with its signature and docstring. "
+           "The notebooks show each one with examples and tests.\n"]
+    for py in sorted((ROOT/"synthlab").glob("*.py")):
+        if py.name.startswith("_"): continue
+        tree = ast.parse(py.read_text())
+        names = next((ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                      and any(getattr(t, "id", "") == "__all__" for t in n.targets)), [])
+        defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        out.append(f"## synthlab.{py.stem}\n\n{ast.get_docstring(tree) or ''}\n")
+        for name in names:
+            if name not in defs: continue
+            out.append(f"### `{name}`\n\n```python\n{_signature(defs[name])}\n```\n\n{ast.get_docstring(defs[name]) or ''}\n")
+    return "\n".join(out)
+
+def benchmarks() -> str:
+    "The benchmark tables (bench/results/*.md) that replace the index's `BENCHMARKS` placeholder, as in the README."
+    tables = [f"### {f.stem}\n\n{f.read_text().strip()}" for f in sorted((ROOT/"bench"/"results").glob("*.md"))]
+    return "\n\n".join(tables) or "(run `make bench`)"
+
+def stage():
+    "Fill `_docs/src`: cleaned notebooks, the API page, and a config with the nav."
+    shutil.rmtree(SRC, ignore_errors=True); SRC.mkdir(parents=True)
+    pages = notebooks()
+    for src, name in pages:
+        text = src.read_text()
+        if name == "index.ipynb": text = text.replace("BENCHMARKS", json.dumps(benchmarks())[1:-1])
+        (SRC/name).write_text(json.dumps(clean_notebook(json.loads(text))))
+    (SRC/"api.md").write_text(api_page())
+    cfg = yaml.safe_load((ROOT/"mkdocs.yml").read_text())
+    cfg.update(docs_dir=str(SRC), site_dir=str(SITE), nav=[
+        {"Home": "index.ipynb"},
+        {"Library": [n for _, n in pages if n[0].isdigit()]},
+        {"Tutorials": [n for _, n in pages if n.startswith("tutorial-")]},
+        {"API reference": "api.md"}])
+    (DOCS/"mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
+
+def vendor_mathjax():
+    "Copy MathJax 2 (from the `jupyter-server-mathjax` wheel) into the site: the pages load it from there, not a CDN."
+    import jupyter_server_mathjax
+    src = Path(jupyter_server_mathjax.__file__).parent/"static"
+    if not (src/"config"/f"{MATHJAX_CONFIG}.js").is_file(): sys.exit(f"build_docs: {src} lacks MathJax's {MATHJAX_CONFIG} config")
+    dst = SITE/"assets"/"mathjax"
+    shutil.copytree(src, dst, dirs_exist_ok=True)
+    # MathJax 2 declares a 'MathJax_Blank' font at url('about:blank') to measure fallbacks; current Chromium refuses that
+    # fetch and logs a console error. A local() source gives the same fallback without any fetch.
+    full = dst/"config"/f"{MATHJAX_CONFIG}.js"
+    full.write_text(full.read_text().replace('src:"url(\'about:blank\')"', 'src:"local(\'MathJax_Blank\')"'))
+    (dst/"config"/"local").mkdir(exist_ok=True)   # the wheel ships STIX-Web fonts only: tell MathJax to use them
+    (dst/"config"/"local"/"synthlab.js").write_text(
+        'MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], preferredFont: "STIX-Web", webFont: "STIX-Web", imageFont: null}});\n'
+        'MathJax.Ajax.loadComplete("[MathJax]/config/local/synthlab.js");\n')
+
+def build():
+    t0 = time.time()
+    stage()
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(DOCS/"mkdocs.yml")], env=env)
+    if r.returncode: sys.exit(f"build_docs: mkdocs build failed (exit {r.returncode})")
+    vendor_mathjax()
+    STAMP.write_text(f"{time.time()}\n")
+    print(f"docs: {len(notebooks())} notebooks + API page → {SITE} in {time.time() - t0:.1f} s")
+
+if __name__ == "__main__":
+    if "--if-stale" in sys.argv[1:] and not is_stale(): print(f"docs: {SITE} is up to date")
+    else: build()
