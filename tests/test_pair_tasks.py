@@ -16,8 +16,8 @@ def lm(): return load_lm()
 
 
 def tiny(name):
-    "Method `name` with its default sampling, a few sequences per batch (rows cost little next to decode steps; the 135M
-    model writes a parseable 4-field COPA instance in only a few of its tries)."
+    """Method `name` with its default sampling, a few sequences per batch (rows cost little next to decode steps; the 135M
+    model writes a parseable 4-field COPA instance in only a few of its tries)."""
     if name == "fewgen":
         from synthlab.fewgen import FewGen; return FewGen(per_label=4)
     if name == "cfg":
