@@ -7,7 +7,8 @@ __all__ = ['positive_int', 'nonneg_int', 'finite_float', 'nonneg_float', 'positi
            'METHOD_OPTIONS', 'METHODS', 'EXPERIMENT_KEYS', 'COMMANDS', 'check_method_options', 'build_method',
            'add_export_parser', 'cmd_export', 'make_parser', 'check_model', 'tokenizer_view', 'check_not_input',
            'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate', 'cmd_align', 'check_experiment',
-           'run_experiment', 'save_experiment_plots', 'cmd_demo', 'main', 'cmd_generate_sharded', 'cmd_merge']
+           'run_experiment', 'save_experiment_plots', 'effective_alpha', 'alpha_controls', 'cmd_demo', 'main',
+           'cmd_generate_sharded', 'cmd_merge']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time
@@ -98,7 +99,8 @@ def build_method(name: str, o: argparse.Namespace, task=None):
         kw = {k: getattr(o, k) for k in ("pool_size", "acquisition", "tau") if getattr(o, k) is not None}
         return SynAlign(k_shots=o.k_shots, attributes=not o.no_attributes, sampling=_sampling(o), **kw)
     if name == "targen":
-        from synthlab.targen import TarGEN, corrsynth_combiner, instance_tokens
+        from synthlab.targen import TarGEN, corrsynth_combiner
+        from synthlab.generate import instance_tokens
         sampling = _sampling(o, max_new_tokens=48 if task is None else instance_tokens(task))
         kw = {k: getattr(o, k) for k in ("n_contexts", "seeds_per_context", "margin") if getattr(o, k) is not None}
         if o.contrast: kw["combiner_factory"] = corrsynth_combiner(**{k: getattr(o, k) for k in ("gamma", "delta") if getattr(o, k) is not None})
@@ -293,7 +295,7 @@ EXPERIMENT_KEYS = dict(   # key -> (what its value must be, the check)
     test=("a split name or task:split", _text), student=("linear, minilm or an encoder id", _text),
     out=("a folder path", _text), model=("a model name, id or folder", _text),
     methods=("a mapping name -> options", lambda v: isinstance(v, dict) and bool(v)),
-    intrinsic=("true or false", lambda v: isinstance(v, bool)), dtype=("auto, float32, bfloat16 or float16", lambda v: v in ("auto", "float32", "bfloat16", "float16")), n_real=("an integer ≥ 1", lambda v: _int(v) and v >= 1))
+    intrinsic=("true or false", lambda v: isinstance(v, bool)), alpha_controls=("true or false", lambda v: isinstance(v, bool)), dtype=("auto, float32, bfloat16 or float16", lambda v: v in ("auto", "float32", "bfloat16", "float16")), n_real=("an integer ≥ 1", lambda v: _int(v) and v >= 1))
 
 def check_experiment(config, where: str="experiment config") -> dict:
     "`config` when every key is known and every value has the right type; else a `ValueError` naming the key."
@@ -342,6 +344,7 @@ def run_experiment(config: dict, lm=None):
     from synthlab.backend import load_backend
     from synthlab.generate import generate, open_output
     from synthlab.student import compare
+    import pandas as pd
     if isinstance(config, (str, Path)):
         try: config = yaml.safe_load(Path(config).read_text())
         except yaml.YAMLError as e: raise ValueError(f"experiment config: not valid YAML: {' '.join(str(e).split())}") from None
@@ -350,10 +353,12 @@ def run_experiment(config: dict, lm=None):
     out = Path(config.get("out", f"out/experiment-{task.name}"))
     model = lm.name if lm is not None else check_model(config.get("model", "smollm2-135m"))
     check_model(config.get("student", "linear"), "student", builtin=("linear", "minilm"))
-    methods = {}
+    methods, options = {}, {}
     for name, opts in config["methods"].items():          # build (and so validate) every method before any work
-        opts = dict(opts or {})
-        methods[name] = build_method(opts.pop("method", name), _method_options(opts, f"methods.{name}"), task)
+        opts = dict(opts or {}); options[name] = (opts.pop("method", name), opts)
+        methods[name] = build_method(options[name][0], _method_options(opts, f"methods.{name}"), task)
+    controls = alpha_controls(methods, options, task) if config.get("alpha_controls", True) else {}
+    methods.update(controls)
     for name, m in methods.items():                       # every output file free and resumable, before the model loads
         for seed in seeds: open_output(out/f"{name}-seed{seed}.jsonl", m, task, model, n, seed).close()
     lm = lm or load_backend(model, dtype=config.get("dtype", "auto"))
@@ -362,10 +367,12 @@ def run_experiment(config: dict, lm=None):
                   for name, m in methods.items()}
     table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"))
     if config.get("intrinsic", True): table = table.join(_intrinsic_means(train_sets, task, config.get("n_real", 2000)))
+    table["alpha"] = pd.Series({name: effective_alpha(m, task) for name, m in methods.items()})
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out/"comparison.csv")
     save_experiment_plots(table, train_sets, task, out)
-    print(table[["n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
+    print(table[["alpha", "n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
+    if controls: print(f"added like-for-like control row(s): {', '.join(controls)} (FewGen at the α another method decodes with)")
     return table
 
 def _intrinsic_means(train_sets: dict, task, n_real: int):
@@ -389,6 +396,19 @@ def save_experiment_plots(table, train_sets: dict, task, out) -> list:
     mats = {name: label_cosine(next(iter(by_seed.values())), task) for name, by_seed in train_sets.items()}
     fig = plot_label_cosine(mats, annot=len(task.labels) <= 4); fig.savefig(out/"label_cosine.png", dpi=120); plt.close(fig)
     return [out/"comparison.png", out/"label_cosine.png"]
+
+# %% ../nbs/10_cli.ipynb #c013b
+def effective_alpha(method, task) -> float:
+    "The α a built method decodes `task`'s instances with (TarGEN: its step-3 decoding)."
+    return getattr(method, "instance_sampling", method.task_sampling)(task).alpha
+
+def alpha_controls(methods: dict, options: dict, task) -> dict:
+    "FewGen control rows (name → method), one per α that some method of `methods` uses and no FewGen row does."
+    alphas = {name: effective_alpha(m, task) for name, m in methods.items()}
+    fewgen = [name for name in methods if options[name][0] == "fewgen"]
+    missing = sorted(set(alphas.values()) - {alphas[f] for f in fewgen}) if len(set(alphas.values())) > 1 else []
+    base = {k: v for k, v in options[fewgen[0]][1].items() if k != "alpha"} if fewgen else {}
+    return {f"fewgen α={a:g}": build_method("fewgen", _method_options({**base, "alpha": a}), task) for a in missing}
 
 # %% ../nbs/10_cli.ipynb #c015
 def cmd_demo(o):

@@ -48,14 +48,14 @@ class SamplingConfig:
     top_k: int = 0
     alpha: float = 0.0           # plausibility threshold on the unguided distribution (0 = off)
     max_new_tokens: int = 48
-    stop: tuple = ("\n",)        # stop strings (checked after leading whitespace)
+    stop: tuple|None = None      # stop strings (checked after leading whitespace); None = unset: a method uses its task's default
     def __post_init__(self):
         if self.temperature < 0: raise ValueError(f"temperature must be ≥ 0, got {self.temperature}")
         if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
         if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must be in [0, 1], got {self.alpha}")
         if self.max_new_tokens < 1: raise ValueError(f"max_new_tokens must be ≥ 1, got {self.max_new_tokens}")
-        self.stop = tuple(self.stop or ())
-    def asdict(self): return {**asdict(self), "stop": list(self.stop)}
+        self.stop = None if self.stop is None else tuple(self.stop)
+    def asdict(self): return {**asdict(self), "stop": None if self.stop is None else list(self.stop)}
 
 # %% ../nbs/02_decode.ipynb #c017
 def next_token_distribution(scores: torch.Tensor, base_logprobs: torch.Tensor, cfg: SamplingConfig) -> torch.Tensor:

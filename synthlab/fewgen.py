@@ -19,7 +19,7 @@ class FewGen(Method):
     def __init__(self, k_shots: int=2, per_label: int=4, sampling: SamplingConfig=None, pool: list=None):
         "`k_shots` shots per label in each prompt; `per_label` sequences per label per batch; `pool` overrides the task's shots."
         self.k_shots, self.per_label = k_shots, per_label
-        self.sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48, stop=())
+        self.sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48)
         self._pool = pool
 
     def generate_batch(self, lm, task, rng, generator, batch, need):

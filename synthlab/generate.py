@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['output_format', 'label_instruction', 'fewshot_conversation', 'sample_shots', 'parse_output', 'prompt_hash',
-           'make_record', 'records_from_decode', 'normalise', 'RecordFilter', 'Method', 'default_stop', 'context_size',
-           'check_prompt_fits', 'warn_few_shots', 'split_evenly', 'run_settings', 'open_output', 'generate']
+           'make_record', 'records_from_decode', 'normalise', 'RecordFilter', 'Method', 'default_stop',
+           'instance_tokens', 'context_size', 'check_prompt_fits', 'warn_few_shots', 'split_evenly', 'run_settings',
+           'open_output', 'generate']
 
 # %% ../nbs/02a_generate.ipynb #c004
 import hashlib, json, math, random, re, signal, threading, time, warnings
@@ -144,9 +145,10 @@ class Method:
         if self.sampling is not None: out.update(self.sampling.asdict())
         return out
     def task_sampling(self, task) -> SamplingConfig:
-        "`sampling` with the task's default stop strings when it sets none: what the method really decodes with."
-        s = self.sampling
-        return s if s.stop else SamplingConfig(**{**vars(s), "stop": default_stop(task)})
+        "What the method really decodes with: `sampling`, its stop unset (None or empty) ⇒ `default_stop(task)`, and ≥ `instance_tokens(task)` new tokens on a multi-field task."
+        s = self.sampling or SamplingConfig(temperature=1.0, top_p=0.95)
+        tokens = s.max_new_tokens if len(task.fields) == 1 else max(s.max_new_tokens, instance_tokens(task))
+        return SamplingConfig(**{**vars(s), "stop": s.stop or default_stop(task), "max_new_tokens": tokens})
     def generate_batch(self, lm, task, rng: random.Random, generator: torch.Generator, batch: int, need: dict) -> list:
         raise NotImplementedError
     def check_backend(self, lm):
@@ -165,6 +167,10 @@ class Method:
 def default_stop(task) -> tuple:
     "Stop strings: end of line for single-field tasks, a blank line for multi-field ones."
     return ("\n",) if len(task.fields) == 1 else ("\n\n",)
+
+def instance_tokens(task) -> int:
+    "Default length of one instance: 48 new tokens for a single-text task, 96 when an instance has several fields."
+    return 48 if len(task.fields) == 1 else 96
 
 # %% ../nbs/02a_generate.ipynb #c017b
 def context_size(lm) -> int|None:

@@ -15,8 +15,8 @@ from .embed import embed_texts
 # %% auto #0
 __all__ = ['as_records', 'texts_of', 'labels_of', 'tokenize', 'ngram_counts', 'distinct_n', 'token_entropy', 'self_bleu',
            'cosine_matrix', 'cosine_summary', 'label_cosine', 'plot_label_cosine', 'sq_dists', 'rbf_kernel',
-           'median_bandwidth', 'mmd2', 'mmd_to_real', 'plot_projection', 'real_reference', 'fit_real_classifier',
-           'label_fidelity', 'intrinsic_table', 'intrinsic_report']
+           'median_bandwidth', 'mmd_bandwidth', 'mmd2', 'mmd_to_real', 'plot_projection', 'real_reference',
+           'fit_real_classifier', 'label_fidelity', 'intrinsic_table', 'intrinsic_report']
 
 # %% ../nbs/08_metrics.ipynb #c006
 def as_records(data, what: str = "data") -> list[dict]:
@@ -87,16 +87,48 @@ def token_entropy(data, n: int = 1, task=None) -> float:
     return float(-(p * np.log2(p)).sum())
 
 # %% ../nbs/08_metrics.ipynb #c016
-def self_bleu(data, task=None, n_hyp: int = 200, n_ref: int = 200, seed: int = 0) -> float:
-    "Mean sacrebleu sentence-BLEU (0–1) of up to `n_hyp` texts, each against up to `n_ref` other texts of the set."
+def _ngram_stats(texts: list, bleu) -> list:
+    "Per text: (n-gram counts up to 4-grams, token length), tokenised as sacrebleu does."
+    from sacrebleu.metrics.bleu import extract_all_word_ngrams
+    return [extract_all_word_ngrams(bleu._preprocess_segment(t), 1, bleu.max_ngram_order) for t in texts]
+
+def _max_over_others(stats: list):
+    "For each n-gram: [largest count, index of a text holding it, largest count among the other texts]."
+    best = {}
+    for i, (c, _) in enumerate(stats):
+        for g, k in c.items():
+            b = best.get(g)
+            if b is None: best[g] = [k, i, 0]
+            elif k > b[0]: best[g] = [k, i, b[0]]
+            elif k > b[2]: b[2] = k
+    return best
+
+
+# %% ../nbs/08_metrics.ipynb #c016a
+def self_bleu(data, task=None, n_hyp: int|None = None, n_ref: int|None = None, seed: int = 0) -> float:
+    "Mean sacrebleu sentence-BLEU (0–1) of each text against all the other texts (exact); `n_hyp`/`n_ref` sample instead."
     from sacrebleu.metrics import BLEU
     texts = texts_of(data, task)
     if len(texts) < 2: raise ValueError(f"self-BLEU needs at least 2 texts, got {len(texts)}")
     bleu = BLEU(lowercase=True, effective_order=True)
+    if n_hyp or n_ref: return _sampled_self_bleu(texts, bleu, n_hyp or len(texts), n_ref or len(texts), seed)
+    stats, scores = _ngram_stats(texts, bleu), []
+    best, lens = _max_over_others(stats), Counter(n for _, n in stats)
+    for i, (c, n) in enumerate(stats):
+        refs = [l for l, k in lens.items() if k > (l == n)]            # lengths of the other texts
+        ref_len = bleu._get_closest_ref_len(n, refs)
+        correct, total = [0] * bleu.max_ngram_order, [0] * bleu.max_ngram_order
+        for g, k in c.items():
+            b = best[g]; total[len(g) - 1] += k
+            correct[len(g) - 1] += min(k, b[2] if b[1] == i else b[0])
+        scores.append(bleu._compute_score_from_stats([n, ref_len] + correct + total).score / 100)
+    return float(np.mean(scores))
+
+def _sampled_self_bleu(texts, bleu, n_hyp, n_ref, seed) -> float:
+    "The sampled approximation: `n_hyp` texts, each against `n_ref` sampled others (seeded)."
     rng = random.Random(seed)
-    hyps = rng.sample(range(len(texts)), min(n_hyp, len(texts)))
     scores = []
-    for i in hyps:
+    for i in rng.sample(range(len(texts)), min(n_hyp, len(texts))):
         others = [j for j in range(len(texts)) if j != i]
         refs = others if len(others) <= n_ref else rng.sample(others, n_ref)
         scores.append(bleu.sentence_score(texts[i], [texts[j] for j in refs]).score / 100)
@@ -185,10 +217,14 @@ def median_bandwidth(X, Y=None, max_n: int = 2000, seed: int = 0) -> float:
     pos = d[d > 0]
     return float(np.median(pos)) if pos.size else 1.0   # all points identical: any bandwidth gives MMD 0
 
+def mmd_bandwidth(real, seed: int = 0) -> float:
+    "The one MMD bandwidth rule (metrics, experiments and SynAlign's alignment): the median pairwise distance of the *real* sample."
+    return median_bandwidth(real, seed=seed)
+
 def mmd2(X, Y, bandwidth: float|None = None, unbiased: bool = False, weights=None):
-    "Squared MMD between samples X and Y with an RBF kernel (biased V-statistic by default; optional weights on X)."
+    "Squared MMD between samples X and Y (Y the real reference) with an RBF kernel (biased V-statistic by default; optional weights on X)."
     if len(X) < 1 or len(Y) < 1: raise ValueError(f"MMD needs non-empty samples, got {len(X)} and {len(Y)} rows")
-    if bandwidth is None: bandwidth = median_bandwidth(X, Y)
+    if bandwidth is None: bandwidth = mmd_bandwidth(Y)
     Kxx, Kyy, Kxy = rbf_kernel(X, X, bandwidth), rbf_kernel(Y, Y, bandwidth), rbf_kernel(X, Y, bandwidth)
     m, n = len(X), len(Y)
     if weights is not None:
@@ -209,7 +245,7 @@ def mmd_to_real(synthetic, real, task, max_n: int = 2000, seed: int = 0, spec=No
     task = get_task(task)
     S = embed_texts(texts_of(_cap(as_records(synthetic, "synthetic"), max_n, seed), task), spec=spec)
     R = embed_texts(texts_of(_cap(as_records(real, "real"), max_n, seed), task), spec=spec)
-    return float(mmd2(S, R, bandwidth or median_bandwidth(R)))
+    return float(mmd2(S, R, bandwidth or mmd_bandwidth(R)))
 
 # %% ../nbs/08_metrics.ipynb #c049
 def plot_projection(synthetic, real, task, method: str = "pca", max_points: int = 1000, seed: int = 0, spec=None,
@@ -282,10 +318,10 @@ def _reference(task, real, n_real, seed, spec):
     ER = embed_texts(texts_of(R, task), spec=spec)
     from sklearn.linear_model import LogisticRegression
     clf = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(ER, labels_of(R, task))
-    return R, ER, median_bandwidth(ER), clf
+    return R, ER, mmd_bandwidth(ER), clf
 
 def intrinsic_table(sets: dict, task, real=None, n_real: int = 2000, seed: int = 0, spec=None,
-                    n_hyp: int = 200, n_ref: int = 200, max_n: int = 2000) -> pd.DataFrame:
+                    n_hyp: int|None = None, n_ref: int|None = None, max_n: int = 2000) -> pd.DataFrame:
     "One row of intrinsic metrics per named set (dict name → records), all against the same real reference."
     task = get_task(task)
     R, ER, bw, clf = _reference(task, real, n_real, seed, spec)
@@ -294,7 +330,7 @@ def intrinsic_table(sets: dict, task, real=None, n_real: int = 2000, seed: int =
     return pd.DataFrame.from_dict(rows, orient="index")[_INTRINSIC]
 
 def intrinsic_report(records, task, real=None, n_real: int = 2000, seed: int = 0, spec=None,
-                     n_hyp: int = 200, n_ref: int = 200, max_n: int = 2000) -> dict:
+                     n_hyp: int|None = None, n_ref: int|None = None, max_n: int = 2000) -> dict:
     "All intrinsic metrics of one set: diversity, label-wise cosine, MMD² and label fidelity vs real data."
     task = get_task(task)
     R, ER, bw, clf = _reference(task, real, n_real, seed, spec)

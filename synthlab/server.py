@@ -128,7 +128,7 @@ def probe(self: ServerLM):
 def _body(self: ServerLM, prompt: str, sampling: SamplingConfig, seed) -> dict:
     "The `/completions` request for one prompt (min_p / top_k only when set: not every server knows them)."
     body = dict(model=self.model, prompt=prompt, max_tokens=sampling.max_new_tokens, temperature=sampling.temperature,
-                top_p=sampling.top_p, stop=list(sampling.stop)[:4] or None)
+                top_p=sampling.top_p, stop=list(sampling.stop or ())[:4] or None)
     if seed is not None: body["seed"] = seed
     if sampling.top_k: body["top_k"] = sampling.top_k
     if sampling.alpha: body["min_p"] = sampling.alpha
@@ -161,7 +161,7 @@ def complete(self: ServerLM, prompts: list, *, prefix: str="", combiner=None, sa
     show = self.progress if progress is None else progress
     with ThreadPoolExecutor(self.concurrency) as pool, tqdm(total=len(prompts), desc=f"{self.model} requests", leave=False,
                                                             disable=not show or len(prompts) < 2) as bar:
-        futures = {pool.submit(self._one, b, sampling.stop): i for i, b in enumerate(bodies)}
+        futures = {pool.submit(self._one, b, sampling.stop or ()): i for i, b in enumerate(bodies)}
         try:
             for f in as_completed(futures): out[futures[f]] = f.result(); bar.update()
         except BaseException:

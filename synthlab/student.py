@@ -276,8 +276,10 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
     return StudentResult(student, task.name, len(ytr), len(yte), pd.DataFrame(rows), dyn, recs, Xtr_t, asdict(cfg), hist)
 
 # %% ../nbs/09_student.ipynb #c034
-def datamap(result: StudentResult, seed: int|None = None) -> pd.DataFrame:
-    "Per training example: confidence, variability, correctness over epochs (held-out examples excluded)."
+def datamap(result: StudentResult, seed: int|None = None,
+            min_epochs: int = 5,   # fewer epochs give no usable estimate of variability (a std over 2 or 3 values)
+           ) -> pd.DataFrame:
+    "Per training example: confidence, variability, correctness over the epochs run (held-out examples excluded)."
     if not result.dynamics:
         raise ValueError(f"student {result.student!r} has no training epochs, hence no datamap; "
                          "train a fine-tuned student (e.g. student='minilm') for datamaps")
@@ -285,10 +287,14 @@ def datamap(result: StudentResult, seed: int|None = None) -> pd.DataFrame:
     if seed not in result.dynamics: raise ValueError(f"no dynamics for seed {seed}; seeds: {list(result.dynamics)}")
     d = result.dynamics[seed]
     keep = np.setdiff1d(np.arange(len(d["gold_prob"])), d["val_idx"])
-    P = d["gold_prob"][keep]
+    ran = np.isfinite(d["gold_prob"][keep]).all(0)            # epochs actually run (early stopping leaves the rest NaN)
+    if ran.sum() < min_epochs:
+        raise ValueError(f"a datamap needs ≥ {min_epochs} training epochs to estimate variability, seed {seed} ran {ran.sum()}; "
+                         f"train with epochs ≥ {min_epochs} and patience ≥ epochs")
+    P = d["gold_prob"][keep][:, ran]
     recs, texts = result.seed_data.get(seed, (result.train_records, result.train_texts))
     return pd.DataFrame({"index": keep, "confidence": P.mean(1), "variability": P.std(1),
-                         "correctness": d["correct"][keep].mean(1),
+                         "correctness": d["correct"][keep][:, ran].mean(1),
                          "label": [recs[i].get("label") for i in keep] if recs else None,
                          "text": [texts[i] for i in keep] if texts else None}).set_index("index")
 

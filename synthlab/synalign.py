@@ -15,15 +15,16 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .task import get_task, load_split, parse_split_spec
 from .embed import embed_records
-from .metrics import sq_dists, rbf_kernel, median_bandwidth, mmd2
+from .metrics import sq_dists, rbf_kernel, median_bandwidth, mmd_bandwidth, mmd2
 
 # %% auto #0
 __all__ = ['ATTRIBUTE_KEYS', 'REQUIRED_ATTRIBUTES', 'ATTRIBUTE_EXAMPLE', 'l2_normalize', 'distance_quantile',
-           'GPUncertaintyTracker', 'Exploration', 'explore', 'coverage_curve', 'coverage', 'coverage_comparison',
-           'plot_coverage', 'select_demonstrations', 'demo_clusters', 'as_shots', 'Alignment', 'mmd_align', 'resample',
-           'align_records', 'plot_alignment', 'attribute_lines', 'attribute_conversation', 'attribute_prompt',
-           'measured_length', 'parse_attributes', 'AttributeResult', 'extract_attributes', 'load_pool',
-           'synalign_instruction', 'synalign_conversation', 'SynAlign', 'synalign_shots', 'align_file']
+           'GPUncertaintyTracker', 'Exploration', 'explore', 'coverage_curve', 'coverage', 'pca_2d',
+           'hull_coverage_curve', 'coverage_comparison', 'plot_coverage', 'select_demonstrations', 'demo_clusters',
+           'as_shots', 'Alignment', 'mmd_align', 'resample', 'align_records', 'plot_alignment', 'attribute_lines',
+           'attribute_conversation', 'attribute_prompt', 'measured_length', 'parse_attributes', 'AttributeResult',
+           'extract_attributes', 'load_pool', 'synalign_instruction', 'synalign_conversation', 'SynAlign',
+           'synalign_shots', 'align_file']
 
 # %% ../nbs/06_synalign.ipynb #c006
 def _as_matrix(x, name: str = "embeddings") -> np.ndarray:
@@ -197,15 +198,41 @@ def coverage(embeddings, chosen, radius: float, normalize: bool = True) -> float
     chosen = list(chosen)
     return float(coverage_curve(embeddings, chosen, radius, normalize)[-1]) if chosen else 0.0
 
+# %% ../nbs/06_synalign.ipynb #c030b
+def pca_2d(X) -> np.ndarray:
+    "Rows of X projected on their first two principal components."
+    X = np.asarray(X, dtype=np.float64); Xc = X - X.mean(0)
+    return Xc @ np.linalg.svd(Xc, full_matrices=False)[2][:2].T
+
+def _hull_area(Z) -> float:
+    from scipy.spatial import ConvexHull, QhullError
+    if len(Z) < 3: return 0.0
+    try: return float(ConvexHull(Z).volume)          # in 2-D, `volume` is the area
+    except QhullError: return 0.0                       # collinear points span no area
+
+def hull_coverage_curve(embeddings, order, normalize: bool = True) -> np.ndarray:
+    "Convex-hull coverage after each prefix of `order` (the paper's measure): hull area of the chosen points / hull area of the pool, in the pool's 2-D PCA projection."
+    Z = pca_2d(l2_normalize(embeddings) if normalize else _as_matrix(embeddings))
+    order = [int(i) for i in order]
+    if any(not 0 <= i < len(Z) for i in order): raise IndexError(f"chosen indices must lie in [0, {len(Z)}).")
+    pool = _hull_area(Z)
+    if not pool > 0: raise ValueError("the pool spans no area in 2-D: hull coverage is undefined")
+    return np.array([_hull_area(Z[order[:t + 1]]) / pool for t in range(len(order))])
+
 # %% ../nbs/06_synalign.ipynb #c034
 def coverage_comparison(embeddings, n_iter: int, radius: float,
                         taus=(None,),                 # length scales for the GP runs (None = median heuristic)
                         acquisitions=("variance",),   # GP acquisition rules to compare
                         k_neighbours: int = 0,        # cluster size used while exploring (coverage counts centres only)
                         n_random: int = 10,           # random orderings (seeds 0..n_random-1)
-                        seed: int = 0) -> pd.DataFrame:
+                        seed: int = 0,
+                        measure: str = "radius",      # "radius" (share of the pool within `radius`) or "hull" (the paper's area ratio)
+                        ) -> pd.DataFrame:
     "Coverage after 1..n_iter picks for GP exploration (per τ and acquisition) and random sampling → tidy DataFrame."
+    if measure not in ("radius", "hull"): raise ValueError(f"measure must be 'radius' or 'hull', got {measure!r}")
     X = l2_normalize(embeddings)
+    curve = (lambda order: coverage_curve(X, order, radius, normalize=False)) if measure == "radius" else \
+            (lambda order: hull_coverage_curve(X, order, normalize=False))
     med = median_bandwidth(X, seed=seed)
     rows = []
     def add(method, tau, run, curve):
@@ -214,11 +241,11 @@ def coverage_comparison(embeddings, n_iter: int, radius: float,
         for tau in taus:
             t = med if tau is None else float(tau)
             ex = explore(X, n_iter, k_neighbours, tau=t, seed=seed, acquisition=acq, normalize=False)
-            add(f"GP ({acq})", round(t, 3), 0, coverage_curve(X, ex.chosen, radius, normalize=False))
+            add(f"GP ({acq})", round(t, 3), 0, curve(ex.chosen))
     n = len(X)
     for r in range(n_random):
         order = np.random.default_rng(seed + r).permutation(n)[:n_iter]
-        add("random", float("nan"), r, coverage_curve(X, order, radius, normalize=False))
+        add("random", float("nan"), r, curve(order))
     return pd.DataFrame(rows)
 
 def plot_coverage(df: pd.DataFrame, ax=None, title: str|None = None, hue: str = "method"):
@@ -316,7 +343,7 @@ class Alignment:
     weights: np.ndarray          # ω, sums to 1, one per synthetic example
     mmd2_before: float           # MMD²(uniform S, R)
     mmd2_after: float            # MMD²(ω-weighted S, R)
-    bandwidth: float             # RBF bandwidth (median pairwise distance of S ∪ R unless given)
+    bandwidth: float             # RBF bandwidth (`mmd_bandwidth(R)`, the metrics' rule, unless given)
     ess: float                   # effective sample size 1/Σω² (n = uniform)
     losses: list = field(default_factory=list, repr=False)   # training loss per step
     params: dict = field(default_factory=dict)
@@ -331,7 +358,7 @@ def mmd_align(synthetic_emb,              # (n, d) embeddings of the synthetic s
               lr: float = 0.05,           # Adam learning rate
               reg: float = 0.1,           # λ: weight of KL(ω ‖ uniform) against the relative MMD²
               hidden: int = 0,            # 0 = linear projection; > 0 = one hidden layer (tanh) of this width
-              bandwidth: float|None = None,  # RBF bandwidth; None = median pairwise distance of S ∪ R
+              bandwidth: float|None = None,  # RBF bandwidth; None = `mmd_bandwidth(R)`, the rule the metrics use
               seed: int = 0,
               threads: int|None = None,   # torch threads; None = 1 for n ≤ 2048 (tiny matrices), else unchanged
               progress: bool = False) -> Alignment:
@@ -340,7 +367,7 @@ def mmd_align(synthetic_emb,              # (n, d) embeddings of the synthetic s
     if len(S) < 2 or len(R) < 1: raise ValueError(f"need >= 2 synthetic and >= 1 real examples; got {len(S)} and {len(R)}.")
     if S.shape[1] != R.shape[1]: raise ValueError(f"dimension mismatch: synthetic {S.shape[1]} vs real {R.shape[1]}.")
     if steps < 0 or lr <= 0 or reg < 0: raise ValueError(f"need steps >= 0, lr > 0, reg >= 0; got {steps}, {lr}, {reg}.")
-    bw = float(bandwidth or median_bandwidth(np.concatenate([S, R]), seed=seed))
+    bw = float(bandwidth or mmd_bandwidth(R, seed=seed))
     params = dict(steps=steps, lr=lr, reg=reg, hidden=hidden, bandwidth=bw, seed=seed, regulariser="KL(w||uniform)")
     if threads is None and len(S) <= 2048: threads = 1
     with torch.random.fork_rng(devices=[]), _torch_threads(threads):
@@ -455,7 +482,7 @@ def align_records(synthetic_records,          # generated records (list of dicts
         per[label] = dict(n=len(si), n_real=len(ri), mmd2_before=a.mmd2_before, mmd2_after_weighted=a.mmd2_after,
                           ess=a.ess, bandwidth=a.bandwidth)
     src = [r["meta"]["synalign"]["source_index"] for r in out]
-    bw = median_bandwidth(np.concatenate([S, R]), seed=seed)
+    bw = mmd_bandwidth(R, seed=seed)
     report = dict(n=len(out), n_real=len(rea), by_label=by_label, bandwidth=bw,
                   mmd2_before=float(mmd2(S, R, bw)), mmd2_after=float(mmd2(S[src], R, bw)),
                   unique=len(set(src)), per_label=per,

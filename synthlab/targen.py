@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['LIST_HEAD', 'CONTENT_FREE', 'JUDGES', 'parse_list', 'context_conversation', 'seed_conversation',
            'instance_conversation', 'answer_head', 'judge_conversation', 'content_free_scores', 'label_scores',
-           'correct_label', 'text_judge_conversation', 'map_answer', 'relabel_matrix', 'plot_relabel_matrix',
-           'instance_tokens', 'TarGEN', 'corrsynth_combiner']
+           'correct_label', 'text_judge_conversation', 'map_answer', 'relabel_matrix', 'plot_relabel_matrix', 'TarGEN',
+           'corrsynth_combiner']
 
 # %% ../nbs/05_targen.ipynb #c004
 import re, warnings
@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from .task import get_task, field_title
 from .decode import SamplingConfig
-from .generate import Method, make_record, default_stop, normalise
+from .generate import Method, make_record, default_stop, instance_tokens, normalise
 from .backend import LOGPROBS, SCORE, require, supports
 
 # %% ../nbs/05_targen.ipynb #c006
@@ -199,10 +199,6 @@ def plot_relabel_matrix(M: pd.DataFrame, ax=None, title: str=None, cmap: str="Bl
 # %% ../nbs/05_targen.ipynb #c038
 JUDGES = ("score", "text", None)
 
-def instance_tokens(task) -> int:
-    "Step 3's default length: 48 new tokens for a single-text task, 96 when an instance has several fields."
-    return 48 if len(task.fields) == 1 else 96
-
 def _check_int(name, v, lo=1):
     if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name} must be an integer ≥ {lo}, got {v!r}")
 
@@ -238,11 +234,9 @@ class TarGEN(Method):
         return out
 
     def instance_sampling(self, task) -> SamplingConfig:
-        "Step-3 decoding: `sampling` (empty `stop` → the task's), else T=1, top-p 0.95, 48 tokens (96 for pair tasks); α=0.1 with a combiner."
-        s = self.sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=instance_tokens(task), stop=())
-        kw = {**vars(s), "stop": s.stop or default_stop(task)}
-        if self._combiner_factory is not None and not s.alpha: kw["alpha"] = 0.1
-        return SamplingConfig(**kw)
+        "Step-3 decoding: `task_sampling` (the one rule for stop and length), with α = 0.1 under a combiner unless set."
+        s = self.task_sampling(task)
+        return SamplingConfig(**{**vars(s), "alpha": 0.1}) if self._combiner_factory is not None and not s.alpha else s
 
 def corrsynth_combiner(gamma: float=1.0, delta: float=0.5, **kw):
     "A `combiner_factory` for TarGEN: CorrSynth over the K label rows of each seed (M = 1); `kw` go to `CorrSynthCombiner`."

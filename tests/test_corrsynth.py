@@ -88,7 +88,7 @@ def test_finished_rows_leave_the_contrast_on_the_real_model(lm):
         torch.testing.assert_close(scores[run], expect[run], rtol=1e-4, atol=1e-3)
         seen.append(int(active.sum()))
     res = decode(lm, [suf[0], suf[0], suf[1], suf[1]], prefix=prefix, combiner=comb,
-                 sampling=SamplingConfig(alpha=0.1, max_new_tokens=32), generator=torch.Generator().manual_seed(2), trace=check)
+                 sampling=SamplingConfig(alpha=0.1, max_new_tokens=32, stop=("\n",)), generator=torch.Generator().manual_seed(2), trace=check)
     assert seen[0] == 4 and min(seen) < 4, f"no row finished early: {res.finish}"
     assert any(0 < k < 4 for k in seen)
 

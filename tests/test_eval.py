@@ -51,10 +51,11 @@ def test_hf_sequence_classification_path_offline(tmp_path):
 
 def test_unknown_student_is_a_clear_error():
     with pytest.raises(OSError, match="cannot load student encoder 'no-such-org/no-such-encoder'"):
-        train_student("sst2:validation", "sst2:validation", student="no-such-org/no-such-encoder", seeds=(0,), progress=False)
+        train_student(load_split("sst2", "train", n=16, seed=0), "sst2:validation", student="no-such-org/no-such-encoder",
+                      seeds=(0,), progress=False)
 
 def test_evaluate_file_infers_task_from_meta(tmp_path):
-    recs = load_split("sst2", "validation", n=60, seed=3).to_list()
+    recs = load_split("sst2", "train", n=60, seed=3).to_list()            # trained on train, scored on validation: disjoint
     p = tmp_path / "gen.jsonl"
     p.write_text("".join(json.dumps({**r, "meta": {"task": "sst2", "method": "test"}}) + "\n" for r in recs))
     df = evaluate_file(p, "validation", seeds=(0,), progress=False)          # task from meta['task']

@@ -1,0 +1,32 @@
+"No few-shot example of a built-in card appears in a split that is evaluated on (normalised text, every field)."
+import pytest
+from synthlab.task import list_tasks, get_task, load_split
+from synthlab.generate import normalise
+
+
+def evaluated_splits(task) -> list:
+    "Every split a student may be scored on: all but the training splits (names starting with 'train')."
+    return [s for s in task.split_names if not s.startswith("train")]
+
+
+def key(task, row) -> tuple:
+    return tuple(normalise(str(row[f])) for f in task.fields)
+
+
+@pytest.mark.parametrize("name", list_tasks())
+def test_no_shot_in_an_evaluated_split(name):
+    task = get_task(name)
+    shots = {key(task, s): s for s in task.shots}
+    assert evaluated_splits(task), f"{name}: no evaluated split"
+    for split in evaluated_splits(task):
+        ds = load_split(task, split)
+        leaked = [shots[k] for k in (key(task, r) for r in ds) if k in shots]
+        assert not leaked, f"{name}:{split} holds {len(leaked)} of the card's shots, e.g. {leaked[0]}"
+
+
+def test_the_check_can_fail():
+    "A shot copied from the test split is caught (the test above is not vacuous)."
+    task = get_task("trec")
+    row = load_split(task, "test")[0]
+    task.shots = [*task.shots, {f: row[f] for f in task.fields} | {"label": row["label"]}]
+    assert any(key(task, s) in {key(task, r) for r in load_split(task, "test")} for s in task.shots)
