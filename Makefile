@@ -30,7 +30,7 @@ test-nbs: setup
 	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials' --timing
 
 test-py: setup browser
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q --durations=15
 
 bench: setup
 	$(PY) bench/throughput.py
