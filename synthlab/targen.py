@@ -252,7 +252,7 @@ def _lists(self: TarGEN, lm, task, convs: list, kind: str, n: int, generator, wh
     "Decode list prompts (answers prefilled with '1.'); retry malformed rows; [] for rows dropped after `retries`."
     prefix, suffixes = lm.split_prefix(convs)
     prompts = [s + LIST_HEAD for s in suffixes]
-    sampling = SamplingConfig(**{**vars(self.list_sampling), "stop": tuple(dict.fromkeys([*self.list_sampling.stop, f"\n{n + 1}."]))})
+    sampling = SamplingConfig(**{**vars(self.list_sampling), "stop": tuple(dict.fromkeys([*(self.list_sampling.stop or ()), f"\n{n + 1}."]))})
     least = 2 if kind == "phrase" else 1  # a context list needs two settings to draw from; any seed sentence is usable
     out, todo = [[] for _ in convs], list(range(len(convs)))
     for attempt in range(self.retries + 1):
