@@ -12,7 +12,6 @@ __all__ = ['positive_int', 'nonneg_int', 'finite_float', 'nonneg_float', 'positi
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time
-from collections import Counter
 from pathlib import Path
 
 # %% ../nbs/10_cli.ipynb #c004b
@@ -452,7 +451,7 @@ def _merge_table(s: dict) -> str:
 
 def cmd_generate_sharded(o, task, method):
     "`generate --shards K`: one shard (`--shard I`), or all shards here one by one or on Ray (`--ray`), then merge."
-    from synthlab.shard import ShardJob, run_shard, run_local, run_ray, merge, start_ray
+    from synthlab.shard import ShardJob, run_shard, run_local, run_ray, start_ray
     if o.shard is not None and o.ray is not None: raise ValueError("--shard runs one shard here and --ray runs them all: use one of them")
     if o.shard is not None and o.shards is None: raise ValueError("--shard I needs --shards K")
     k = o.shards

@@ -6,7 +6,7 @@
 __all__ = ['RETRY_STATUS', 'TRANSIENT', 'parse_server_spec', 'env_option', 'api_key', 'backoff', 'ServerLM']
 
 # %% ../nbs/01b_server.ipynb #c004
-import json, os, socket, threading, time, warnings, http.client, urllib.error, urllib.request
+import json, os, socket, time, warnings, http.client, urllib.error, urllib.request
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from urllib.parse import urlsplit
 

@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from .task import get_task, field_title
 from .decode import SamplingConfig
-from .generate import Method, make_record, default_stop, instance_tokens, normalise
+from .generate import Method, make_record, normalise
 from .backend import LOGPROBS, SCORE, require, supports
 
 # %% ../nbs/05_targen.ipynb #c006
