@@ -181,7 +181,8 @@ def embed_texts(texts, spec: str|Path|None = None, batch_size: int = 64, progres
     return get_embedder(spec).encode(texts, batch_size=batch_size, progress=progress)
 
 # %% ../nbs/07_embed.ipynb #c035
-from .task import get_task, record_text
+from .task import get_task
+from .records import record_text
 
 def embed_records(records, task, spec: str|Path|None = None, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     "Embed records (list of dicts or a `datasets.Dataset`) as `record_text(rec, task)` → float32 `(n, d)`."

@@ -6,7 +6,9 @@ import json, signal, subprocess, sys, textwrap, time, warnings
 from pathlib import Path
 
 import pytest
-from synthlab.task import RecordWriter, RecordError, read_records, load_split, get_task
+from synthlab.task import get_task
+from synthlab.data import load_split
+from synthlab.records import RecordWriter, RecordError, read_records
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,7 +25,7 @@ def test_sigkill_mid_write_leaves_only_complete_records(tmp_path):
     out = tmp_path / "runs" / "recs.jsonl"
     r = _run_child("""
         import os, signal, sys, json
-        from synthlab.task import RecordWriter
+        from synthlab.records import RecordWriter
         w = RecordWriter(sys.argv[1])
         for b in range(3): w.write_batch([{"text": f"row {10*b+i}", "label": "a", "meta": {"id": 10*b+i}} for i in range(10)])
         line = json.dumps({"text": "row 30", "label": "a", "meta": {"id": 30}}).encode()
@@ -47,7 +49,7 @@ def test_repeated_sigkill_and_resume(tmp_path):
     out = tmp_path / "recs.jsonl"
     child = """
         import sys
-        from synthlab.task import RecordWriter
+        from synthlab.records import RecordWriter
         w = RecordWriter(sys.argv[1])
         start = len(w.existing)
         print(start, flush=True)
@@ -78,7 +80,7 @@ def test_lock_is_released_when_the_holder_dies(tmp_path):
     out = tmp_path / "recs.jsonl"
     p = _run_child("""
         import sys, time
-        from synthlab.task import RecordWriter
+        from synthlab.records import RecordWriter
         w = RecordWriter(sys.argv[1]); w.write_batch([{"text": "hi", "label": "a"}])
         print("ready", flush=True); time.sleep(60)
     """, out, wait=False)
@@ -93,7 +95,7 @@ def test_data_dir_found_from_any_cwd(cwd):
     "Without SYNTHLAB_DATA the shared data is found from the repo root, tests/, nbs/ and an unrelated folder (via the package)."
     env = {k: v for k, v in os.environ.items() if k != "SYNTHLAB_DATA"}
     r = _run_child("""
-        from synthlab.task import data_dir, load_split
+        from synthlab.data import data_dir, load_split
         print(data_dir()); print(len(load_split("sst2", "validation")))
     """, cwd=cwd, env=env)
     assert r.returncode == 0, r.stderr
@@ -105,7 +107,7 @@ def test_synthlab_data_env_wins(tmp_path):
     (tmp_path / "sst2").mkdir()
     (tmp_path / "sst2" / "validation.jsonl").write_text('{"text": "good .", "label": "positive"}\n{"text": "bad .", "label": "negative"}\n')
     r = _run_child("""
-        from synthlab.task import load_split
+        from synthlab.data import load_split
         print(load_split("sst2", "validation")["label"][:])
     """, env={**os.environ, "SYNTHLAB_DATA": str(tmp_path)})
     assert r.returncode == 0, r.stderr
