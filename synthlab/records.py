@@ -9,6 +9,8 @@ __all__ = ['check_record', 'RecordError', 'read_records', 'record_text', 'Record
 import json, os, re, warnings
 from pathlib import Path
 
+from fastcore.basics import patch
+
 from .task import get_task, field_title, atomic_write_text
 
 try: import fcntl
@@ -16,7 +18,10 @@ except ImportError: fcntl = None  # not on Windows: RecordWriter then skips the 
 _all_ = ["atomic_write_text"]  # the task layer writes cards with it; records re-export it for every other writer
 
 # %% ../nbs/00b_records.ipynb #r006
-def check_record(rec:dict, task) -> dict:
+def check_record(
+    rec:dict,  # a record: the task's text fields, `label` and (usually) `meta`
+    task,      # a built-in name, a `Task` or a YAML card path
+) -> dict:     # `rec` itself, when it fits
     "Return `rec` if it fits `task` (a text for every field, a known label), else raise `ValueError` saying why."
     task = get_task(task)
     task.format_example(rec)
@@ -27,122 +32,147 @@ def check_record(rec:dict, task) -> dict:
 class RecordError(ValueError):
     "A JSONL records file or a record is malformed."
 
-def _parse_lines(path, data: bytes, first_line: int=1) -> list:
+# %% ../nbs/00b_records.ipynb #r011
+def _parse_lines(path, data:bytes) -> list:
     "The JSON objects in `data` (complete JSONL lines of `path`); a malformed line raises `RecordError` naming it."
-    out = []
-    lines = data.split(b"\n")  # after a final newline the last piece is empty; otherwise it is a line without one
-    for lineno, raw in enumerate(lines, first_line):
+    out, lines = [], data.split(b"\n")  # after a final newline the last piece is empty; otherwise it is a line without one
+    for lineno, raw in enumerate(lines, 1):
         if not raw.strip(): continue
         try: rec = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             torn = "; it is the last line and has no newline, as an interrupted write leaves it (RecordWriter(path) repairs that)" \
-                   if lineno == first_line + len(lines) - 1 else ""
+                   if lineno == len(lines) else ""
             raise RecordError(f"{path}:{lineno}: malformed JSON line ({e}){torn}: {raw[:80].decode('utf-8', 'replace')!r}") from None
         if not isinstance(rec, dict): raise RecordError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
         out.append(rec)
     return out
 
-def read_records(path) -> list:
+# %% ../nbs/00b_records.ipynb #r012
+def read_records(
+    path, # a JSONL records file
+) -> list: # its records, in file order
     "All records of a JSONL file; a malformed line raises `RecordError` naming the file and line number."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"records file {path} not found")
     return _parse_lines(path, path.read_bytes())
 
-def record_text(rec:dict, task) -> str:
+# %% ../nbs/00b_records.ipynb #r014
+def record_text(
+    rec:dict, # a record of `task`
+    task,     # a built-in name, a `Task` or a YAML card path
+) -> str:
     "The text of a record (= `task.format_example(rec)`)."
     return get_task(task).format_example(rec)
 
-# %% ../nbs/00b_records.ipynb #c075
+# %% ../nbs/00b_records.ipynb #r021
 def _json_default(o):
     if hasattr(o, "tolist"): return o.tolist()  # numpy / torch scalars and arrays
     if isinstance(o, Path): return str(o)
     if isinstance(o, (set, frozenset)): return sorted(o, key=str)
     raise TypeError(f"{type(o).__name__} is not JSON serialisable")
 
+def _json_lines(records, task=None) -> list:
+    "`records` as JSON lines (strings without the newline), each checked (a dict; fits `task` if given) before any is written."
+    lines = []
+    for i, r in enumerate(records):
+        if not isinstance(r, dict): raise RecordError(f"record {i} of the batch is a {type(r).__name__}, not a dict")
+        if task is not None:
+            try: check_record(r, task)
+            except ValueError as e: raise RecordError(f"record {i} of the batch: {e}") from None
+        try: lines.append(json.dumps(r, ensure_ascii=False, allow_nan=False, default=_json_default))
+        except (TypeError, ValueError) as e: raise RecordError(f"record {i} of the batch cannot be written as JSON: {e}") from None
+    return lines
+
+# %% ../nbs/00b_records.ipynb #r024
 class RecordWriter:
     "Append-only JSONL records: one lock-holding writer, flush+fsync per batch, torn last line repaired on open."
-    def __init__(self, path, task=None):
-        self.path = Path(path)
-        self.task = None if task is None else get_task(task)
+    def __init__(self,
+                 path,       # the JSONL file; created (with its folders) if missing, else appended to
+                 task=None): # if given, every written record must fit it (`check_record`)
+        self.path, self.task = Path(path), None if task is None else get_task(task)
         self._created, self._locked, self._newline, self.n_written = not self.path.exists(), False, False, 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._f = open(self.path, "a+b")
         try:
-            if fcntl is not None:
-                try: fcntl.flock(self._f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    raise RuntimeError(f"{self.path} is already open in another RecordWriter (another process, or an "
-                                       "unclosed writer here: close it first); two writers would interleave lines") from None
-            self._locked = True
+            self._lock()
             self.existing, self.dropped_bytes = self._load()
         except BaseException:
             self.close(); raise
-
-    def _load(self) -> tuple:
-        "(records, bytes dropped): every complete line is checked *before* a torn last line is cut, so a file that is not ours stays untouched."
-        f = self._f; f.seek(0); data = f.read()
-        cut = len(data) if not data or data.endswith(b"\n") else data.rfind(b"\n") + 1
-        try: recs, frag = _parse_lines(self.path, data[:cut]), data[cut:]
-        except RecordError as e: raise RecordError(f"{e}; {self.path} is left untouched: use another output path") from None
-        if not frag: return recs, 0
-        try: last = json.loads(frag.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError): last = None
-        if isinstance(last, dict):  # only the newline was lost: keep the record, add the newline with the next write
-            self._newline = True; return recs + [last], 0
-        if not frag.lstrip().startswith(b"{"):
-            line = data[:cut].count(b"\n") + 1
-            raise RecordError(f"{self.path}:{line}: last line is not a JSON record; "
-                              f"{self.path} is not a records file, so it is left untouched: use another output path")
-        os.ftruncate(f.fileno(), cut); f.flush(); os.fsync(f.fileno())
-        warnings.warn(f"{self.path}: dropped a torn last line ({len(frag)} bytes) left by an interrupted write")
-        return recs, len(frag)
-
-    def write_batch(self, records) -> int:
-        "Append `records` (dicts) as JSON lines, then flush and fsync; returns how many were written."
-        if self._f is None or self._f.closed: raise ValueError(f"RecordWriter for {self.path} is closed")
-        lines = []
-        for i, r in enumerate(records):
-            if not isinstance(r, dict): raise RecordError(f"record {i} of the batch is a {type(r).__name__}, not a dict")
-            if self.task is not None:
-                try: check_record(r, self.task)
-                except ValueError as e: raise RecordError(f"record {i} of the batch: {e}") from None
-            try: lines.append(json.dumps(r, ensure_ascii=False, allow_nan=False, default=_json_default))
-            except (TypeError, ValueError) as e: raise RecordError(f"record {i} of the batch cannot be written as JSON: {e}") from None
-        if not lines: return 0
-        self._f.write((b"\n" if self._newline else b"") + ("\n".join(lines) + "\n").encode("utf-8"))
-        self._newline = False
-        self._f.flush(); os.fsync(self._f.fileno())
-        self.n_written += len(lines)
-        return len(lines)
-
-    def __len__(self): return len(self.existing) + self.n_written
-    def close(self):
-        "Release the lock; a file this writer created and never wrote to is removed (a failed run leaves no empty file)."
-        if self._f is None or self._f.closed: return
-        if self._locked and self._created and self.n_written == 0 and os.fstat(self._f.fileno()).st_size == 0:
-            self.path.unlink(missing_ok=True)
-        self._f.close()  # closing releases the lock
-    def __enter__(self): return self
-    def __exit__(self, *exc): self.close()
-    def __del__(self):
-        try: self.close()
-        except Exception: pass
     def __repr__(self): return f"RecordWriter({str(self.path)!r}: {len(self.existing)} existing, {self.n_written} written)"
 
-# %% ../nbs/00b_records.ipynb #c091
-def _norm_key(s): return re.sub(r"[\s_]+", "", s).lower()
+# %% ../nbs/00b_records.ipynb #r025
+@patch
+def _lock(self:RecordWriter):
+    "Take the exclusive lock (`flock`, where the OS has it): a second writer on the file is an error, not interleaved lines."
+    if fcntl is not None:
+        try: fcntl.flock(self._f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"{self.path} is already open in another RecordWriter (another process, or an "
+                               "unclosed writer here: close it first); two writers would interleave lines") from None
+    self._locked = True
 
-def parse_example(text:str, task) -> dict|None:
-    "Parse 'Field: value' lines (or a single-field task's bare text) into the task's fields; `None` if incomplete."
-    task = get_task(task)
-    if not isinstance(text, str): return None
-    if len(task.fields) == 1:
-        f = task.fields[0]
-        m = re.match(rf"\s*{re.escape(field_title(f))}\s*:", text, flags=re.I)
-        val = (text[m.end():] if m else text).strip()
-        return {f: val} if val else None
-    keys = {_norm_key(field_title(f)): f for f in task.fields}
-    got, cur = {}, None
+# %% ../nbs/00b_records.ipynb #r027
+@patch
+def _load(self:RecordWriter) -> tuple:
+    "(records, bytes dropped) of the file as it is on open."
+    f = self._f; f.seek(0); data = f.read()
+    cut = len(data) if not data or data.endswith(b"\n") else data.rfind(b"\n") + 1
+    try: recs, frag = _parse_lines(self.path, data[:cut]), data[cut:]
+    except RecordError as e: raise RecordError(f"{e}; {self.path} is left untouched: use another output path") from None
+    if not frag: return recs, 0
+    try: last = json.loads(frag.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError): last = None
+    if isinstance(last, dict):  # only the newline was lost: keep the record, add the newline with the next write
+        self._newline = True; return recs + [last], 0
+    if not frag.lstrip().startswith(b"{"):
+        line = data[:cut].count(b"\n") + 1
+        raise RecordError(f"{self.path}:{line}: last line is not a JSON record; "
+                          f"{self.path} is not a records file, so it is left untouched: use another output path")
+    os.ftruncate(f.fileno(), cut); f.flush(); os.fsync(f.fileno())
+    warnings.warn(f"{self.path}: dropped a torn last line ({len(frag)} bytes) left by an interrupted write")
+    return recs, len(frag)
+
+# %% ../nbs/00b_records.ipynb #r028
+@patch
+def write_batch(self:RecordWriter,
+                records, # dicts; the whole batch is checked and serialised before any byte is written
+               ) -> int: # how many were written
+    "Append `records` as JSON lines in one write, then flush and fsync."
+    if self._f is None or self._f.closed: raise ValueError(f"RecordWriter for {self.path} is closed")
+    lines = _json_lines(records, self.task)
+    if not lines: return 0
+    self._f.write((b"\n" if self._newline else b"") + "".join(l + "\n" for l in lines).encode("utf-8"))
+    self._newline = False
+    self._f.flush(); os.fsync(self._f.fileno())
+    self.n_written += len(lines)
+    return len(lines)
+
+# %% ../nbs/00b_records.ipynb #r030
+@patch
+def close(self:RecordWriter):
+    "Release the lock; remove the file if this writer created it and wrote nothing."
+    if self._f is None or self._f.closed: return
+    if self._locked and self._created and self.n_written == 0 and os.fstat(self._f.fileno()).st_size == 0:
+        self.path.unlink(missing_ok=True)
+    self._f.close()  # closing releases the lock
+
+@patch
+def __len__(self:RecordWriter): return len(self.existing) + self.n_written
+@patch
+def __enter__(self:RecordWriter): return self
+@patch
+def __exit__(self:RecordWriter, *exc): self.close()
+@patch
+def __del__(self:RecordWriter):
+    try: self.close()
+    except Exception: pass
+
+# %% ../nbs/00b_records.ipynb #c091
+def _norm_key(s:str) -> str: return re.sub(r"[\s_]+", "", s).lower()
+
+def _parse_fields(text:str, fields:list) -> dict:
+    "The `Field: value` lines of `text` for `fields` (values may run over lines); a repeated field ends the parse."
+    keys, got, cur = {_norm_key(field_title(f)): f for f in fields}, {}, None
     for line in text.splitlines():
         m = re.match(r"\s*\**([A-Za-z][A-Za-z0-9 _]{0,30}?)\**\s*:(.*)$", line)
         if m and _norm_key(m.group(1)) in keys:
@@ -150,6 +180,20 @@ def parse_example(text:str, task) -> dict|None:
             if f in got: break
             got[f], cur = m.group(2), f
         elif cur is not None: got[cur] += "\n" + line
-    got = {f: v.strip() for f, v in got.items()}
+    return {f: v.strip() for f, v in got.items()}
+
+# %% ../nbs/00b_records.ipynb #r041
+def parse_example(
+    text:str, # the model's reply
+    task,     # a built-in name, a `Task` or a YAML card path
+) -> dict|None: # the task's fields, or `None` if any is missing or empty
+    "Parse 'Field: value' lines (or a single-field task's bare text) into the task's fields."
+    task = get_task(task)
+    if not isinstance(text, str): return None
+    if len(task.fields) == 1:
+        f = task.fields[0]
+        m = re.match(rf"\s*{re.escape(field_title(f))}\s*:", text, flags=re.I)
+        got = {f: (text[m.end():] if m else text).strip()}
+    else: got = _parse_fields(text, task.fields)
     if any(not got.get(f) for f in task.fields): return None
     return {f: got[f] for f in task.fields}

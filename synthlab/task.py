@@ -17,60 +17,79 @@ from fastcore.basics import patch
 _RESERVED = ("label", "meta")
 _TEMPLATE_KEYS = {"context", "seed"}
 
-def _check_task(t):
-    "Validate (and lightly normalise) a `Task` in place; raise `ValueError` naming the task and the problem."
+def _bad(t, msg:str):
+    "Raise the `ValueError` of every card check: the task's name, then the problem."
     who = f"task {t.name!r}" if isinstance(t.name, str) and t.name.strip() else "task"
-    def bad(msg): raise ValueError(f"{who}: {msg}")
+    raise ValueError(f"{who}: {msg}")
+
+# %% ../nbs/00_task.ipynb #d061
+def _check_text(t):
     for k in ("name", "description", "instance"):
         v = getattr(t, k)
-        if not isinstance(v, str) or not v.strip(): bad(f"`{k}` must be a non-empty string, got {v!r}")
-    if ":" in t.name or t.name != t.name.strip(): bad("`name` may not contain ':' or surrounding spaces (specs are 'task:split')")
+        if not isinstance(v, str) or not v.strip(): _bad(t, f"`{k}` must be a non-empty string, got {v!r}")
+    if ":" in t.name or t.name != t.name.strip(): _bad(t, "`name` may not contain ':' or surrounding spaces (split references are 'task:split')")
+
+def _check_fields(t):
     if isinstance(t.fields, (str, bytes)) or not isinstance(t.fields, (list, tuple)) or not t.fields:
-        bad(f"`fields` must be a non-empty list of field names such as ['text'] or ['premise', 'hypothesis'], got {t.fields!r}")
+        _bad(t, f"`fields` must be a non-empty list of field names such as ['text'] or ['premise', 'hypothesis'], got {t.fields!r}")
     t.fields = list(t.fields)
     for f in t.fields:
-        if not isinstance(f, str) or not f.strip(): bad(f"field names must be non-empty strings, got {f!r}")
-        if f in _RESERVED: bad(f"{f!r} cannot be a text field: it is reserved for the record's {f}")
-    if len(set(t.fields)) != len(t.fields): bad(f"duplicate field names in {t.fields}")
-    if not isinstance(t.labels, dict) or not t.labels: bad("`labels` must be a non-empty mapping label -> verbalisation")
-    if len(t.labels) < 2: bad(f"a classification task needs at least 2 labels, got {list(t.labels)}")
+        if not isinstance(f, str) or not f.strip(): _bad(t, f"field names must be non-empty strings, got {f!r}")
+        if f in _RESERVED: _bad(t, f"{f!r} cannot be a text field: it is reserved for the record's {f}")
+    if len(set(t.fields)) != len(t.fields): _bad(t, f"duplicate field names in {t.fields}")
+
+# %% ../nbs/00_task.ipynb #d063
+def _check_labels(t):
+    if not isinstance(t.labels, dict) or not t.labels: _bad(t, "`labels` must be a non-empty mapping label -> verbalisation")
+    if len(t.labels) < 2: _bad(t, f"a classification task needs at least 2 labels, got {list(t.labels)}")
     for l, v in t.labels.items():
-        if not isinstance(l, str) or not l: bad(f"labels must be non-empty strings exactly as in the data, got {l!r}")
-        if not isinstance(v, str) or not v.strip(): bad(f"label {l!r} needs a non-empty verbalisation, got {v!r}")
-    if not isinstance(t.shots, list): bad(f"`shots` must be a list of examples, got {type(t.shots).__name__}")
+        if not isinstance(l, str) or not l: _bad(t, f"labels must be non-empty strings exactly as in the data, got {l!r}")
+        if not isinstance(v, str) or not v.strip(): _bad(t, f"label {l!r} needs a non-empty verbalisation, got {v!r}")
+
+def _check_shots(t):
+    if not isinstance(t.shots, list): _bad(t, f"`shots` must be a list of examples, got {type(t.shots).__name__}")
     for i, s in enumerate(t.shots):
-        if not isinstance(s, dict): bad(f"shot {i} must be a mapping with keys {t.fields + ['label']}, got {s!r}")
+        if not isinstance(s, dict): _bad(t, f"shot {i} must be a mapping with keys {t.fields + ['label']}, got {s!r}")
         miss = [f for f in t.fields if not isinstance(s.get(f), str) or not s[f].strip()]
-        if miss: bad(f"shot {i} is missing field(s) {miss} (a non-empty string each): {s!r}")
+        if miss: _bad(t, f"shot {i} is missing field(s) {miss} (a non-empty string each): {s!r}")
         if s.get("label") not in t.labels:
-            bad(f"shot {i} has unknown label {s.get('label')!r}; expected one of: {', '.join(t.labels)}")
+            _bad(t, f"shot {i} has unknown label {s.get('label')!r}; expected one of: {', '.join(t.labels)}")
+
+# %% ../nbs/00_task.ipynb #d065
+def _check_sources(t):
     if not isinstance(t.splits, dict) or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in t.splits.items()):
-        bad(f"`splits` must map split names to file paths, got {t.splits!r}")
-    if t.hub is not None:
-        if not isinstance(t.hub, dict) or not isinstance(t.hub.get("path"), str):
-            bad(f"`hub` must be None or a mapping with at least a 'path' (a hub dataset id), got {t.hub!r}")
-        extra = set(t.hub.get("fields") or {}) - set(t.fields)
-        if extra: bad(f"hub field map names unknown field(s) {sorted(extra)}; task fields: {t.fields}")
+        _bad(t, f"`splits` must map split names to file paths, got {t.splits!r}")
+    if t.hub is None: return
+    if not isinstance(t.hub, dict) or not isinstance(t.hub.get("path"), str):
+        _bad(t, f"`hub` must be None or a mapping with at least a 'path' (a hub dataset id), got {t.hub!r}")
+    extra = set(t.hub.get("fields") or {}) - set(t.fields)
+    if extra: _bad(t, f"hub field map names unknown field(s) {sorted(extra)}; task fields: {t.fields}")
+
+def _check_field_rules(t):
     if not isinstance(t.short_fields, list) or not set(t.short_fields) <= set(t.fields):
-        bad(f"`short_fields` must be a list of the task's fields {t.fields}, got {t.short_fields!r}")
+        _bad(t, f"`short_fields` must be a list of the task's fields {t.fields}, got {t.short_fields!r}")
     if not isinstance(t.field_values, dict) or not set(t.field_values) <= set(t.fields):
-        bad(f"`field_values` must map some of the task's fields {t.fields} to their allowed values, got {t.field_values!r}")
+        _bad(t, f"`field_values` must map some of the task's fields {t.fields} to their allowed values, got {t.field_values!r}")
     for f, vals in t.field_values.items():
         if not isinstance(vals, list) or not vals or not all(isinstance(v, str) and v.strip() for v in vals):
-            bad(f"`field_values[{f!r}]` must be a non-empty list of strings, got {vals!r}")
+            _bad(t, f"`field_values[{f!r}]` must be a non-empty list of strings, got {vals!r}")
         off = [i for i, s in enumerate(t.shots) if isinstance(s, dict) and s.get(f) not in vals]
-        if off: bad(f"shot {off[0]} has {f}={t.shots[off[0]].get(f)!r}; `field_values` allows only {vals}")
-    if not isinstance(t.templates, dict): bad(f"`templates` must map labels to instruction strings, got {t.templates!r}")
-    if t.templates:
-        if set(t.templates) != set(t.labels):
-            bad(f"templates must cover every label exactly: missing {[l for l in t.labels if l not in t.templates]}, "
+        if off: _bad(t, f"shot {off[0]} has {f}={t.shots[off[0]].get(f)!r}; `field_values` allows only {vals}")
+
+# %% ../nbs/00_task.ipynb #d067
+def _check_templates(t):
+    if not isinstance(t.templates, dict): _bad(t, f"`templates` must map labels to instruction strings, got {t.templates!r}")
+    if t.templates and set(t.templates) != set(t.labels):
+        _bad(t, f"templates must cover every label exactly: missing {[l for l in t.labels if l not in t.templates]}, "
                 f"unknown {[l for l in t.templates if l not in t.labels]}")
-        for l, tpl in t.templates.items():
-            if not isinstance(tpl, str) or not tpl.strip(): bad(f"template for {l!r} must be a non-empty string")
-            try: keys = {k for _, k, _, _ in string.Formatter().parse(tpl) if k is not None}
-            except ValueError as e: bad(f"template for {l!r} is not a valid format string ({e}); write literal braces as {{{{ }}}}")
-            if keys - _TEMPLATE_KEYS:
-                bad(f"template for {l!r} uses unknown placeholder(s) {sorted(keys - _TEMPLATE_KEYS)}; allowed: {{context}}, {{seed}}")
+    for l, tpl in t.templates.items():
+        if not isinstance(tpl, str) or not tpl.strip(): _bad(t, f"template for {l!r} must be a non-empty string")
+        try: keys = {k for _, k, _, _ in string.Formatter().parse(tpl) if k is not None}
+        except ValueError as e: _bad(t, f"template for {l!r} is not a valid format string ({e}); write literal braces as {{{{ }}}}")
+        if keys - _TEMPLATE_KEYS:
+            _bad(t, f"template for {l!r} uses unknown placeholder(s) {sorted(keys - _TEMPLATE_KEYS)}; allowed: {{context}}, {{seed}}")
+
+_CHECKS = (_check_text, _check_fields, _check_labels, _check_shots, _check_sources, _check_field_rules, _check_templates)
 
 # %% ../nbs/00_task.ipynb #c007
 @dataclass(repr=False)
@@ -87,16 +106,20 @@ class Task:
     templates: dict = field(default_factory=dict)     # TarGEN: label -> instruction using {context} and {seed}
     short_fields: list = field(default_factory=list)  # fields that may be a single word (COPA's question, WiC's word)
     field_values: dict = field(default_factory=dict)  # field -> the only values it may take (COPA: question -> cause, effect)
-    def __post_init__(self): _check_task(self)
+    def __post_init__(self):
+        for check in _CHECKS: check(self)  # validate (and lightly normalise) in place
     def __repr__(self):
         return (f"Task({self.name!r}: {len(self.labels)} labels [{', '.join(self.labels)}], fields {self.fields}, "
                 f"{len(self.shots)} shots, splits [{', '.join(self.split_names)}])")
 
 # %% ../nbs/00_task.ipynb #c009
-def field_title(f:str) -> str:
+def field_title(
+    f:str, # a field name
+) -> str:
     "How field `f` is written in `Field: value` lines: 'premise' -> 'Premise', 'choice1' -> 'Choice1'."
     return f.replace("_", " ").title()
 
+# %% ../nbs/00_task.ipynb #d071
 @patch(as_prop=True)
 def label_names(self:Task) -> list:
     "The labels in card order."
@@ -112,6 +135,7 @@ def split_names(self:Task) -> list:
     "Splits available locally (`splits`) or from the hub (`hub['splits']`), in that order."
     return list(dict.fromkeys([*self.splits, *((self.hub or {}).get("splits") or {})]))
 
+# %% ../nbs/00_task.ipynb #d072
 @patch
 def check_label(self:Task, label) -> str:
     "Return `label` if the task knows it, else raise a `ValueError` naming it and the choices."
@@ -127,6 +151,7 @@ def format_example(self:Task, rec:dict) -> str:
     if len(self.fields) == 1: return rec[self.fields[0]]
     return "\n".join(f"{field_title(f)}: {rec[f]}" for f in self.fields)
 
+# %% ../nbs/00_task.ipynb #d073
 @patch
 def shots_for(self:Task, label:str) -> list:
     "The few-shot examples of `label`."
@@ -139,7 +164,11 @@ def to_dict(self:Task) -> dict:
     return copy.deepcopy(asdict(self))
 
 # %% ../nbs/00_task.ipynb #c040
-def atomic_write_text(path, text:str, encoding:str="utf-8") -> Path:
+def atomic_write_text(
+    path,                # the file to (over)write
+    text:str,            # its new content
+    encoding:str="utf-8",
+) -> Path:
     "Write `text` to `path` atomically (temp file in the same folder, fsync, `os.replace`); creates parent folders."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,20 +203,20 @@ def _label_str(l):
     "Labels as the data spells them: YAML/JSON booleans and numbers become 'True'/'False'/'1'."
     return str(l) if isinstance(l, (bool, int)) else l
 
-def load_task_card(path) -> Task:
-    "Load and validate a YAML task card."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"task card {path} not found")
-    try: d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {e}") from None
+def _card_mapping(d, path) -> dict:
+    "Check the top level of a parsed card: a mapping with only known keys and every required one."
     if not isinstance(d, dict):
         raise ValueError(f"{path}: a task card must be a YAML mapping with keys {', '.join(_CARD_REQUIRED)}, got {type(d).__name__}")
     unknown = [k for k in d if k not in _CARD_KEYS]
     if unknown: raise ValueError(f"{path}: unknown key(s) {unknown}; allowed keys: {', '.join(_CARD_KEYS)}")
     missing = [k for k in _CARD_REQUIRED if k not in d]
     if missing: raise ValueError(f"{path}: missing required key(s) {missing}")
-    kw = dict(d)
-    kw.setdefault("fields", ["text"])
+    return dict(d)
+
+# %% ../nbs/00_task.ipynb #d080
+def _card_kwargs(d:dict, path:Path) -> dict:
+    "`Task` arguments from a card mapping: labels as the data spells them, empty defaults, splits found next to the card."
+    kw = {"fields": ["text"], **d}
     if not isinstance(kw["labels"], dict):
         raise ValueError(f"{path}: `labels` must be a mapping label -> verbalisation, got {type(kw['labels']).__name__}")
     kw["labels"] = {_label_str(k): v for k, v in kw["labels"].items()}
@@ -200,10 +229,26 @@ def load_task_card(path) -> Task:
     if isinstance(kw["splits"], dict):  # resolve against the card's folder where the file is there
         kw["splits"] = {s: (str((path.parent/p).resolve()) if isinstance(p, str) and not Path(p).is_absolute()
                             and (path.parent/p).is_file() else p) for s, p in kw["splits"].items()}
+    return kw
+
+# %% ../nbs/00_task.ipynb #d081
+def load_task_card(
+    path, # a YAML task card
+) -> Task:
+    "Load and validate a YAML task card; every error names the file."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"task card {path} not found")
+    try: d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {e}") from None
+    kw = _card_kwargs(_card_mapping(d, path), path)
     try: return Task(**kw)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
 
-def save_task_card(task, path) -> Path:
+# %% ../nbs/00_task.ipynb #d082
+def save_task_card(
+    task, # a built-in name, a `Task` or a YAML card path
+    path, # where to write the card
+) -> Path:
     "Write `task` as a YAML card that `load_task_card` reads back to an equal `Task`."
     d = get_task(task).to_dict()
     if d["hub"] is None: del d["hub"]
@@ -223,7 +268,9 @@ def list_tasks() -> list:
 @functools.cache
 def _builtin(name:str) -> Task: return load_task_card(_CARDS/f"{name}.yaml")
 
-def get_task(task) -> Task:
+def get_task(
+    task, # a built-in name, a `Task` (returned as is) or the path of a YAML task card
+) -> Task:
     "A `Task` from a built-in name, a `Task` (returned as is), or the path of a YAML task card."
     if isinstance(task, Task): return task
     if isinstance(task, Path): return load_task_card(task)
