@@ -1,8 +1,8 @@
-"Integration tests for synthlab.task that need real processes: crash-safety of RecordWriter, data-dir discovery."
+"Integration tests for the data layer that need real processes or a build: crash-safety of RecordWriter, data-dir discovery, cards in the wheel."
 import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-import json, signal, subprocess, sys, textwrap, time, warnings
+import shutil, signal, subprocess, sys, textwrap, time, warnings, zipfile
 from pathlib import Path
 
 import pytest
@@ -129,3 +129,18 @@ def test_full_splits_load_with_expected_sizes():
             assert len(ds) == n, (name, split)
             assert ds.column_names == [*t.fields, "label"]
             assert set(ds.unique("label")) == set(t.labels), (name, split)
+
+def test_wheel_carries_the_builtin_cards(tmp_path):
+    "The built-in cards are package data: a wheel built from the repo holds every `synthlab/cards/*.yaml`."
+    pytest.importorskip("setuptools")
+    src = tmp_path/"src"   # a copy, so the build leaves no build/ or egg-info in the checkout
+    src.mkdir()
+    for f in ("setup.py", "settings.ini", "MANIFEST.in", "README.md"):
+        if (REPO/f).is_file(): shutil.copy(REPO/f, src/f)
+    shutil.copytree(REPO/"synthlab", src/"synthlab", ignore=shutil.ignore_patterns("__pycache__"))
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path/"dist")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    names = zipfile.ZipFile(next((tmp_path/"dist").glob("synthlab-*.whl"))).namelist()
+    cards = sorted(p.name for p in (REPO/"synthlab"/"cards").glob("*.yaml"))
+    assert len(cards) == 9 and sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("synthlab/cards/")) == cards
