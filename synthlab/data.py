@@ -24,8 +24,8 @@ def _shared_data_candidates() -> list:
     "Every `../shared/data` seen from the current folder and its parents, then from the repo that holds the package."
     cwd = Path.cwd()
     cands = [d/".."/"shared"/"data" for d in (cwd, *cwd.parents)]
-    spec = importlib.util.find_spec("synthlab")
-    if spec is not None and spec.origin: cands.append(Path(spec.origin).resolve().parent.parent/".."/"shared"/"data")
+    package = importlib.util.find_spec("synthlab")
+    if package is not None and package.origin: cands.append(Path(package.origin).resolve().parent.parent/".."/"shared"/"data")
     return cands
 
 # %% ../nbs/00a_data.ipynb #d010
