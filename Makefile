@@ -23,15 +23,15 @@ demo: setup
 	$(VENV)/bin/synthlab demo
 
 # one queue for both cores: notebooks (tests/test_notebooks.py) and integration tests, 2 pytest-xdist workers with one
-# math thread each, a module or notebook per worker (its shared model/server/cluster built once), longest first
+# math thread each, longest first (tests/conftest.py; xdist 3.8 `loadgroup` does not group under pytest 9.2: measured)
 test: setup browser
-	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=20
+	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist load --durations=20
 
 test-nbs: setup
 	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials' --timing
 
 test-py: setup browser
-	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=15 --ignore tests/test_notebooks.py
+	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist load --durations=15 --ignore tests/test_notebooks.py
 
 bench: setup
 	$(PY) bench/throughput.py

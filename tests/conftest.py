@@ -1,8 +1,9 @@
 """Shared set-up of `make test` (pytest -n 2 over tests/, the notebooks included through test_notebooks.py).
 
-One xdist group per test module and per notebook (`--dist loadgroup`): a module's shared fixtures (model, server, Ray
-cluster, a generated run) are built once, on one worker. Groups start longest first, so the two workers finish together.
-The model and the embedded LM are session fixtures: loaded once per worker, whatever module asks.
+Tests start longest first (by the group, a notebook or a test module, they belong to), so the two workers finish
+together. Each item also carries an `xdist_group` mark for `--dist loadgroup`, which would keep a module's shared
+fixtures on one worker; with pytest 9.2 and xdist 3.8 that mode did not group (a 4-test check put one group on both
+workers), so `make test` uses `--dist load`. The embedded model is a session fixture: loaded once per worker.
 """
 import os
 for k, v in dict(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", TRANSFORMERS_VERBOSITY="error").items():
@@ -23,10 +24,12 @@ def group(item) -> str:
     return nb.name if nb is not None else item.path.name
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
+    "Mark and sort before every other implementation runs (xdist's turns the marks into groups)."
     for it in items: it.add_marker(pytest.mark.xdist_group(group(it)))
     items.sort(key=lambda it: -COST.get(group(it), DEFAULT))    # stable: a module keeps its own order
+    return (yield)
 
 
 @pytest.fixture(scope="session")
