@@ -5,12 +5,12 @@
 # %% ../nbs/07_embed.ipynb #c004
 from __future__ import annotations
 import hashlib, importlib.util, re, sqlite3
-from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .lm import cache_dir
+from .data import quiet_progress
 
 # %% auto #0
 __all__ = ['DEFAULT_EMBEDDER', 'default_embedder_path', 'text_key', 'EmbeddingCache', 'quiet_hf_loading', 'l2_normalize',
@@ -78,15 +78,10 @@ def put(self: EmbeddingCache, items: dict[str, np.ndarray]):
                              [(k, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
 
 # %% ../nbs/07_embed.ipynb #c015a
-@contextmanager
 def quiet_hf_loading():
     "Hide transformers' per-load 'Loading weights' progress bar (restores the previous setting)."
     import transformers.utils.logging as tl
-    was = tl.is_progress_bar_enabled()
-    tl.disable_progress_bar()
-    try: yield
-    finally:
-        if was: tl.enable_progress_bar()
+    return quiet_progress(tl)
 
 # %% ../nbs/07_embed.ipynb #c015d
 def l2_normalize(x) -> np.ndarray:
@@ -199,7 +194,8 @@ def embed_texts(texts, embedder: str|Path|None = None, batch_size: int = 64, pro
     return get_embedder(embedder or spec).encode(texts, batch_size=batch_size, progress=progress)
 
 # %% ../nbs/07_embed.ipynb #c034a
-from .task import get_task, record_text
+from .task import get_task
+from .records import record_text
 
 def embed_records(records, task, embedder: str|Path|None = None, batch_size: int = 64, progress: bool = False,
                   spec=None, # the old name of `embedder`, kept while callers move to `embedder=`

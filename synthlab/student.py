@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
-from .task import Task, get_task, load_split, parse_split_spec, read_records
+from .task import Task, get_task
+from .data import load_split, parse_split_ref
+from .records import read_records
 from .embed import embed_texts
 from .finetune import StudentConfig, finetune
 from .metrics import as_records, texts_of
@@ -38,7 +40,7 @@ def resolve_task(task=None, # a task name, card or `Task`; wins when given
     "The task: `task` if given, else the task of a 'task:split' reference in `data`, else the records' `meta['task']`."
     if task is not None: return get_task(task)
     for d in data:
-        if _is_split_ref(d): return parse_split_spec(d)[0]
+        if _is_split_ref(d): return parse_split_ref(d)[0]
     for d in data:
         if (t := _task_of_records(d)) is not None: return get_task(t)
     raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
@@ -50,7 +52,7 @@ def _load_side(data, task: Task, what: str) -> list[dict]:
             and not data.endswith(".jsonl") and "/" not in data):
         data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
     if not _is_split_ref(data): return as_records(data, what)
-    t, split = parse_split_spec(data)   # raises on a split the task does not have
+    t, split = parse_split_ref(data)   # raises on a split the task does not have
     if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")
     try: return load_split(t, split).to_list()
     except FileNotFoundError as e: raise FileNotFoundError(f"{what} split {data!r} is not available: {e}") from None
