@@ -21,15 +21,19 @@ __all__ = ['as_records', 'texts_of', 'labels_of', 'tokenize', 'ngram_counts', 'd
            'fit_real_classifier', 'label_fidelity', 'intrinsic_table', 'intrinsic_report']
 
 # %% ../nbs/08_metrics.ipynb #c005a
+def _is_split_ref(x) -> bool:
+    "Is `x` a split reference such as 'sst2:validation' (a string with a colon that is not a file)?"
+    return isinstance(x, str) and ":" in x and not Path(x).expanduser().exists() and not x.endswith(".jsonl")
+
 def as_records(data, what: str = "data") -> list[dict]:
-    "Records from a list of dicts, a `datasets.Dataset`, a JSONL path, or a `'task:split'` embedder (a real split)."
+    "Records from a list of dicts, a `datasets.Dataset`, a JSONL path, or a `'task:split'` reference (a real split)."
     if isinstance(data, (str, Path)):
         p = Path(data).expanduser()
         if p.is_file(): return read_records(p)
-        if isinstance(data, str) and ":" in data and not p.suffix == ".jsonl":
+        if _is_split_ref(data):
             task, split = parse_split_ref(data)
             return load_split(task, split).to_list()
-        raise FileNotFoundError(f"{what}: {data!r} is neither a JSONL file nor a 'task:split' embedder such as 'sst2:validation'")
+        raise FileNotFoundError(f"{what}: {data!r} is neither a JSONL file nor a 'task:split' reference such as 'sst2:validation'")
     if hasattr(data, "to_list") and hasattr(data, "column_names"): return data.to_list()   # datasets.Dataset
     recs = list(data)
     bad = next((i for i, r in enumerate(recs) if not isinstance(r, dict)), None)

@@ -15,17 +15,13 @@ from .data import load_split, parse_split_ref
 from .records import read_records
 from .embed import embed_texts
 from .finetune import StudentConfig, finetune
-from .metrics import as_records, texts_of
+from .metrics import _is_split_ref, as_records, texts_of
 
 # %% auto #0
 __all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table',
            'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare']
 
 # %% ../nbs/09_student.ipynb #c005a
-def _is_split_ref(x) -> bool:
-    "Is `x` a split reference such as 'sst2:validation' (a string with a colon that is not a file)?"
-    return isinstance(x, str) and ":" in x and not Path(x).expanduser().exists() and not x.endswith(".jsonl")
-
 def _task_of_records(d) -> str|None:
     "The `meta['task']` of the first record of a records list or JSONL file, else None."
     if isinstance(d, (str, Path)) and Path(d).expanduser().is_file(): d = read_records(Path(d).expanduser())
