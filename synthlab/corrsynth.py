@@ -8,16 +8,15 @@ __all__ = ['LOGP_FLOOR', 'CORRSYNTH_MODES', 'CONTRASTS', 'CFGCombiner', 'corrsyn
 
 # %% ../nbs/04_corrsynth.ipynb #c004
 import math, random
-from fastcore.basics import patch
 
 import torch
+from fastcore.basics import patch
 
 from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
-from .generate import Method, fewshot_conversation, label_instruction, output_format, sample_shots
-from .generate import records_from_decode, prompt_hash, register_method, sampling_from_options, options_set
-from .generate import seqs_per_label, seqs_needed
 from .options import shared_options, positive_int, finite_float
+from .prompts import fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode, prompt_hash
+from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed
 
 # %% ../nbs/04_corrsynth.ipynb #c011
 LOGP_FLOOR = -1e4   # floor for log-probs before rows are mixed: a −∞ under a negative weight would become +∞

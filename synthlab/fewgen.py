@@ -12,8 +12,8 @@ from fastcore.basics import patch
 
 from .decode import SamplingConfig
 from .options import shared_options
+from .prompts import fewshot_conversation, label_instruction, sample_shots, records_from_decode
 from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed
-from .generate import fewshot_conversation, label_instruction, sample_shots, records_from_decode, generate
 
 # %% ../nbs/03_fewgen.ipynb #c005
 @register_method

@@ -180,7 +180,8 @@ def start(self: LM, prompts: list, prefix: str="") -> tuple:
     from transformers import DynamicCache
     if not prompts: raise ValueError("start: no prompts")
     pre = self._encode(prefix, first=True)
-    rows = [self._encode(p, first=not pre) for p in prompts]
+    uniq = {p: i for i, p in enumerate(dict.fromkeys(prompts))}   # identical prompts are prefilled once, then copied
+    rows = [self._encode(p, first=not pre) for p in uniq]
     if not all(rows): raise ValueError("start: every prompt needs at least one token after the prefix")
     B, P, L = len(rows), len(pre), max(map(len, rows))
     cache = DynamicCache()
@@ -191,8 +192,10 @@ def start(self: LM, prompts: list, prefix: str="") -> tuple:
     mask = torch.tensor([[1]*P + [0]*(L-len(r)) + [1]*len(r) for r in rows], device=self.device)
     pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, P:]
     out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache, use_cache=True, logits_to_keep=1)
+    where = torch.tensor([uniq[p] for p in prompts], device=self.device)
+    if len(uniq) < len(prompts): cache.batch_select_indices(where); mask, pos = mask[where], pos[where]
     state = LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=P + sum(map(len, rows)))
-    return state, F.log_softmax(out.logits[:, -1].float(), -1)
+    return state, F.log_softmax(out.logits[:, -1].float(), -1)[where]
 
 @patch
 @torch.inference_mode()

@@ -15,7 +15,8 @@ from collections import Counter
 from tqdm.auto import tqdm
 
 from .task import get_task, read_records, atomic_write_text
-from .generate import RecordFilter, generate, split_evenly, _quotas, _batch_seed
+from .generate import generate, split_evenly, _batch_seed
+from .filters import RecordFilter
 
 # %% ../nbs/12_shard.ipynb #c005
 def shard_path(out, i: int, k: int) -> Path:
@@ -31,7 +32,7 @@ def shard_quotas(task, n: int, k: int) -> list:
     "Per-label quotas of each of `k` shards: the job's quotas split exactly; the remainders dealt round-robin."
     if k < 1: raise ValueError(f"shards must be ≥ 1, got {k}")
     out, start = [{} for _ in range(k)], 0
-    for y, q in _quotas(get_task(task), n).items():
+    for y, q in split_evenly(n, get_task(task).label_names).items():
         for s, c in split_evenly(q, [(start + j) % k for j in range(k)]).items(): out[s][y] = c
         start = (start + q) % k
     return out
@@ -130,7 +131,7 @@ def merge(out, shards: int, task=None) -> dict:
         for line, r in enumerate(recs):
             (primary if left.get(r["label"], 0) > 0 else spares).append((i, line, r))
             left[r["label"]] = left.get(r["label"], 0) - 1
-    need, filt, kept = _quotas(task, job["n"]), RecordFilter(task), []
+    need, filt, kept = split_evenly(job["n"], task.label_names), RecordFilter(task), []
     for i, line, r in primary + spares:
         if need[r["label"]] > 0 and filt(r): need[r["label"]] -= 1; kept.append((i, line, r))
     short = {y: c for y, c in need.items() if c > 0}
