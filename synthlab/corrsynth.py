@@ -16,7 +16,7 @@ from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
 from .options import shared_options, positive_int, finite_float
 from .prompts import fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode, prompt_hash
-from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed
+from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
 
 # %% ../nbs/04_corrsynth.ipynb #c011
 LOGP_FLOOR = -1e4   # floor for log-probs before rows are mixed: a −∞ under a negative weight would become +∞
@@ -239,12 +239,13 @@ class CorrSynth(Method):
 @patch(cls_method=True)
 def from_options(cls: CFG, o, task=None) -> CFG:
     "CFG from command-line options `o`: `--per-label`, else the sequences (2 rows each) that fill `--batch-rows`."
-    rows = {} if task is None else dict(per_label=seqs_per_label(o, task, 2))
-    return cls(**{**rows, **options_set(o, "k_shots", "per_label", "gamma")}, alpha=o.alpha, sampling=sampling_from_options(o))
+    rows, length = ({}, {}) if task is None else (dict(per_label=seqs_per_label(o, task, 2)), dict(max_new_tokens=instance_tokens(task)))
+    return cls(**{**rows, **options_set(o, "k_shots", "per_label", "gamma")}, alpha=o.alpha, sampling=sampling_from_options(o, **length))
 
 @patch(cls_method=True)
 def from_options(cls: CorrSynth, o, task=None) -> CorrSynth:
     "CorrSynth from command-line options `o`: as many groups of K·M rows as fill `--batch-rows`."
     kw = options_set(o, "k_shots", "gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode")
+    length = {} if task is None else dict(max_new_tokens=instance_tokens(task))
     if task is not None: kw["groups"] = seqs_per_label(o, task, kw.get("m", 1))
-    return cls(**kw, alpha=o.alpha, sampling=sampling_from_options(o))
+    return cls(**kw, alpha=o.alpha, sampling=sampling_from_options(o, **length))

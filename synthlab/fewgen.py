@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from .decode import SamplingConfig
 from .options import shared_options
 from .prompts import fewshot_conversation, label_instruction, sample_shots, records_from_decode
-from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed
+from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
 
 # %% ../nbs/03_fewgen.ipynb #c005
 @register_method
@@ -39,6 +39,7 @@ class FewGen(Method):
 # %% ../nbs/03_fewgen.ipynb #c006b
 @patch(cls_method=True)
 def from_options(cls: FewGen, o, task=None) -> FewGen:
-    "FewGen from command-line options `o`: `--per-label`, else the sequences per label that fill `--batch-rows`."
-    rows = {} if task is None else dict(per_label=seqs_per_label(o, task))
-    return cls(**{**rows, **options_set(o, "k_shots", "per_label")}, sampling=sampling_from_options(o))
+    "FewGen from command-line options `o`: `--per-label`, else the sequences per label that fill `--batch-rows`; the task's instance length."
+    if task is None: return cls(**options_set(o, "k_shots", "per_label"), sampling=sampling_from_options(o))
+    return cls(**{"per_label": seqs_per_label(o, task), **options_set(o, "k_shots", "per_label")},
+               sampling=sampling_from_options(o, max_new_tokens=instance_tokens(task)))

@@ -30,8 +30,10 @@ def default_stop(task) -> tuple:
     return ("\n",) if len(task.fields) == 1 else ("\n\n",)
 
 def instance_tokens(task) -> int:
-    "Default length of one instance: 48 new tokens for a single-text task, 96 when an instance has several fields."
-    return 48 if len(task.fields) == 1 else 96
+    "Default new tokens for one instance: 96 when it has several fields; else twice the longest shot's words, within [24, 48]."
+    if len(task.fields) > 1: return 96
+    words = max((len(str(s[task.fields[0]]).split()) for s in task.shots), default=24)
+    return min(48, max(24, 2 * words))
 
 # %% ../nbs/02a_generate.ipynb #c016c
 class Method:
