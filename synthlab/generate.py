@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'default_stop', 'instance_tokens', 'Method', 'register_method', 'sampling_from_options', 'options_set',
-           'seqs_per_label', 'seqs_needed', 'context_size', 'check_prompt_fits', 'warn_few_shots',
-           'split_in_proportion', 'split_evenly', 'run_settings', 'open_output', 'GenerationResult', 'generate']
+           'seqs_per_label', 'seqs_needed', 'context_size', 'check_prompt_fits', 'warn_few_shots', 'split_evenly',
+           'run_settings', 'open_output', 'GenerationResult', 'generate']
 
 # %% ../nbs/02a_generate.ipynb #c004
 import hashlib, json, math, random, signal, threading, time, warnings
@@ -17,7 +17,9 @@ import torch
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 
-from .task import get_task, RecordWriter, atomic_write_text
+from .task import get_task
+from .data import largest_remainder
+from .records import RecordWriter, atomic_write_text, check_record
 from .decode import SamplingConfig, decode, DecodeResult
 from .backend import LOGPROBS, TEXT, require, supports
 from .lm import default_batch_rows
@@ -173,16 +175,9 @@ def _batch_seed(seed: int, batch: int) -> int:
     "The seed of batch `batch` of a run seeded `seed`: the same whether the run goes in one go or is resumed."
     return int.from_bytes(hashlib.sha256(f"{seed}:{batch}".encode()).digest()[:8], "little") & (2**63 - 1)
 
-def split_in_proportion(n: int, weights: dict) -> dict:
-    "`n` split over `weights`' keys in proportion to their integer weights (largest remainder; ties: the earlier key)."
-    total = sum(weights.values())
-    out = {k: n * w // total for k, w in weights.items()}
-    for k in sorted(weights, key=lambda k: -(n * weights[k] % total))[:n - sum(out.values())]: out[k] += 1
-    return out
-
 def split_evenly(n: int, keys: list) -> dict:
-    "`n` split over `keys` as evenly as possible (the first `n % len(keys)` keys get one more)."
-    return split_in_proportion(n, dict.fromkeys(keys, 1))
+    "`n` split over `keys` as evenly as possible (the first `n % len(keys)` keys get one more: `largest_remainder`'s ties)."
+    return largest_remainder(dict.fromkeys(keys, 1), n)
 
 # %% ../nbs/02a_generate.ipynb #c018b
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
@@ -204,7 +199,7 @@ def _check_resume(existing: list, expect: dict, out, task=None):
         if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
                                   "rerun with the file's settings or use another output path")
         if task is not None:
-            try: task.format_example(r); task.check_label(r.get("label"))
+            try: check_record(r, task)
             except ValueError as e: raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output path") from None
 
 # %% ../nbs/02a_generate.ipynb #c018d

@@ -9,7 +9,8 @@ __all__ = ['output_format', 'label_instruction', 'fewshot_conversation', 'sample
 # %% ../nbs/02c_prompts.ipynb #c004
 import hashlib, random
 
-from .task import parse_example, field_title
+from .task import field_title
+from .records import parse_example
 from .decode import DecodeResult
 
 # %% ../nbs/02c_prompts.ipynb #c006
