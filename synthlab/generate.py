@@ -124,8 +124,8 @@ def seqs_per_label(o, task, rows_per_seq: int=1) -> int:
     return max(1, rows // (len(task.label_names) * rows_per_seq))
 
 def seqs_needed(need: int, most: int, margin: float=0.25) -> int:
-    "Sequences to decode for a label that still needs `need` records: `need` plus a `margin` for rejects, at most `most`."
-    return min(most, math.ceil(need * (1 + margin)))
+    "Sequences to decode for a label that still needs `need` records: `need` plus a `margin` (rounded down) for rejects, at most `most`."
+    return min(most, need + int(need * margin))
 
 # %% ../nbs/02a_generate.ipynb #c017b
 def context_size(lm) -> int|None:
