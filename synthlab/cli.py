@@ -113,12 +113,15 @@ def summary_table(summary: dict) -> str:
     w = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{w}}  {v}" for k, v in rows)
 
+# %% ../nbs/10_cli.ipynb #c011a
 def score_table(table) -> str:
     "A student score table as text: who, on what, and accuracy / macro-F1 as mean ± std (the raw columns stay in the data)."
     cols = [c for c in ("student", "n_train", "n_test", "test", "seeds", "acc (mean ± std)", "F1 (mean ± std)", "seconds") if c in table]
     return table[cols].round(1).to_string(index=False)
 
+# %% ../nbs/10_cli.ipynb #c011b
 def cmd_generate(o) -> list:
+    "`synthlab generate`: the method built from `o`, every check before the model loads, then `generate` into `--out` (resumed)."
     from synthlab.task import get_task
     from synthlab.backend import load_backend
     from synthlab.generate import generate, open_output, check_prompt_fits, warn_few_shots
@@ -136,14 +139,18 @@ def cmd_generate(o) -> list:
     print(summary_table(recs.summary))
     return recs
 
+# %% ../nbs/10_cli.ipynb #c011c
 def cmd_evaluate(o):
+    "`synthlab evaluate`: a student trained on `--train`, scored on the real `--test` split."
     from synthlab.student import evaluate_file
     check_model(o.student, "student", builtin=("linear", "minilm"))
     table = evaluate_file(o.train, o.test, student=o.student, seeds=tuple(o.seeds))
     print(score_table(table))
     return table
 
+# %% ../nbs/10_cli.ipynb #c011d
 def cmd_align(o):
+    "`synthlab align`: the synthetic set reweighted towards real data by MMD and resampled into `--out`."
     from synthlab.synalign import align_file
     check_not_input(o.out, o.synthetic, o.real)
     report = align_file(o.synthetic, o.real, o.out, n=o.n, seed=o.seed)
@@ -194,6 +201,7 @@ def _merge_table(s: dict) -> str:
             ("spares used", s["spares_used"]), ("per shard", ", ".join(map(str, s["per_shard"])))]
     return "\n".join(f"{k:<17}  {v}" for k, v in rows)
 
+# %% ../nbs/10_cli.ipynb #c016t
 def cmd_generate_sharded(o, task, method):
     "`generate --shards K`: one shard (`--shard I`), or all shards here one by one or on Ray (`--ray`), then merge."
     from synthlab.shard import ShardJob, run_shard, run_local, run_ray, start_ray

@@ -7,7 +7,7 @@ __all__ = ['LOGP_FLOOR', 'CORRSYNTH_MODES', 'CONTRASTS', 'CFGCombiner', 'corrsyn
            'CorrSynthCombiner', 'contrast_instructions', 'ContrastGap', 'CFG', 'CorrSynth']
 
 # %% ../nbs/04_corrsynth.ipynb #c004
-import math, random
+import math
 
 import torch
 from fastcore.basics import patch

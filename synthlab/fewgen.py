@@ -6,8 +6,6 @@
 __all__ = ['FewGen']
 
 # %% ../nbs/03_fewgen.ipynb #c004
-import random
-import torch
 from fastcore.basics import patch
 
 from .decode import SamplingConfig
