@@ -290,6 +290,8 @@ def _keep(cands: list, need: dict, filt: RecordFilter, common: dict, batch: int)
 class GenerationResult(list):
     "The records `generate` kept (a list), with the run's `summary` (counts, rejections, work, seconds)."
     def __init__(self, records=(), summary: dict=None): super().__init__(records); self.summary = summary or {}
+    @property
+    def records(self) -> list: return list(self)
 
 # %% ../nbs/02a_generate.ipynb #c018k
 def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: RecordFilter=None,
