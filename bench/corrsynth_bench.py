@@ -20,7 +20,8 @@ import torch
 from synthlab.lm import load_lm
 from synthlab.task import get_task
 from synthlab.decode import SamplingConfig
-from synthlab.generate import generate, RecordFilter
+from synthlab.generate import generate
+from synthlab.filters import RecordFilter
 from synthlab.fewgen import FewGen
 from synthlab.corrsynth import CFG, CorrSynth
 from synthlab.metrics import distinct_n, label_cosine, cosine_summary

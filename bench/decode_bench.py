@@ -15,7 +15,7 @@ import torch
 from synthlab.lm import load_lm
 from synthlab.task import get_task
 from synthlab.decode import SamplingConfig, decode
-from synthlab.generate import fewshot_conversation, label_instruction, sample_shots
+from synthlab.prompts import fewshot_conversation, label_instruction, sample_shots
 
 
 def prompts_for(lm, task, batch, seed=0):

@@ -21,7 +21,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("HF_DATASETS
 import torch
 from synthlab.lm import load_lm
 from synthlab.task import get_task, list_tasks
-from synthlab.generate import generate, RecordFilter
+from synthlab.generate import generate
+from synthlab.filters import RecordFilter
 
 METHODS = ["fewgen", "cfg", "corrsynth", "synalign", "targen"]
 

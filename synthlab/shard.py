@@ -16,7 +16,8 @@ from tqdm.auto import tqdm
 
 from .task import get_task
 from .records import read_records, atomic_write_text
-from .generate import RecordFilter, generate, split_evenly, _quotas, _batch_seed
+from .generate import generate, split_evenly, _batch_seed
+from .filters import RecordFilter
 
 # %% ../nbs/12_shard.ipynb #c004a
 def shard_path(out, i: int, k: int) -> Path:
@@ -33,7 +34,7 @@ def shard_quotas(task, n: int, k: int) -> list:
     "Per-label quotas of each of `k` shards: the job's quotas split exactly; the remainders dealt round-robin."
     if k < 1: raise ValueError(f"shards must be ≥ 1, got {k}")
     out, start = [{} for _ in range(k)], 0
-    for y, q in _quotas(get_task(task), n).items():
+    for y, q in split_evenly(n, get_task(task).label_names).items():
         for s, c in split_evenly(q, [(start + j) % k for j in range(k)]).items(): out[s][y] = c
         start = (start + q) % k
     return out
@@ -92,7 +93,7 @@ def run_shard(job: ShardJob, method, i: int, lm=None, progress: bool=True) -> di
     if sum(want.values()) == 0: path.parent.mkdir(parents=True, exist_ok=True); path.touch(); recs = []
     else: recs = generate(method, get_task(job.task), lm or worker_lm(job.model, **job.lm_kwargs), n=sum(want.values()), out=path,
                           seed=job.seed_of(i), quotas=want, meta=job.meta(i), progress=progress)
-    s = generate.last_summary if recs else {}
+    s = getattr(recs, "summary", {})
     return dict(shard=i, n=len(recs), resumed=start, pid=os.getpid(), seconds=s.get("seconds", 0.0), tokens=s.get("generated_tokens", 0))
 
 # %% ../nbs/12_shard.ipynb #c012f
@@ -140,7 +141,7 @@ def merge(out, shards: int, task=None) -> dict:
     job = _job_of(files, records, shards)
     task = get_task(task or job["task"])
     primary, spares = _merge_order(files, records, shard_quotas(task, job["n"], shards), job["spare"])
-    need, filt, kept = _quotas(task, job["n"]), RecordFilter(task), []
+    need, filt, kept = split_evenly(job["n"], task.label_names), RecordFilter(task), []
     for i, line, r in primary + spares:
         if need[r["label"]] > 0 and filt(r): need[r["label"]] -= 1; kept.append((i, line, r))
     short = {y: c for y, c in need.items() if c > 0}

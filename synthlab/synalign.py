@@ -526,7 +526,9 @@ import json, re
 from collections import Counter
 from pathlib import Path
 from .decode import SamplingConfig, decode as _decode
-from .generate import Method, fewshot_conversation, label_instruction, output_format, make_record, normalise, RecordFilter
+from .generate import Method
+from .prompts import fewshot_conversation, label_instruction, output_format, make_record
+from .filters import normalise, RecordFilter
 from .records import read_records, atomic_write_text, check_record
 
 ATTRIBUTE_KEYS = ("topic", "style", "tone", "entities")   # asked of the LM, in this order

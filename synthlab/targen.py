@@ -17,7 +17,9 @@ from tqdm.auto import tqdm
 
 from .task import get_task, field_title
 from .decode import SamplingConfig
-from .generate import Method, make_record, normalise
+from .generate import Method
+from .prompts import make_record
+from .filters import normalise
 from .backend import LOGPROBS, SCORE, require, supports
 
 # %% ../nbs/05_targen.ipynb #c006

@@ -2,7 +2,7 @@
 import pytest
 from synthlab.task import list_tasks, get_task
 from synthlab.data import load_split
-from synthlab.generate import normalise
+from synthlab.filters import normalise
 
 
 def evaluated_splits(task) -> list:

@@ -8,7 +8,7 @@ import ray
 
 from synthlab.decode import SamplingConfig
 from synthlab.fewgen import FewGen
-from synthlab.generate import normalise
+from synthlab.filters import normalise
 from synthlab.shard import ShardJob, count_lines, merge, run_ray, run_shard, start_ray
 from synthlab.records import read_records
 
