@@ -228,7 +228,8 @@ def start(self: LM, prompts: list, prefix: str="") -> tuple:
     "Prefill `prefix` once and each of `prompts` after it; return (LMState, next-token log-probs [rows, vocab])."
     if not prompts: raise ValueError("start: no prompts")
     pre = self._encode(prefix, first=True)
-    rows = [self._encode(p, first=not pre) for p in prompts]
+    uniq = {p: i for i, p in enumerate(dict.fromkeys(prompts))}   # identical prompts are prefilled once, then copied
+    rows = [self._encode(p, first=not pre) for p in uniq]
     if not all(rows): raise ValueError("start: every prompt needs at least one token after the prefix")
     cache = slack_cache()
     if pre:
@@ -237,7 +238,9 @@ def start(self: LM, prompts: list, prefix: str="") -> tuple:
     ids, mask = self._left_padded(rows, len(pre))
     pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, len(pre):]
     out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache, use_cache=True, logits_to_keep=1)
-    return LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=len(pre) + sum(map(len, rows))), F.log_softmax(out.logits[:, -1].float(), -1)
+    where = torch.tensor([uniq[p] for p in prompts], device=self.device)
+    if len(uniq) < len(prompts): cache.batch_select_indices(where); mask, pos = mask[where], pos[where]
+    return LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=len(pre) + sum(map(len, rows))), F.log_softmax(out.logits[:, -1].float(), -1)[where]
 
 # %% ../nbs/01_lm.ipynb #c029t
 @patch
