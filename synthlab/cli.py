@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['positive_int', 'nonneg_int', 'finite_float', 'nonneg_float', 'positive_float', 'unit_float', 'prob_float',
            'METHOD_OPTIONS', 'METHODS', 'EXPERIMENT_KEYS', 'COMMANDS', 'check_method_options', 'build_method',
-           'add_export_parser', 'cmd_export', 'make_parser', 'check_model', 'tokenizer_view', 'check_not_input',
-           'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate', 'cmd_align', 'check_experiment',
-           'run_experiment', 'save_experiment_plots', 'effective_alpha', 'alpha_controls', 'cmd_demo', 'main',
-           'cmd_generate_sharded', 'cmd_merge']
+           'add_export_parser', 'cmd_export', 'make_parser', 'add_pipeline_parser', 'cmd_pipeline', 'check_model',
+           'tokenizer_view', 'check_not_input', 'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate',
+           'cmd_align', 'check_experiment', 'run_experiment', 'save_experiment_plots', 'effective_alpha',
+           'alpha_controls', 'cmd_demo', 'main', 'cmd_generate_sharded', 'cmd_merge']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time
@@ -184,6 +184,7 @@ def make_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="the quick-start job: FewGen on SST-2 with the embedded model, then a student")
     d.add_argument("--n", type=positive_int, default=32); d.add_argument("--out", default="out/demo")
     add_export_parser(sub)
+    add_pipeline_parser(sub)
     _add_shard_arguments(g, sub)
     return p
 
@@ -198,6 +199,21 @@ def _add_shard_arguments(g, sub):
     m = sub.add_parser("merge", help="join the shard files of a sharded `generate` into one set (global duplicate check)")
     m.add_argument("--out", required=True, help="the job's --out; shard files are found next to it")
     m.add_argument("--shards", type=int, required=True); m.add_argument("--task", help="task card, when not a built-in task")
+
+# %% ../nbs/10_cli.ipynb #c008p
+def add_pipeline_parser(sub):
+    "The `pipeline` sub-command: a composed pipeline from YAML (synthlab.pipeline); rerunning resumes it."
+    x = sub.add_parser("pipeline", help="run a composed pipeline from YAML: demonstrations → generation → judge → guard → filters → align → evaluate (rerun to resume)")
+    x.add_argument("config", help="pipeline YAML (see examples/pipeline.yaml)")
+    x.add_argument("--out", help="the output folder (default: the YAML's `out`)")
+
+def cmd_pipeline(o) -> dict:
+    from synthlab.pipeline import load_pipeline, run_pipeline, stage_table
+    p = load_pipeline(o.config)
+    if o.out: p.out = o.out
+    s = run_pipeline(p)
+    print(stage_table(s)); print(f"\nrecords: {Path(p.out)/'records.jsonl'}; summary: {Path(p.out)/'summary.json'}")
+    return s
 
 # %% ../nbs/10_cli.ipynb #c010a
 def check_model(spec: str, what: str="model", builtin=None) -> str:
@@ -473,3 +489,6 @@ def cmd_merge(o) -> dict:
     return summary
 
 COMMANDS["merge"] = cmd_merge
+
+# %% ../nbs/10_cli.ipynb #c021p1
+COMMANDS["pipeline"] = cmd_pipeline
