@@ -17,7 +17,8 @@ from typing import get_args
 
 import yaml
 
-from .task import get_task, read_records, atomic_write_text
+from .task import get_task
+from .records import read_records, atomic_write_text
 from .generate import RecordFilter, sample_shots, open_output, run_settings, generate, _check_resume
 from .embed import embed_records, embed_texts
 from .metrics import fit_real_classifier, texts_of
@@ -315,7 +316,7 @@ def _post_stage(name: str, s, recs: list, task, p: Pipeline, model: _Model, demo
 # %% ../nbs/13_pipeline.ipynb #p050
 def evaluate_records(records: list, task, s: Evaluate, split: str, out: Path, progress: bool = True) -> dict:
     "Student scores (mean over `s.seeds`) of `records` on the real `split`; exports `out/dataset` when `s.export`."
-    from synthlab.task import load_split
+    from synthlab.data import load_split
     from synthlab.student import train_student
     r = train_student(records, load_split(task, split).to_list(), task, s.student, s.seeds, progress=progress)
     if s.export:

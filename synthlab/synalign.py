@@ -13,7 +13,8 @@ import torch
 from contextlib import contextmanager
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .task import get_task, load_split, parse_split_spec
+from .task import get_task
+from .data import load_split, parse_split_ref
 from .embed import embed_records
 from .metrics import sq_dists, rbf_kernel, median_bandwidth, mmd_bandwidth, mmd2
 
@@ -423,7 +424,7 @@ def resample(records, weights, n: int|None = None, seed: int = 0, method: str = 
 # %% ../nbs/06_synalign.ipynb #c067
 def _load_real(real, task, n_real: int, seed: int) -> list[dict]:
     if isinstance(real, str):
-        if ":" in real: t, split = parse_split_spec(real)
+        if ":" in real: t, split = parse_split_ref(real)
         else: t, split = get_task(task), real
         real = load_split(t, split)                                      # (a smaller split is used whole, no warning)
         if len(real) > n_real: real = load_split(t, split, n=n_real, seed=seed)
@@ -526,7 +527,7 @@ from collections import Counter
 from pathlib import Path
 from .decode import SamplingConfig, decode as _decode
 from .generate import Method, fewshot_conversation, label_instruction, output_format, make_record, normalise, RecordFilter
-from .task import read_records, atomic_write_text
+from .records import read_records, atomic_write_text, check_record
 
 ATTRIBUTE_KEYS = ("topic", "style", "tone", "entities")   # asked of the LM, in this order
 REQUIRED_ATTRIBUTES = ("topic",)                           # a reply without a valid topic is rejected
@@ -839,11 +840,11 @@ def align_file(synthetic_path,            # JSONL of generated records
         if task is None: raise ValueError(f"real data {real_spec} is a file: pass `task` to say how its records are read.")
         real = read_records(real_spec)
     else:
-        if task is None: task = parse_split_spec(str(real_spec))[0]
+        if task is None: task = parse_split_ref(str(real_spec))[0]
         real = str(real_spec)
     task = get_task(task)
     for i, r in enumerate(syn, 1):
-        try: task.format_example(r); task.check_label(r.get("label"))
+        try: check_record(r, task)
         except ValueError as e: raise ValueError(f"{synthetic_path}: record {i}: {e}") from None
     recs, report = align_records(syn, real, task, by_label=by_label, n_real=n_real, steps=steps, lr=lr, reg=reg,
                                  hidden=hidden, method=method, seed=seed, spec=spec, n=n)

@@ -12,7 +12,8 @@ import pytest
 from synthlab import lm as lm_module
 from synthlab import generate as generate_module
 from synthlab.cli import main
-from synthlab.task import get_task, read_records
+from synthlab.task import get_task
+from synthlab.records import read_records
 from synthlab.pipeline import (Pipeline, Demos, Generation, Judge, Guard, Align, Evaluate, run_pipeline, load_pipeline,
                                to_yaml, fit_guard, guard_records)
 from synthlab.synalign import load_pool

@@ -5,7 +5,8 @@ from collections import Counter
 import pytest
 import torch
 
-from synthlab.task import get_task, list_tasks, field_title, parse_example, read_records
+from synthlab.task import get_task, list_tasks, field_title
+from synthlab.records import parse_example, read_records
 from synthlab.decode import SamplingConfig, IdentityCombiner
 from synthlab.generate import generate
 from synthlab.targen import (TarGEN, parse_list, instance_conversation, answer_head, label_scores, correct_label,
