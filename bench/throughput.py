@@ -38,9 +38,9 @@ def kept_per_minute(lm, task, method, n, seed=0) -> dict:
     o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-", *full])
     m = build_method(method, o, get_task(task))
     t = time.perf_counter()
-    recs = generate(m, task, lm, n=n, seed=seed, progress=False)
+    res = generate(m, task, lm, n=n, seed=seed, progress=False)
     dt = time.perf_counter() - t
-    s = generate.last_summary
+    recs, s = (res.records, res.summary) if hasattr(res, "summary") else (res, generate.last_summary)   # GenerationResult (issue 13) or the old list
     return dict(task=task, method=method, n=len(recs), seconds=dt, per_min=60 * len(recs) / dt, s_per_kept=dt / len(recs),
                 rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"])
 

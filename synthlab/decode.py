@@ -28,6 +28,7 @@ def top_k_filter(scores: torch.Tensor, k: int) -> torch.Tensor:
     kth = scores.topk(k, -1).values[..., -1:]
     return scores.masked_fill(scores < kth, -math.inf)
 
+# %% ../nbs/02_decode.ipynb #c011b
 def top_p_filter(scores: torch.Tensor, p: float) -> torch.Tensor:
     "Keep the smallest set of top tokens whose softmax mass reaches `p`; the rest become -inf (p = 1 keeps all)."
     if not 0 < p <= 1: raise ValueError(f"top_p must be in (0, 1], got {p}")
@@ -122,6 +123,7 @@ class DecodeResult:
     finish: list
     stats: dict = field(default_factory=dict)
 
+# %% ../nbs/02_decode.ipynb #c024b
 def _find_stop(text: str, stops) -> int:
     "Index of the first stop string in `text` after its leading whitespace, or -1."
     lead = len(text) - len(text.lstrip())

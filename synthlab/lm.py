@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['EMBEDDED_MODELS', 'DTYPES', 'BF16_CPU_FLAGS', 'cache_dir', 'embedded_gguf', 'dequantised_dir', 'pick_device',
-           'default_batch_rows', 'cpu_flags', 'choose_dtype', 'pick_dtype', 'LMState', 'LM', 'load_lm']
+           'default_batch_rows', 'cpu_flags', 'choose_dtype', 'pick_dtype', 'LMState', 'LM', 'load_lm', 'SlackKV',
+           'slack_cache']
 
 # %% ../nbs/01_lm.ipynb #c004
-import os, importlib.util, shutil, tempfile, time
+import os, functools, importlib.util, shutil, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,6 +167,46 @@ def split_prefix(self: LM, conversations: list) -> tuple:
     if not all(t.startswith(prefix) for t in texts): prefix = ""
     return prefix, [t[len(prefix):] for t in texts]
 
+# %% ../nbs/01_lm.ipynb #c027t
+class SlackKV:
+    "Mixed into a `DynamicLayer`: key/value buffers with `slack` free positions, so a decode step writes in place instead of copying."
+    def __init__(self, slack: int=64): super().__init__(); self.slack, self.buf = slack, None
+    def _show(self, n: int): self.keys, self.values = self.buf[0][:, :, :n], self.buf[1][:, :, :n]
+    def update(self, key_states, value_states, *args, **kwargs):
+        if not self.is_initialized: self.lazy_initialization(key_states, value_states)
+        n, m = self.get_seq_length(), key_states.shape[-2]
+        if self.buf is None or n + m > self.buf[0].shape[-2]:
+            grown = lambda old, new: torch.cat([old if n else new[:, :, :0], new, new.new_empty(*new.shape[:2], self.slack, new.shape[-1])], -2)
+            self.buf = [grown(self.keys, key_states), grown(self.values, value_states)]
+        else:
+            for b, new in zip(self.buf, (key_states, value_states)): b[:, :, n:n+m] = new
+        self._show(n + m)
+        return self.keys, self.values
+
+# %% ../nbs/01_lm.ipynb #c027u
+@patch
+def batch_repeat_interleave(self: SlackKV, repeats: int):
+    if self.buf is not None: n = self.get_seq_length(); self.buf = [b.repeat_interleave(repeats, 0) for b in self.buf]; self._show(n)
+
+@patch
+def batch_select_indices(self: SlackKV, indices):
+    if self.buf is not None: n = self.get_seq_length(); self.buf = [b[indices] for b in self.buf]; self._show(n)
+
+@patch
+def reset(self: SlackKV): self.buf = None; super(SlackKV, self).reset()
+
+# %% ../nbs/01_lm.ipynb #c027v
+@functools.cache
+def _slack_layer():
+    from transformers.cache_utils import DynamicLayer
+    return type("SlackLayer", (SlackKV, DynamicLayer), {})
+
+def slack_cache(slack: int=64):
+    "A `DynamicCache` whose layers (made on first use) are `SlackKV` layers with `slack` free positions."
+    from transformers import DynamicCache
+    cache = DynamicCache(); cache.layer_class_to_replicate = functools.partial(_slack_layer(), slack)
+    return cache
+
 # %% ../nbs/01_lm.ipynb #c029
 @patch
 def _encode(self: LM, text: str, first: bool) -> list:
@@ -174,26 +215,31 @@ def _encode(self: LM, text: str, first: bool) -> list:
     return self.tokenizer(text, add_special_tokens=first and not (bos and text.startswith(bos)))["input_ids"] if text else []
 
 @patch
+def _left_padded(self: LM, rows: list, n_prefix: int) -> tuple:
+    "(ids, attention mask) of token lists `rows` left-padded to the longest; the mask also covers `n_prefix` cached tokens."
+    L = max(map(len, rows))
+    ids = torch.tensor([[self.pad_id]*(L-len(r)) + r for r in rows], device=self.device)
+    return ids, torch.tensor([[1]*n_prefix + [0]*(L-len(r)) + [1]*len(r) for r in rows], device=self.device)
+
+# %% ../nbs/01_lm.ipynb #c029s
+@patch
 @torch.inference_mode()
 def start(self: LM, prompts: list, prefix: str="") -> tuple:
     "Prefill `prefix` once and each of `prompts` after it; return (LMState, next-token log-probs [rows, vocab])."
-    from transformers import DynamicCache
     if not prompts: raise ValueError("start: no prompts")
     pre = self._encode(prefix, first=True)
     rows = [self._encode(p, first=not pre) for p in prompts]
     if not all(rows): raise ValueError("start: every prompt needs at least one token after the prefix")
-    B, P, L = len(rows), len(pre), max(map(len, rows))
-    cache = DynamicCache()
-    if P:
+    cache = slack_cache()
+    if pre:
         self.model(input_ids=torch.tensor([pre], device=self.device), past_key_values=cache, use_cache=True, logits_to_keep=1)
-        if B > 1: cache.batch_repeat_interleave(B)
-    ids = torch.tensor([[self.pad_id]*(L-len(r)) + r for r in rows], device=self.device)
-    mask = torch.tensor([[1]*P + [0]*(L-len(r)) + [1]*len(r) for r in rows], device=self.device)
-    pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, P:]
+        if len(rows) > 1: cache.batch_repeat_interleave(len(rows))
+    ids, mask = self._left_padded(rows, len(pre))
+    pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, len(pre):]
     out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache, use_cache=True, logits_to_keep=1)
-    state = LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=P + sum(map(len, rows)))
-    return state, F.log_softmax(out.logits[:, -1].float(), -1)
+    return LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=len(pre) + sum(map(len, rows))), F.log_softmax(out.logits[:, -1].float(), -1)
 
+# %% ../nbs/01_lm.ipynb #c029t
 @patch
 @torch.inference_mode()
 def step(self: LM, state: LMState, tokens: torch.Tensor) -> torch.Tensor:

@@ -12,12 +12,7 @@ from synthlab.corrsynth import CFG, CorrSynth, CorrSynthCombiner, active_weights
 from synthlab.decode import SamplingConfig, decode
 from synthlab.fewgen import FewGen
 from synthlab.generate import generate, fewshot_conversation, label_instruction, sample_shots
-from synthlab.lm import load_lm
 from synthlab.task import get_task
-
-
-@pytest.fixture(scope="module")
-def lm(): return load_lm()
 
 
 def _batch(method, lm, task, seed=0, need=None):

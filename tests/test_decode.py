@@ -14,8 +14,8 @@ BF16_TV = 0.08     # bfloat16: total-variation distance between the next-token d
                    # (8-bit mantissas round differently with the batch layout; max |Δ log-prob| reaches ~0.4 in the tail)
 
 
-@pytest.fixture(scope="module")
-def lm(): return load_lm(dtype="float32")
+@pytest.fixture
+def lm(lm_fp32): return lm_fp32
 
 
 def convs(): return [[SYSTEM, dict(role="user", content=a)] for a in ASKS]

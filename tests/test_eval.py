@@ -2,7 +2,6 @@
 import os, subprocess, sys, json
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 import numpy as np, pytest, torch
-torch.set_num_threads(2)
 from synthlab.embed import Embedder, default_embedder_path, embed_texts
 from synthlab.metrics import mmd2, median_bandwidth, intrinsic_report
 from synthlab.data import load_split

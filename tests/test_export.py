@@ -8,13 +8,12 @@ import yaml
 from synthlab.cli import main
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    from synthlab.lm import load_lm
+def run(tmp_path_factory, lm):
     from synthlab.corrsynth import CorrSynth
     from synthlab.decode import SamplingConfig
     from synthlab.generate import generate
     path = tmp_path_factory.mktemp("run")/"sst2-corrsynth.jsonl"
-    generate(CorrSynth(gamma=1.5, delta=0.5, sampling=SamplingConfig(max_new_tokens=32, stop=())), "sst2", load_lm(), n=4, out=path, seed=0, progress=False)
+    generate(CorrSynth(gamma=1.5, delta=0.5, sampling=SamplingConfig(max_new_tokens=32, stop=())), "sst2", lm, n=4, out=path, seed=0, progress=False)
     return path
 
 @pytest.fixture(scope="module")

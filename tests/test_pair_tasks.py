@@ -6,13 +6,8 @@ Each case runs the driver until one record passes the filters (a few batches at 
 parsed and that the decoding recorded with it is the task's: a blank-line stop and ≥ 96 new tokens.
 """
 import pytest
-from synthlab.lm import load_lm
 from synthlab.task import get_task
 from synthlab.generate import generate, instance_tokens
-
-
-@pytest.fixture(scope="module")
-def lm(): return load_lm()
 
 
 def tiny(name):
@@ -49,11 +44,11 @@ def test_method_decodes_pair_tasks_with_the_task_rule(method, task_name):
 
 @pytest.mark.parametrize("method,task_name", CASES)
 def test_method_yields_a_pair_record(lm, method, task_name):
-    task = get_task(task_name)
-    try: recs = generate(tiny(method), task, lm, n=1, seed=0, max_batches=4, progress=False)
+    task, batches = get_task(task_name), 2 if (method, task_name) in MAY_YIELD_NOTHING else 4   # either outcome passes there
+    try: recs = generate(tiny(method), task, lm, n=1, seed=0, max_batches=batches, progress=False)
     except RuntimeError as e:
         assert (method, task_name) in MAY_YIELD_NOTHING, f"{method} on {task_name} must yield a record: {e}"
-        assert f"{method}: only 0 of 1 records after 4 batches; rejected: {{" in str(e), str(e)
+        assert f"{method}: only 0 of 1 records after {batches} batches; rejected: {{" in str(e), str(e)
         return
     assert len(recs) == 1
     r = recs[0]
