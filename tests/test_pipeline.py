@@ -29,10 +29,9 @@ def tiny(out, **kw) -> Pipeline:
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    "The full composition, run once for the module on the embedded model."
+def full(tmp_path_factory, lm):
+    "The full composition, run once for the module on the embedded model (conftest's session `lm`)."
     out = tmp_path_factory.mktemp("pipe")/"full"
-    lm = lm_module.load_lm("smollm2-135m")
     return out, run_pipeline(tiny(out), lm=lm, progress=False)
 
 
