@@ -31,24 +31,27 @@ class CFGCombiner(Combiner):
         self.n_rows = n_seqs * (1 + n_contrast)
         self.follows = list(range(n_seqs)) + [s for s in range(n_seqs) for _ in range(n_contrast)]
 
-    def contrast(self, logprobs: torch.Tensor, active: torch.Tensor=None) -> torch.Tensor:
-        "ℓ(c̄) of each sequence [n_seqs, V]: the mean of its contrast rows' log-probs."
-        S = self.n_seqs
-        return logprobs[S:].clamp_min(LOGP_FLOOR).view(S, self.n_contrast, -1).mean(1)
+# %% ../nbs/04_corrsynth.ipynb #c011b
+@patch
+def contrast(self: CFGCombiner, logprobs: torch.Tensor, active: torch.Tensor=None) -> torch.Tensor:
+    "ℓ(c̄) of each sequence [n_seqs, V]: the mean of its contrast rows' log-probs."
+    S = self.n_seqs
+    return logprobs[S:].clamp_min(LOGP_FLOOR).view(S, self.n_contrast, -1).mean(1)
 
-    def combine(self, logprobs, active):
-        main = logprobs[:self.n_seqs]
-        if self.gamma == 1: return main, main
-        return self.gamma * main.clamp_min(LOGP_FLOOR) - (self.gamma - 1) * self.contrast(logprobs), main
+@patch
+def combine(self: CFGCombiner, logprobs, active):
+    main = logprobs[:self.n_seqs]
+    if self.gamma == 1: return main, main
+    return self.gamma * main.clamp_min(LOGP_FLOOR) - (self.gamma - 1) * self.contrast(logprobs), main
 
-    def params(self): return dict(gamma=self.gamma, n_contrast=self.n_contrast)
+@patch
+def params(self: CFGCombiner): return dict(gamma=self.gamma, n_contrast=self.n_contrast)
 
 # %% ../nbs/04_corrsynth.ipynb #c016
 CORRSYNTH_MODES = ("hybrid", "intra", "cross")
 
-def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
-    "Validated (gamma_intra, gamma_cross) relative weights for `mode`."
-    if mode not in CORRSYNTH_MODES: raise ValueError(f"mode must be one of {', '.join(CORRSYNTH_MODES)}, got {mode!r}")
+def _check_corrsynth_numbers(K, M, gamma, delta, gamma_intra, gamma_cross):
+    "One-line errors for sizes and weights that no mode accepts."
     if int(K) != K or int(M) != M or K < 1 or M < 1: raise ValueError(f"K and M must be integers ≥ 1, got K={K}, M={M}")
     if K * M < 2: raise ValueError(f"CorrSynth needs at least 2 sequences per group to contrast (K·M ≥ 2), got K={K}, M={M}")
     if not (math.isfinite(gamma) and gamma > 0): raise ValueError(f"gamma must be a finite number > 0, got {gamma}")
@@ -56,6 +59,11 @@ def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
         raise ValueError(f"delta must be ≤ gamma (the contrast weights sum to gamma − delta), got gamma={gamma}, delta={delta}")
     for n, v in (("gamma_intra", gamma_intra), ("gamma_cross", gamma_cross)):
         if v is not None and not (math.isfinite(v) and v >= 0): raise ValueError(f"{n} must be a finite weight ≥ 0, got {v}")
+
+def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
+    "Validated (gamma_intra, gamma_cross) relative weights for `mode`."
+    if mode not in CORRSYNTH_MODES: raise ValueError(f"mode must be one of {', '.join(CORRSYNTH_MODES)}, got {mode!r}")
+    _check_corrsynth_numbers(K, M, gamma, delta, gamma_intra, gamma_cross)
     if mode == "intra":
         if gamma_cross: raise ValueError(f"mode='intra' has no cross-label contrast, but gamma_cross={gamma_cross}")
         if M < 2: raise ValueError(f"mode='intra' contrasts sequences of the same label: it needs M ≥ 2 per label, got M={M}")
@@ -70,6 +78,7 @@ def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
                          f"but gamma − delta = {gamma - delta} must be spread over them")
     return float(gi), float(gc)
 
+# %% ../nbs/04_corrsynth.ipynb #c016b
 def corrsynth_weights(K: int, M: int, gamma: float, delta: float, gamma_intra: float=None, gamma_cross: float=None,
                       mode: str="hybrid") -> torch.Tensor:
     "The (K·M)×(K·M) matrix W (float64) with scores = W @ ℓ; row n = k·M + m is sequence m of label k."
@@ -105,23 +114,28 @@ class CorrSynthCombiner(Combiner):
         self.follows = list(range(self.n_rows))
         self._cache = {}
 
-    def weights(self, active: torch.Tensor, dtype=torch.float32, device="cpu") -> torch.Tensor:
-        "W for the rows still `active` (see `active_weights`), cached per pattern of finished rows."
-        key = (tuple(active.tolist()), dtype, str(device))
-        if key not in self._cache: self._cache[key] = active_weights(self.W, active.cpu()).to(dtype=dtype, device=device)
-        return self._cache[key]
+# %% ../nbs/04_corrsynth.ipynb #c029b
+@patch
+def weights(self: CorrSynthCombiner, active: torch.Tensor, dtype=torch.float32, device="cpu") -> torch.Tensor:
+    "W for the rows still `active` (see `active_weights`), cached per pattern of finished rows."
+    key = (tuple(active.tolist()), dtype, str(device))
+    if key not in self._cache: self._cache[key] = active_weights(self.W, active.cpu()).to(dtype=dtype, device=device)
+    return self._cache[key]
 
-    def contrast(self, logprobs: torch.Tensor, active: torch.Tensor) -> torch.Tensor:
-        "What each sequence is guided away from [n_seqs, V]: Σ γ_{n,n'}·ℓ_{n'} / (γ − δ); NaN for rows with no contrast left."
-        C = (-self.weights(active, torch.float64)).fill_diagonal_(0)
-        C = C / C.sum(1, keepdim=True)
-        return C.to(logprobs.device, logprobs.dtype) @ logprobs.clamp_min(LOGP_FLOOR)
+@patch
+def contrast(self: CorrSynthCombiner, logprobs: torch.Tensor, active: torch.Tensor) -> torch.Tensor:
+    "What each sequence is guided away from [n_seqs, V]: Σ γ_{n,n'}·ℓ_{n'} / (γ − δ); NaN for rows with no contrast left."
+    C = (-self.weights(active, torch.float64)).fill_diagonal_(0)
+    C = C / C.sum(1, keepdim=True)
+    return C.to(logprobs.device, logprobs.dtype) @ logprobs.clamp_min(LOGP_FLOOR)
 
-    def combine(self, logprobs, active):
-        return self.weights(active, logprobs.dtype, logprobs.device) @ logprobs.clamp_min(LOGP_FLOOR), logprobs
+@patch
+def combine(self: CorrSynthCombiner, logprobs, active):
+    return self.weights(active, logprobs.dtype, logprobs.device) @ logprobs.clamp_min(LOGP_FLOOR), logprobs
 
-    def params(self): return dict(K=self.K, M=self.M, gamma=self.gamma, delta=self.delta, gamma_intra=self.gamma_intra,
-                                  gamma_cross=self.gamma_cross, mode=self.mode, groups=self.groups)
+@patch
+def params(self: CorrSynthCombiner): return dict(K=self.K, M=self.M, gamma=self.gamma, delta=self.delta, gamma_intra=self.gamma_intra,
+                              gamma_cross=self.gamma_cross, mode=self.mode, groups=self.groups)
 
 # %% ../nbs/04_corrsynth.ipynb #c036
 CONTRASTS = ("other", "each", "none")
@@ -160,6 +174,7 @@ def _with_alpha(sampling, alpha, default=0.1) -> SamplingConfig:
     if alpha is None: alpha = sampling.alpha or default
     return SamplingConfig(**{**vars(sampling), "alpha": alpha})
 
+# %% ../nbs/04_corrsynth.ipynb #c050b
 @register_method
 class CFG(Method):
     "Classifier-free guidance: each example from its label prompt c, guided away from a contrast prompt c̄ fed the same tokens."
@@ -175,20 +190,22 @@ class CFG(Method):
         self.sampling = _with_alpha(sampling, alpha, 0.1)
         self._pool = pool
 
-    def generate_batch(self, lm, task, rng, generator, batch, need):
-        shots = sample_shots(task, self.k_shots, rng, self._pool)
-        labels = [y for y in task.label_names for _ in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
-        cons = [contrast_instructions(task, y, self.contrast) for y in labels]
-        S, n_con = len(labels), len(cons[0])
-        convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
-        convs += [fewshot_conversation(task, shots, c) for cs in cons for c in cs]
-        prefix, suffixes = lm.split_prefix(convs)
-        sampling = self.task_sampling(task)
-        res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling, generator=generator)
-        recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", sampling=sampling.asdict())
-        for i, r in enumerate(recs):
-            r["meta"]["contrast_prompt_hash"] = [prompt_hash(prefix + s) for s in suffixes[S + i * n_con:S + (i + 1) * n_con]]
-        return recs
+# %% ../nbs/04_corrsynth.ipynb #c050c
+@patch
+def generate_batch(self: CFG, lm, task, rng, generator, batch, need):
+    shots = sample_shots(task, self.k_shots, rng, self._pool)
+    labels = [y for y in task.label_names for _ in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
+    cons = [contrast_instructions(task, y, self.contrast) for y in labels]
+    S, n_con = len(labels), len(cons[0])
+    convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
+    convs += [fewshot_conversation(task, shots, c) for cs in cons for c in cs]
+    prefix, suffixes = lm.split_prefix(convs)
+    sampling = self.task_sampling(task)
+    res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling, generator=generator)
+    recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", sampling=sampling.asdict())
+    for i, r in enumerate(recs):
+        r["meta"]["contrast_prompt_hash"] = [prompt_hash(prefix + s) for s in suffixes[S + i * n_con:S + (i + 1) * n_con]]
+    return recs
 
 # %% ../nbs/04_corrsynth.ipynb #c052
 @register_method
@@ -211,29 +228,33 @@ class CorrSynth(Method):
         self.sampling = _with_alpha(sampling, alpha, 0.1)
         self._pool = pool
 
-    def combiner(self, K: int, groups: int=1) -> CorrSynthCombiner:
-        "The combiner for `groups` groups of a K-label task."
-        return CorrSynthCombiner(K, self.m, self.gamma, self.delta, self.gamma_intra, self.gamma_cross, self.mode, groups)
+# %% ../nbs/04_corrsynth.ipynb #c052b
+@patch
+def combiner(self: CorrSynth, K: int, groups: int=1) -> CorrSynthCombiner:
+    "The combiner for `groups` groups of a K-label task."
+    return CorrSynthCombiner(K, self.m, self.gamma, self.delta, self.gamma_intra, self.gamma_cross, self.mode, groups)
 
-    def generate_batch(self, lm, task, rng, generator, batch, need):
-        labels, M = task.label_names, self.m
-        G = max(1, math.ceil(seqs_needed(max(need.values(), default=M), self.groups * M) / M))
-        comb = self.combiner(len(labels), G)
-        shots = sample_shots(task, self.k_shots, rng, self._pool)
-        row_labels = [y for _ in range(G) for y in labels for _ in range(M)]
-        conv = {y: fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels}
-        prefix, suffixes = lm.split_prefix([conv[y] for y in row_labels])
-        sampling = self.task_sampling(task)
-        res = self.decode(lm, suffixes, prefix=prefix, combiner=comb, sampling=sampling, generator=generator)
-        n, recs = len(labels) * M, []
-        for g in range(G):
-            sl = slice(g * n, (g + 1) * n)
-            part = DecodeResult(res.texts[sl], res.token_ids[sl], res.finish[sl], res.stats)
-            rs = records_from_decode(task, row_labels[sl], part, [prefix + s for s in suffixes[sl]], group=f"b{batch}g{g}",
-                                     sampling=sampling.asdict())
-            for i, r in enumerate(rs): r["meta"]["row"] = i
-            recs += rs
-        return recs
+# %% ../nbs/04_corrsynth.ipynb #c052c
+@patch
+def generate_batch(self: CorrSynth, lm, task, rng, generator, batch, need):
+    labels, M = task.label_names, self.m
+    G = max(1, math.ceil(seqs_needed(max(need.values(), default=M), self.groups * M) / M))
+    comb = self.combiner(len(labels), G)
+    shots = sample_shots(task, self.k_shots, rng, self._pool)
+    row_labels = [y for _ in range(G) for y in labels for _ in range(M)]
+    conv = {y: fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels}
+    prefix, suffixes = lm.split_prefix([conv[y] for y in row_labels])
+    sampling = self.task_sampling(task)
+    res = self.decode(lm, suffixes, prefix=prefix, combiner=comb, sampling=sampling, generator=generator)
+    n, recs = len(labels) * M, []
+    for g in range(G):
+        sl = slice(g * n, (g + 1) * n)
+        part = DecodeResult(res.texts[sl], res.token_ids[sl], res.finish[sl], res.stats)
+        rs = records_from_decode(task, row_labels[sl], part, [prefix + s for s in suffixes[sl]], group=f"b{batch}g{g}",
+                                 sampling=sampling.asdict())
+        for i, r in enumerate(rs): r["meta"]["row"] = i
+        recs += rs
+    return recs
 
 # %% ../nbs/04_corrsynth.ipynb #c054b
 @patch(cls_method=True)
