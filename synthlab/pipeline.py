@@ -19,7 +19,9 @@ import yaml
 
 from .task import get_task
 from .records import read_records, atomic_write_text
-from .generate import RecordFilter, sample_shots, open_output, run_settings, generate, _check_resume
+from .filters import RecordFilter
+from .prompts import sample_shots
+from .generate import open_output, run_settings, generate, _check_resume
 from .embed import embed_records, embed_texts
 from .metrics import fit_real_classifier, texts_of
 
