@@ -278,7 +278,7 @@ def cmd_evaluate(o):
     return table
 
 def cmd_align(o):
-    from synthlab.synalign import align_file
+    from synthlab.align import align_file
     check_not_input(o.out, o.synthetic, o.real)
     report = align_file(o.synthetic, o.real, o.out, n=o.n, seed=o.seed)
     print(json.dumps(report, indent=1, default=str))
