@@ -145,11 +145,11 @@ def _split_quota(sizes: list[int], n: int) -> list[int]:
     return q
 
 # %% ../nbs/06b_align.ipynb #c067x2
-def _embedded_pair(syn: list, rea: list, task, embeddings, spec) -> tuple:
+def _embedded_pair(syn: list, rea: list, task, embeddings, embedder) -> tuple:
     "(S, R): the embeddings of the synthetic and real records, or the given ones checked against their counts."
     if embeddings is None:
         if task is None: raise ValueError("pass `task` (to embed the records) or `embeddings`.")
-        return embed_records(syn, task, spec=spec), embed_records(rea, task, spec=spec)
+        return embed_records(syn, task, spec=embedder), embed_records(rea, task, spec=embedder)
     S, R = (as_matrix(e, n) for e, n in zip(embeddings, ("synthetic embeddings", "real embeddings")))
     if len(S) != len(syn) or len(R) != len(rea):
         raise ValueError(f"embeddings have {len(S)} and {len(R)} rows for {len(syn)} synthetic and {len(rea)} real records.")
@@ -172,7 +172,7 @@ def align_records(synthetic_records,          # generated records (list of dicts
                   n_real: int = 2000,         # cap on the real examples used (seeded subset)
                   embeddings=None,            # optional (synthetic_emb, real_emb), rows matching the two record lists
                   steps: int = 300, lr: float = 0.05, reg: float = 0.1, hidden: int = 0,
-                  scheme: str = "systematic", seed: int = 0, spec=None,   # `resample`'s scheme; spec: the embedder
+                  scheme: str = "systematic", seed: int = 0, embedder=None,   # `resample`'s scheme; the embedding model
                   n: int|None = None) -> tuple[list[dict], dict]:  # records to draw (default: as many as given)
     "Reweight synthetic records towards the real distribution by MMD and resample them; returns (records, report)."
     syn = [dict(r) for r in synthetic_records]
@@ -180,7 +180,7 @@ def align_records(synthetic_records,          # generated records (list of dicts
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive integer; got {n!r}.")
     rea = _load_real(real, task, n_real, seed) if embeddings is None or isinstance(real, str) else [dict(r) for r in real]
     if not rea: raise ValueError("no real records.")
-    S, R = _embedded_pair(syn, rea, task, embeddings, spec)
+    S, R = _embedded_pair(syn, rea, task, embeddings, embedder)
     parts = _alignment_parts(syn, rea, by_label)
     quota = _split_quota([len(si) for _, si, _ in parts], len(syn) if n is None else n)
     out, per = [], {}
@@ -247,7 +247,7 @@ def align_file(synthetic_path,            # JSONL of generated records
                seed: int = 0,
                task=None,                 # Task or name (default: the task of `real_spec`)
                by_label: bool = True, n_real: int = 2000, steps: int = 300, lr: float = 0.05, reg: float = 0.1,
-               hidden: int = 0, scheme: str = "systematic", spec=None) -> dict:   # as in `align_records`
+               hidden: int = 0, scheme: str = "systematic", embedder=None) -> dict:   # as in `align_records`
     "Reweight a synthetic JSONL file towards real data by MMD and write the resampled records; returns the report (MMD² before/after)."
     synthetic_path, out = Path(synthetic_path), Path(out)
     syn = read_records(synthetic_path)
@@ -264,7 +264,7 @@ def align_file(synthetic_path,            # JSONL of generated records
         try: task.format_example(r); task.check_label(r.get("label"))
         except ValueError as e: raise ValueError(f"{synthetic_path}: record {i}: {e}") from None
     recs, report = align_records(syn, real, task, by_label=by_label, n_real=n_real, steps=steps, lr=lr, reg=reg,
-                                 hidden=hidden, scheme=scheme, seed=seed, spec=spec, n=n)
+                                 hidden=hidden, scheme=scheme, seed=seed, embedder=embedder, n=n)
     report = dict(synthetic=str(synthetic_path), real=str(real_spec), out=str(out), task=task.name, n_in=len(syn), **report)
     atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in recs))
     atomic_write_text(f"{out}.report.json", json.dumps(report, indent=1, default=str))

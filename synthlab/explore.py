@@ -308,14 +308,14 @@ def select_demonstrations(pool_records,            # real labelled records (list
                           acquisition: str = "variance",
                           add_cluster: bool = True,
                           labels=None,             # labels to select for (default: every label in the pool, in order of appearance)
-                          spec=None) -> dict[str, list[dict]]:
+                          embedder=None) -> dict[str, list[dict]]:   # sentence-embedding model (None = embedded MiniLM)
     "Exploration-aware demonstrations per label: cluster centres picked by GP uncertainty, each followed by its nearest neighbours."
     records = [dict(r) for r in pool_records]
     if not records: raise ValueError("pool_records is empty.")
     groups = label_groups(records)
     if embeddings is None:
         if task is None: raise ValueError("pass `task` (to embed the records) or `embeddings`.")
-        embeddings = embed_records(records, task, spec=spec)
+        embeddings = embed_records(records, task, spec=embedder)
     E = as_matrix(embeddings)
     if len(E) != len(records): raise ValueError(f"embeddings has {len(E)} rows but there are {len(records)} pool records.")
     labels = list(groups) if labels is None else list(labels)

@@ -329,12 +329,12 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
 # %% ../nbs/06c_synalign.ipynb #c114
 def synalign_shots(task, n_per_label: int = 4, k_neighbours: int = 0, pool_size: int = 500, split: str = "train",
                    seed: int = 0, acquisition: str = "variance", tau: float|None = None, min_words: int = 3,
-                   spec=None):
+                   embedder=None):   # sentence-embedding model (None = embedded MiniLM)
     "A copy of `task` whose few-shot pool is GP-chosen demonstrations (`n_per_label` centres per label, plus neighbours) from the real pool."
     import dataclasses
     task = get_task(task)
     pool = load_pool(task, split, pool_size, seed, min_words)
-    E = embed_records(pool, task, spec=spec, progress=True)
+    E = embed_records(pool, task, spec=embedder, progress=True)
     demos = select_demonstrations(pool, task, n_per_label=n_per_label, k_neighbours=k_neighbours, embeddings=E, tau=tau,
                                   seed=seed, acquisition=acquisition, labels=task.label_names)
     return dataclasses.replace(task, shots=as_shots(demos))
