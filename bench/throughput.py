@@ -40,7 +40,7 @@ def kept_per_minute(lm, task, method, n, seed=0) -> dict:
     t = time.perf_counter()
     recs = generate(m, task, lm, n=n, seed=seed, progress=False)
     dt = time.perf_counter() - t
-    s = generate.last_summary
+    s = recs.summary
     return dict(task=task, method=method, n=len(recs), seconds=dt, per_min=60 * len(recs) / dt, s_per_kept=dt / len(recs),
                 rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"])
 

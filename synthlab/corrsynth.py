@@ -8,13 +8,16 @@ __all__ = ['LOGP_FLOOR', 'CORRSYNTH_MODES', 'CONTRASTS', 'CFGCombiner', 'corrsyn
 
 # %% ../nbs/04_corrsynth.ipynb #c004
 import math, random
+from fastcore.basics import patch
 
 import torch
 
 from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
 from .generate import Method, fewshot_conversation, label_instruction, output_format, sample_shots
-from .generate import records_from_decode, prompt_hash
+from .generate import records_from_decode, prompt_hash, register_method, sampling_from_options, options_set
+from .generate import seqs_per_label, seqs_needed
+from .options import shared_options, positive_int, finite_float
 
 # %% ../nbs/04_corrsynth.ipynb #c011
 LOGP_FLOOR = -1e4   # floor for log-probs before rows are mixed: a −∞ under a negative weight would become +∞
@@ -158,10 +161,12 @@ def _with_alpha(sampling, alpha, default=0.1) -> SamplingConfig:
     if alpha is None: alpha = sampling.alpha or default
     return SamplingConfig(**{**vars(sampling), "alpha": alpha})
 
+@register_method
 class CFG(Method):
     "Classifier-free guidance: each example from its label prompt c, guided away from a contrast prompt c̄ fed the same tokens."
     name = "cfg"
     needs = frozenset({LOGPROBS})   # the contrast row is fed the main row's tokens: in-process only
+    options = shared_options("k_shots", "per_label", "gamma")
     def __init__(self, gamma: float=1.5, k_shots: int=2, per_label: int=4, contrast: str="other", alpha: float=None,
                  sampling: SamplingConfig=None, pool: list=None):
         "`contrast`: 'other', 'each' or 'none' (see `contrast_instructions`); α: `alpha`, else `sampling.alpha` if > 0, else 0.1."
@@ -173,7 +178,7 @@ class CFG(Method):
 
     def generate_batch(self, lm, task, rng, generator, batch, need):
         shots = sample_shots(task, self.k_shots, rng, self._pool)
-        labels = [y for y in task.label_names if need.get(y, 1) > 0 for _ in range(self.per_label)]
+        labels = [y for y in task.label_names for _ in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
         cons = [contrast_instructions(task, y, self.contrast) for y in labels]
         S, n_con = len(labels), len(cons[0])
         convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
@@ -187,10 +192,15 @@ class CFG(Method):
         return recs
 
 # %% ../nbs/04_corrsynth.ipynb #c052
+@register_method
 class CorrSynth(Method):
     "CorrSynth: groups of K labels × M sequences decode in lockstep, each guided away from the others (1 pass per token)."
     name = "corrsynth"
     needs = frozenset({LOGPROBS})   # rows' log-probs are combined before sampling: in-process only
+    options = dict(**shared_options("k_shots", "gamma", "delta"), m=dict(type=positive_int, help="M-CorrSynth: sequences per label in a group"),
+                   gamma_intra=dict(type=finite_float, help="M-CorrSynth weight on same-label siblings"),
+                   gamma_cross=dict(type=finite_float, help="M-CorrSynth weight on other labels"),
+                   mode=dict(choices=CORRSYNTH_MODES, help="M-CorrSynth contrast: both, same-label siblings only, other labels only"))
     def __init__(self, gamma: float=1.0, delta: float=0.5, alpha: float=None, m: int=1, gamma_intra: float=None,
                  gamma_cross: float=None, mode: str="hybrid", k_shots: int=2, groups: int=4, sampling: SamplingConfig=None,
                  pool: list=None):
@@ -208,7 +218,7 @@ class CorrSynth(Method):
 
     def generate_batch(self, lm, task, rng, generator, batch, need):
         labels, M = task.label_names, self.m
-        G = max(1, min(self.groups, math.ceil(max(need.values(), default=M) / M)))
+        G = max(1, math.ceil(seqs_needed(max(need.values(), default=M), self.groups * M) / M))
         comb = self.combiner(len(labels), G)
         shots = sample_shots(task, self.k_shots, rng, self._pool)
         row_labels = [y for _ in range(G) for y in labels for _ in range(M)]
@@ -225,3 +235,17 @@ class CorrSynth(Method):
             for i, r in enumerate(rs): r["meta"]["row"] = i
             recs += rs
         return recs
+
+# %% ../nbs/04_corrsynth.ipynb #c054b
+@patch(cls_method=True)
+def from_options(cls: CFG, o, task=None) -> CFG:
+    "CFG from command-line options `o`: `--per-label`, else the sequences (2 rows each) that fill `--batch-rows`."
+    rows = {} if task is None else dict(per_label=seqs_per_label(o, task, 2))
+    return cls(**{**rows, **options_set(o, "k_shots", "per_label", "gamma")}, alpha=o.alpha, sampling=sampling_from_options(o))
+
+@patch(cls_method=True)
+def from_options(cls: CorrSynth, o, task=None) -> CorrSynth:
+    "CorrSynth from command-line options `o`: as many groups of K·M rows as fill `--batch-rows`."
+    kw = options_set(o, "k_shots", "gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode")
+    if task is not None: kw["groups"] = seqs_per_label(o, task, kw.get("m", 1))
+    return cls(**kw, alpha=o.alpha, sampling=sampling_from_options(o))

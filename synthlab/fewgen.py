@@ -8,25 +8,37 @@ __all__ = ['FewGen']
 # %% ../nbs/03_fewgen.ipynb #c004
 import random
 import torch
+from fastcore.basics import patch
 
 from .decode import SamplingConfig
-from .generate import Method, fewshot_conversation, label_instruction, sample_shots, records_from_decode, generate
+from .options import shared_options
+from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed
+from .generate import fewshot_conversation, label_instruction, sample_shots, records_from_decode, generate
 
 # %% ../nbs/03_fewgen.ipynb #c005
+@register_method
 class FewGen(Method):
     "Few-shot generation: every example from its own label-conditioned prompt (the identity combiner)."
     name = "fewgen"
+    options = shared_options("k_shots", "per_label")
     def __init__(self, k_shots: int=2, per_label: int=4, sampling: SamplingConfig=None, pool: list=None):
-        "`k_shots` shots per label in each prompt; `per_label` sequences per label per batch; `pool` overrides the task's shots."
+        "`k_shots` shots per label in each prompt; `per_label` sequences per label per batch (at most); `pool` overrides the task's shots."
         self.k_shots, self.per_label = k_shots, per_label
         self.sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48)
         self._pool = pool
 
     def generate_batch(self, lm, task, rng, generator, batch, need):
         shots = sample_shots(task, self.k_shots, rng, self._pool)
-        labels = [y for y in task.label_names if need.get(y, 1) > 0 for _ in range(self.per_label)]
+        labels = [y for y in task.label_names for _ in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
         convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
         prefix, suffixes = lm.split_prefix(convs)
         sampling = self.task_sampling(task)
         res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
         return records_from_decode(task, labels, res, [prefix + s for s in suffixes], group=f"b{batch}", sampling=sampling.asdict())
+
+# %% ../nbs/03_fewgen.ipynb #c006b
+@patch(cls_method=True)
+def from_options(cls: FewGen, o, task=None) -> FewGen:
+    "FewGen from command-line options `o`: `--per-label`, else the sequences per label that fill `--batch-rows`."
+    rows = {} if task is None else dict(per_label=seqs_per_label(o, task))
+    return cls(**{**rows, **options_set(o, "k_shots", "per_label")}, sampling=sampling_from_options(o))

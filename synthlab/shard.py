@@ -88,7 +88,7 @@ def run_shard(job: ShardJob, method, i: int, lm=None, progress: bool=True) -> di
     if sum(want.values()) == 0: path.parent.mkdir(parents=True, exist_ok=True); path.touch(); recs = []
     else: recs = generate(method, get_task(job.task), lm or worker_lm(job.model, **job.lm_kwargs), n=sum(want.values()), out=path,
                           seed=job.seed_of(i), quotas=want, meta=job.meta(i), progress=progress)
-    s = generate.last_summary if recs else {}
+    s = getattr(recs, "summary", {})
     return dict(shard=i, n=len(recs), resumed=start, pid=os.getpid(), seconds=s.get("seconds", 0.0), tokens=s.get("generated_tokens", 0))
 
 def run_local(job: ShardJob, method, shards=None, lm=None, progress: bool=True) -> list:

@@ -14,6 +14,8 @@ from .decode import SamplingConfig, decode as _decode
 from .generate import Method, fewshot_conversation, label_instruction, output_format, make_record, normalise, RecordFilter
 from .embed import embed_records
 from .explore import select_demonstrations, demo_clusters, as_shots, _ACQUISITIONS
+from .generate import register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed
+from .options import shared_options, positive_int, positive_float
 
 # %% auto #0
 __all__ = ['ATTRIBUTE_KEYS', 'REQUIRED_ATTRIBUTES', 'ATTRIBUTE_EXAMPLE', 'attribute_lines', 'attribute_conversation',
@@ -185,13 +187,14 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
 # %% ../nbs/06c_synalign.ipynb #c097
 _POOLS: dict = {}
 
-def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words: int = 3) -> list[dict]:
+def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words: int = 3,
+              data_dir=None) -> list[dict]:   # folder of the real data (None: `synthlab.task.data_dir()`)
     "A seeded, label-stratified sample of `n` real records from `split`, each text field (but the card's `short_fields`) having ≥ `min_words` words (cached in the process)."
     task = get_task(task)
     if n < 1: raise ValueError(f"pool size must be >= 1; got {n}.")
-    key = (task.name, tuple(task.fields), split, task.splits.get(split), n, seed, min_words)
+    key = (task.name, tuple(task.fields), split, task.splits.get(split), n, seed, min_words, str(data_dir))
     if key not in _POOLS:
-        ds = load_split(task, split)
+        ds = load_split(task, split, data_dir=data_dir)
         cols = ds.select_columns([*task.fields, "label"]).to_dict()
         rows = [{**{f: cols[f][i] for f in task.fields}, "label": cols["label"][i]} for i in range(len(ds))]
         ok = [i for i, r in enumerate(rows) if all(len(r[f].split()) >= min_words for f in task.long_fields)]
@@ -225,6 +228,7 @@ def synalign_conversation(task, label: str, shots: list, attributes: dict|None =
     return fewshot_conversation(task, shots, synalign_instruction(task, label, attributes))
 
 # %% ../nbs/06c_synalign.ipynb #c103
+@register_method
 class SynAlign(Method):
     "SynAlign generation: GP-explored demonstration clusters from the real pool, attribute reasoning, label-conditioned examples."
     name = "synalign"
@@ -243,7 +247,8 @@ class SynAlign(Method):
                  retries: int = 2,                     # extra attempts for malformed attribute replies
                  sampling: SamplingConfig|None = None,        # for the examples (FewGen's defaults)
                  attr_sampling: SamplingConfig|None = None,   # for the attributes
-                 embedder=None):                       # sentence-embedding model spec (None = embedded MiniLM)
+                 embedder=None,                        # sentence-embedding model (None = embedded MiniLM)
+                 data_dir=None):                       # folder of the real data (not a parameter of the records)
         if acquisition not in _ACQUISITIONS: raise ValueError(f"acquisition must be one of {_ACQUISITIONS}; got {acquisition!r}.")
         if per_label < 1: raise ValueError(f"per_label must be >= 1; got {per_label}.")
         if k_shots is not None:
@@ -257,7 +262,7 @@ class SynAlign(Method):
         self.sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48)
         self.attr_sampling = attr_sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
         self.embedder = None if embedder is None else str(embedder)
-        self._prepared = {}
+        self._prepared, self._data_dir = {}, data_dir
 
     def __repr__(self):
         return (f"SynAlign(per_label={self.per_label}, pool={self.split}[{self.pool_size}], acquisition={self.acquisition!r}, "
@@ -278,7 +283,7 @@ def prepare(self: SynAlign, task) -> dict:
     task = get_task(task)
     key = (task.name, tuple(task.fields), tuple(task.labels))
     if key not in self._prepared:
-        pool = load_pool(task, self.split, self.pool_size, self.pool_seed, self.min_words)
+        pool = load_pool(task, self.split, self.pool_size, self.pool_seed, self.min_words, self._data_dir)
         E = embed_records(pool, task, spec=self.embedder, progress=True)
         demos = select_demonstrations(pool, task, n_per_label=self.n_clusters or len(pool), k_neighbours=self.k_neighbours,
                                       embeddings=E, tau=self.tau, seed=self.pool_seed, acquisition=self.acquisition,
@@ -303,9 +308,8 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     prep = self.prepare(task)
     chosen = []                                          # (label, cluster)
     for y in task.label_names:
-        if need.get(y, 1) <= 0: continue
-        cl = prep["clusters"][y]
-        chosen += [(y, cl[(batch*self.per_label + j) % len(cl)]) for j in range(self.per_label)]
+        cl = prep["clusters"][y]            # no more demonstrations than the label still needs (and a margin)
+        chosen += [(y, cl[(batch*self.per_label + j) % len(cl)]) for j in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
     if self.attributes:
         ar = extract_attributes(lm, task, [c[0] for _, c in chosen], self.keys, self.required, self.retries,
                                 self.attr_sampling, seed=rng.getrandbits(62), decoder=self.decode)
@@ -325,6 +329,23 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
             self.work["copies_pool"] += 1; continue
         out.append(r)
     return out
+
+# %% ../nbs/06c_synalign.ipynb #c108o1
+SynAlign.options = dict(
+    **shared_options("k_shots"),
+    pool_size=dict(type=positive_int, help="real training examples the demonstrations are explored from (default 500)"),
+    acquisition=dict(choices=("variance", "reduction"), help="GP rule for the next demonstration"),
+    tau=dict(type=positive_float, help="RBF length scale (default: median pairwise distance per label)"),
+    no_attributes=dict(action="store_true", help="skip latent attribute reasoning (FewGen on GP-chosen demos)"))
+
+# %% ../nbs/06c_synalign.ipynb #c108o2
+@patch(cls_method=True)
+def from_options(cls: SynAlign, o, task=None) -> SynAlign:
+    "SynAlign from command-line options `o`; with `task`, as many demonstrations per label as fill `--batch-rows`."
+    kw = options_set(o, "k_shots", "pool_size", "acquisition", "tau")
+    if task is not None: kw["per_label"] = seqs_per_label(o, task)
+    return cls(**kw, attributes=not getattr(o, "no_attributes", False), sampling=sampling_from_options(o),
+               data_dir=getattr(o, "data", None))
 
 # %% ../nbs/06c_synalign.ipynb #c114
 def synalign_shots(task, n_per_label: int = 4, k_neighbours: int = 0, pool_size: int = 500, split: str = "train",

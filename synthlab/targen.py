@@ -7,7 +7,7 @@ __all__ = ['LIST_HEAD', 'JUDGES', 'parse_list', 'context_conversation', 'seed_co
            'answer_head', 'relabel_matrix', 'plot_relabel_matrix', 'TarGEN', 'corrsynth_combiner']
 
 # %% ../nbs/05_targen.ipynb #c004
-import math, re, warnings
+import re, warnings
 import numpy as np
 import pandas as pd
 from fastcore.basics import patch
@@ -15,7 +15,9 @@ from tqdm.auto import tqdm
 
 from .task import get_task, field_title
 from .decode import SamplingConfig
-from .generate import Method, make_record, normalise
+from .generate import (Method, make_record, normalise, register_method, sampling_from_options, options_set,
+                               seqs_per_label, seqs_needed, instance_tokens)
+from .options import shared_options, finite_float, positive_int
 from .backend import LOGPROBS, SCORE, require, supports
 from .judge import content_free_scores, label_scores, correct_label, text_judge_conversation, map_answer
 
@@ -146,6 +148,7 @@ def _check_int(name, v, lo=1):
     if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name} must be an integer ≥ {lo}, got {v!r}")
 
 # %% ../nbs/05_targen.ipynb #c038x1
+@register_method
 class TarGEN(Method):
     "TarGEN: contexts → instance seeds → label-constrained instances (the card's templates) → self-correction."
     name = "targen"
@@ -330,11 +333,6 @@ def correct(self: TarGEN, lm, task, recs: list) -> list:
     self.work["relabelled"] += sum(r["label"] != r["meta"]["initial_label"] for r in ok)
     return recs
 
-# %% ../nbs/05_targen.ipynb #c047p
-def _pair_cap(need: dict) -> int|None:
-    "Seeds a batch writes at most: what the neediest label still needs, plus a margin for rejects (None: no limit)."
-    return math.ceil(1.25 * max(need.values())) if need else None
-
 # %% ../nbs/05_targen.ipynb #c047g
 @patch
 def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
@@ -352,7 +350,7 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
         drawn = rng.sample(ctx, min(self.contexts_per_batch, len(ctx)))
         bar.set_postfix_str("seeds")
         pairs = [(c, s) for c, ss in zip(drawn, self.seeds(lm, task, drawn, generator)) for s in ss]; bar.update()
-        pairs = pairs[:_pair_cap(need)]
+        pairs = pairs[:seqs_needed(max(need.values()), len(pairs))] if need else pairs   # no more seeds than labels need
         if not pairs: return []
         bar.set_postfix_str(f"instances ×{len(pairs) * (len(task.labels) if self._combiner_factory else len(labels))}")
         recs = self.instances(lm, task, pairs, labels, generator, batch); bar.update()
@@ -375,3 +373,31 @@ def check_backend(self: TarGEN, lm):
                       "(the LM's answer, as --judge text) instead of the log-prob judge")
         self.judge = "text"
     require(lm, self.needs, self.name)
+
+# %% ../nbs/05_targen.ipynb #c047o1
+TarGEN.options = dict(
+    judge=dict(choices=("score", "text", "none"), default="score",
+               help="self-correction: label log-prob scoring (small models), the LM's text answer, or none"),
+    margin=dict(type=finite_float, help="score margin a new label needs to replace the generated one (default 0.15)"),
+    n_contexts=dict(type=positive_int, help="contexts asked for in step 1 (default 8)"),
+    seeds_per_context=dict(type=positive_int, help="instance seeds asked for per context in step 2 (default 4)"),
+    contrast=dict(action="store_true", help="step 3 with CorrSynth decoding across the labels (--gamma, --delta)"),
+    **shared_options("gamma", "delta"))
+
+# %% ../nbs/05_targen.ipynb #c047o2
+@patch(cls_method=True)
+def used_options(cls: TarGEN, o) -> set:
+    "Every option in `options`; `gamma` and `delta` only with `contrast`."
+    return set(cls.options) - (set() if getattr(o, "contrast", False) else {"gamma", "delta"})
+
+# %% ../nbs/05_targen.ipynb #c047o3
+@patch(cls_method=True)
+def from_options(cls: TarGEN, o, task=None) -> TarGEN:
+    "TarGEN from command-line options `o`; with `task`, as many contexts per batch as fill `--batch-rows` instance rows."
+    kw = options_set(o, "n_contexts", "seeds_per_context", "margin")
+    if task is not None:
+        d = cls(**kw)
+        kw["contexts_per_batch"] = min(d.n_contexts, seqs_per_label(o, task, d.seeds_per_context))
+    if getattr(o, "contrast", False): kw["combiner_factory"] = corrsynth_combiner(**options_set(o, "gamma", "delta"))
+    sampling = sampling_from_options(o, max_new_tokens=48 if task is None else instance_tokens(task))
+    return cls(judge=None if o.judge == "none" else o.judge, sampling=sampling, **kw)
