@@ -32,7 +32,7 @@ def main():
     os.environ["SYNTHLAB_CACHE"] = tempfile.mkdtemp(prefix="synthlab-bench-")   # cold embedding cache
     import torch; torch.set_num_threads(args.threads)
     import pandas as pd
-    from synthlab.task import load_split
+    from synthlab.data import load_split
     from synthlab.student import train_student
     train = load_split("sst2", "train", n=args.n, seed=0).to_list()
     goals = {"linear": 30, "minilm": 300}

@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .task import get_task, load_split, parse_split_spec, read_records, atomic_write_text
+from .task import get_task
+from .data import load_split, parse_split_ref, largest_remainder
+from .records import read_records, atomic_write_text, check_record
 from .embed import embed_records
 from .metrics import rbf_kernel, mmd_bandwidth, mmd2
 from .explore import as_matrix, label_groups, with_synalign_meta
@@ -128,7 +130,7 @@ def resample(records,                  # the records to draw from
 # %% ../nbs/06b_align.ipynb #c067
 def _load_real(real, task, n_real: int, seed: int) -> list[dict]:
     if isinstance(real, str):
-        if ":" in real: t, split = parse_split_spec(real)
+        if ":" in real: t, split = parse_split_ref(real)
         else: t, split = get_task(task), real
         real = load_split(t, split)                                      # (a smaller split is used whole, no warning)
         if len(real) > n_real: real = load_split(t, split, n=n_real, seed=seed)
@@ -137,14 +139,6 @@ def _load_real(real, task, n_real: int, seed: int) -> list[dict]:
     return recs
 
 # %% ../nbs/06b_align.ipynb #c067x1
-def _split_quota(sizes: list[int], n: int) -> list[int]:
-    "Split `n` draws over groups in proportion to `sizes` (largest remainder; ties to the earlier group)."
-    tot = sum(sizes)
-    q = [n*s//tot for s in sizes]
-    for j in sorted(range(len(sizes)), key=lambda j: (-(n*sizes[j] % tot), j))[: n - sum(q)]: q[j] += 1
-    return q
-
-# %% ../nbs/06b_align.ipynb #c067x2
 def _embedded_pair(syn: list, rea: list, task, embeddings, embedder) -> tuple:
     "(S, R): the embeddings of the synthetic and real records, or the given ones checked against their counts."
     if embeddings is None:
@@ -155,7 +149,7 @@ def _embedded_pair(syn: list, rea: list, task, embeddings, embedder) -> tuple:
         raise ValueError(f"embeddings have {len(S)} and {len(R)} rows for {len(syn)} synthetic and {len(rea)} real records.")
     return S, R
 
-# %% ../nbs/06b_align.ipynb #c067x3
+# %% ../nbs/06b_align.ipynb #c067x2
 def _alignment_parts(syn: list, rea: list, by_label: bool) -> list:
     "(label, synthetic indices, real indices) per group aligned separately: each label, or `'*'` for all."
     if not by_label: return [("*", list(range(len(syn))), list(range(len(rea))))]
@@ -164,7 +158,7 @@ def _alignment_parts(syn: list, rea: list, by_label: bool) -> list:
     if missing: raise ValueError(f"no real records with label(s) {missing} to align to; real labels: {sorted(gr)}.")
     return [(l, gs[l], gr[l]) for l in gs]
 
-# %% ../nbs/06b_align.ipynb #c067x4
+# %% ../nbs/06b_align.ipynb #c067x3
 def align_records(synthetic_records,          # generated records (list of dicts)
                   real,                       # real records, a datasets.Dataset, or a split name ("train", "sst2:train")
                   task=None,                  # Task or name: record rendering for embedding (and the split to load)
@@ -182,7 +176,7 @@ def align_records(synthetic_records,          # generated records (list of dicts
     if not rea: raise ValueError("no real records.")
     S, R = _embedded_pair(syn, rea, task, embeddings, embedder)
     parts = _alignment_parts(syn, rea, by_label)
-    quota = _split_quota([len(si) for _, si, _ in parts], len(syn) if n is None else n)
+    quota = largest_remainder({j: len(si) for j, (_, si, _) in enumerate(parts)}, len(syn) if n is None else n)
     out, per = [], {}
     for j, (label, si, ri) in enumerate(parts):
         if len(si) == 1:
@@ -257,11 +251,11 @@ def align_file(synthetic_path,            # JSONL of generated records
         if task is None: raise ValueError(f"real data {real_spec} is a file: pass `task` to say how its records are read.")
         real = read_records(real_spec)
     else:
-        if task is None: task = parse_split_spec(str(real_spec))[0]
+        if task is None: task = parse_split_ref(str(real_spec))[0]
         real = str(real_spec)
     task = get_task(task)
     for i, r in enumerate(syn, 1):
-        try: task.format_example(r); task.check_label(r.get("label"))
+        try: check_record(r, task)
         except ValueError as e: raise ValueError(f"{synthetic_path}: record {i}: {e}") from None
     recs, report = align_records(syn, real, task, by_label=by_label, n_real=n_real, steps=steps, lr=lr, reg=reg,
                                  hidden=hidden, scheme=scheme, seed=seed, embedder=embedder, n=n)

@@ -5,12 +5,12 @@
 # %% ../nbs/07_embed.ipynb #c004
 from __future__ import annotations
 import hashlib, importlib.util, os, re, sqlite3
-from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .lm import cache_dir
+from .data import quiet_progress
 
 # %% auto #0
 __all__ = ['DEFAULT_EMBEDDER', 'default_embedder_path', 'text_key', 'EmbeddingCache', 'quiet_hf_loading', 'Embedder',
@@ -76,15 +76,10 @@ class EmbeddingCache:
     def __repr__(self): return f"EmbeddingCache({str(self.path)!r}, n={len(self)})"
 
 # %% ../nbs/07_embed.ipynb #c016
-@contextmanager
 def quiet_hf_loading():
     "Hide transformers' per-load 'Loading weights' progress bar (restores the previous setting)."
     import transformers.utils.logging as tl
-    was = tl.is_progress_bar_enabled()
-    tl.disable_progress_bar()
-    try: yield
-    finally:
-        if was: tl.enable_progress_bar()
+    return quiet_progress(tl)
 
 def _model_ref(spec) -> tuple[str|Path, str]:
     "(what to load, model id for cache keys) for an embedder spec."
@@ -181,7 +176,8 @@ def embed_texts(texts, spec: str|Path|None = None, batch_size: int = 64, progres
     return get_embedder(spec).encode(texts, batch_size=batch_size, progress=progress)
 
 # %% ../nbs/07_embed.ipynb #c035
-from .task import get_task, record_text
+from .task import get_task
+from .records import record_text
 
 def embed_records(records, task, spec: str|Path|None = None, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     "Embed records (list of dicts or a `datasets.Dataset`) as `record_text(rec, task)` → float32 `(n, d)`."

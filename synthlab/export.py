@@ -15,7 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from .task import get_task, read_records, parse_split_spec, _quiet_datasets
+from .task import get_task
+from .data import parse_split_ref, _quiet_datasets
+from .records import read_records
 
 # %% ../nbs/11_export.ipynb #c006
 PROVENANCE = dict(method="string", model="string", dtype="string", seed="int64", batch="int64", group="string",
@@ -139,7 +141,7 @@ def save_plots(records: list, task, real: list|None, out, seed: int = 0) -> dict
 # %% ../nbs/11_export.ipynb #c026
 def check_evaluate(spec: str, task) -> str:
     "`spec` ('task:split') checked against the records' `task`; the train split is refused (the references train on it)."
-    t, split = parse_split_spec(spec)
+    t, split = parse_split_ref(spec)
     if t.name != task.name: raise ValueError(f"evaluate {spec!r}: the records are for task {task.name!r}, not {t.name!r}")
     if split == "train": raise ValueError(f"evaluate {spec!r}: the real references train on {t.name}:train; score on another split")
     return spec

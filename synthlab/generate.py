@@ -18,7 +18,8 @@ from collections import Counter
 import torch
 from tqdm.auto import tqdm
 
-from .task import get_task, RecordWriter, atomic_write_text, parse_example, field_title
+from .task import get_task, field_title
+from .records import RecordWriter, atomic_write_text, parse_example, check_record
 from .decode import SamplingConfig, decode, DecodeResult
 from .backend import LOGPROBS, TEXT, require, supports
 from .lm import default_batch_rows
@@ -304,7 +305,7 @@ def _check_resume(existing: list, expect: dict, out, task=None):
         if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
                                   "rerun with the file's settings or use another output path")
         if task is not None:
-            try: task.format_example(r); task.check_label(r.get("label"))
+            try: check_record(r, task)
             except ValueError as e: raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output path") from None
 
 def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:

@@ -9,7 +9,9 @@ from collections import Counter
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .task import get_task, load_split, parse_split_spec, read_records, record_text
+from .task import get_task
+from .data import load_split, parse_split_ref
+from .records import read_records, record_text
 from .embed import embed_texts
 
 # %% auto #0
@@ -25,7 +27,7 @@ def as_records(data, what: str = "data") -> list[dict]:
         p = Path(data).expanduser()
         if p.is_file(): return read_records(p)
         if isinstance(data, str) and ":" in data and not p.suffix == ".jsonl":
-            task, split = parse_split_spec(data)
+            task, split = parse_split_ref(data)
             return load_split(task, split).to_list()
         raise FileNotFoundError(f"{what}: {data!r} is neither a JSONL file nor a 'task:split' spec such as 'sst2:validation'")
     if hasattr(data, "to_list") and hasattr(data, "column_names"): return data.to_list()   # datasets.Dataset

@@ -14,7 +14,8 @@ from collections import Counter
 
 from tqdm.auto import tqdm
 
-from .task import get_task, read_records, atomic_write_text
+from .task import get_task
+from .records import read_records, atomic_write_text
 from .generate import RecordFilter, generate, split_evenly, _quotas, _batch_seed
 
 # %% ../nbs/12_shard.ipynb #c005

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
-from .task import Task, get_task, load_split, parse_split_spec, read_records
+from .task import Task, get_task
+from .data import load_split, parse_split_ref
+from .records import read_records
 from .embed import default_embedder_path, embed_texts, quiet_hf_loading
 from .metrics import as_records, texts_of
 
@@ -27,7 +29,7 @@ def resolve_task(task=None, *data) -> Task:
     "The task: `task` if given, else the task of a 'task:split' spec in `data`, else the records' `meta['task']`."
     if task is not None: return get_task(task)
     for d in data:
-        if _is_spec(d): return parse_split_spec(d)[0]
+        if _is_spec(d): return parse_split_ref(d)[0]
     for d in data:
         if isinstance(d, (str, Path)) and Path(d).expanduser().is_file(): d = read_records(Path(d).expanduser())
         if isinstance(d, list) and d and isinstance(d[0], dict):
@@ -42,7 +44,7 @@ def student_data(data, task, what: str = "train") -> tuple[list[str], np.ndarray
             and not data.endswith(".jsonl") and "/" not in data):
         data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation
     if _is_spec(data):
-        t, split = parse_split_spec(data)   # raises on a split the task does not have
+        t, split = parse_split_ref(data)   # raises on a split the task does not have
         if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")
         try: recs = load_split(t, split).to_list()
         except FileNotFoundError as e: raise FileNotFoundError(f"{what} split {data!r} is not available: {e}") from None

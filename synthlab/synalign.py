@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 import torch
 from fastcore.basics import patch
-from .task import get_task, load_split
+from .task import get_task
+from .data import load_split, largest_remainder
 from .decode import SamplingConfig, decode as _decode
 from .generate import Method, fewshot_conversation, label_instruction, output_format, make_record, normalise, RecordFilter
 from .embed import embed_records
@@ -201,10 +202,7 @@ def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words
         if not ok: raise ValueError(f"{task.name}:{split}: no example has >= {min_words} words in every field of {task.long_fields}.")
         by = defaultdict(list)
         for i in ok: by[rows[i]["label"]].append(i)
-        m = min(n, len(ok))
-        quota = {l: m*len(ix)//len(ok) for l, ix in by.items()}
-        rest = sorted(by, key=lambda l: (-(m*len(by[l]) % len(ok)), str(l)))
-        for l in rest[: m - sum(quota.values())]: quota[l] += 1
+        quota = largest_remainder({l: len(ix) for l, ix in by.items()}, min(n, len(ok)))
         rng = random.Random(seed)
         keep = sorted(j for l, ix in by.items() for j in rng.sample(ix, quota[l]))
         _POOLS[key] = [rows[i] for i in keep]

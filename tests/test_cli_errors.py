@@ -12,7 +12,8 @@ import pytest
 
 from synthlab import lm as lm_module
 from synthlab.cli import main
-from synthlab.task import get_task, save_task_card, read_records, Task
+from synthlab.task import get_task, save_task_card, Task
+from synthlab.records import read_records
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
@@ -101,7 +102,7 @@ def test_export_never_replaces_a_folder_holding_its_run(capsys, tmp_path):
 
 # 5. before the model loads: a second writer, a resume with other settings
 def test_second_writer_learns_before_model_load(capsys, tmp_path):
-    from synthlab.task import RecordWriter
+    from synthlab.records import RecordWriter
     with RecordWriter(tmp_path/"out.jsonl"):
         assert "already open in another RecordWriter" in fails(capsys, *gen(tmp_path))
 

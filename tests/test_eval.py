@@ -5,7 +5,7 @@ import numpy as np, pytest, torch
 torch.set_num_threads(2)
 from synthlab.embed import Embedder, default_embedder_path, embed_texts
 from synthlab.metrics import mmd2, median_bandwidth, intrinsic_report
-from synthlab.task import load_split
+from synthlab.data import load_split
 from synthlab.student import train_student, evaluate_file, compare
 
 TEXTS = ["a moving, beautifully acted film .", "flat , lifeless and dull .", "what a mess ."]

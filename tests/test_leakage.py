@@ -1,6 +1,7 @@
 "No few-shot example of a built-in card appears in a split that is evaluated on (normalised text, every field)."
 import pytest
-from synthlab.task import list_tasks, get_task, load_split
+from synthlab.task import list_tasks, get_task
+from synthlab.data import load_split
 from synthlab.generate import normalise
 
 

@@ -10,7 +10,7 @@ from synthlab.decode import SamplingConfig
 from synthlab.fewgen import FewGen
 from synthlab.generate import normalise
 from synthlab.shard import ShardJob, count_lines, merge, run_ray, run_shard, start_ray
-from synthlab.task import read_records
+from synthlab.records import read_records
 
 METHOD = FewGen(k_shots=1, per_label=1, sampling=SamplingConfig(max_new_tokens=24))
 

@@ -10,7 +10,7 @@ import pytest
 
 from synthlab.lm import dequantised_dir
 from synthlab.cli import main
-from synthlab.task import read_records
+from synthlab.records import read_records
 
 TRANSFORMERS = Path(sys.executable).parent / "transformers"
 

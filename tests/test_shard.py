@@ -8,7 +8,7 @@ import torch
 
 from synthlab.cli import main
 from synthlab.shard import count_lines, shard_path
-from synthlab.task import read_records
+from synthlab.records import read_records
 
 SMALL = ["--task", "sst2", "--n", "8", "--seed", "5", "--k-shots", "1", "--per-label", "1", "--max-new-tokens", "24"]
 

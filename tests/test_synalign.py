@@ -143,7 +143,8 @@ import json
 from collections import Counter
 from synthlab.synalign import parse_attributes, extract_attributes, ATTRIBUTE_EXAMPLE, SynAlign, load_pool, synalign_shots
 from synthlab.decode import SamplingConfig
-from synthlab.task import read_records, load_split
+from synthlab.data import load_split
+from synthlab.records import read_records
 
 
 def test_parse_attributes_good_partial_garbage():

@@ -5,7 +5,8 @@ from collections import Counter
 import pytest
 import torch
 
-from synthlab.task import get_task, list_tasks, field_title, parse_example
+from synthlab.task import get_task, list_tasks, field_title
+from synthlab.records import parse_example
 from synthlab.decode import SamplingConfig, IdentityCombiner
 from synthlab.generate import generate
 from synthlab.judge import correct_label, map_answer

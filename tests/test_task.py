@@ -1,12 +1,14 @@
-"Integration tests for synthlab.task that need real processes: crash-safety of RecordWriter, data-dir discovery."
+"Integration tests for the data layer that need real processes or a build: crash-safety of RecordWriter, data-dir discovery, cards in the wheel."
 import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-import json, signal, subprocess, sys, textwrap, time, warnings
+import shutil, signal, subprocess, sys, textwrap, time, warnings, zipfile
 from pathlib import Path
 
 import pytest
-from synthlab.task import RecordWriter, RecordError, read_records, load_split, get_task
+from synthlab.task import get_task
+from synthlab.data import load_split
+from synthlab.records import RecordWriter, RecordError, read_records
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,7 +25,7 @@ def test_sigkill_mid_write_leaves_only_complete_records(tmp_path):
     out = tmp_path / "runs" / "recs.jsonl"
     r = _run_child("""
         import os, signal, sys, json
-        from synthlab.task import RecordWriter
+        from synthlab.records import RecordWriter
         w = RecordWriter(sys.argv[1])
         for b in range(3): w.write_batch([{"text": f"row {10*b+i}", "label": "a", "meta": {"id": 10*b+i}} for i in range(10)])
         line = json.dumps({"text": "row 30", "label": "a", "meta": {"id": 30}}).encode()
@@ -47,7 +49,7 @@ def test_repeated_sigkill_and_resume(tmp_path):
     out = tmp_path / "recs.jsonl"
     child = """
         import sys
-        from synthlab.task import RecordWriter
+        from synthlab.records import RecordWriter
         w = RecordWriter(sys.argv[1])
         start = len(w.existing)
         print(start, flush=True)
@@ -78,7 +80,7 @@ def test_lock_is_released_when_the_holder_dies(tmp_path):
     out = tmp_path / "recs.jsonl"
     p = _run_child("""
         import sys, time
-        from synthlab.task import RecordWriter
+        from synthlab.records import RecordWriter
         w = RecordWriter(sys.argv[1]); w.write_batch([{"text": "hi", "label": "a"}])
         print("ready", flush=True); time.sleep(60)
     """, out, wait=False)
@@ -93,7 +95,7 @@ def test_data_dir_found_from_any_cwd(cwd):
     "Without SYNTHLAB_DATA the shared data is found from the repo root, tests/, nbs/ and an unrelated folder (via the package)."
     env = {k: v for k, v in os.environ.items() if k != "SYNTHLAB_DATA"}
     r = _run_child("""
-        from synthlab.task import data_dir, load_split
+        from synthlab.data import data_dir, load_split
         print(data_dir()); print(len(load_split("sst2", "validation")))
     """, cwd=cwd, env=env)
     assert r.returncode == 0, r.stderr
@@ -105,7 +107,7 @@ def test_synthlab_data_env_wins(tmp_path):
     (tmp_path / "sst2").mkdir()
     (tmp_path / "sst2" / "validation.jsonl").write_text('{"text": "good .", "label": "positive"}\n{"text": "bad .", "label": "negative"}\n')
     r = _run_child("""
-        from synthlab.task import load_split
+        from synthlab.data import load_split
         print(load_split("sst2", "validation")["label"][:])
     """, env={**os.environ, "SYNTHLAB_DATA": str(tmp_path)})
     assert r.returncode == 0, r.stderr
@@ -127,3 +129,18 @@ def test_full_splits_load_with_expected_sizes():
             assert len(ds) == n, (name, split)
             assert ds.column_names == [*t.fields, "label"]
             assert set(ds.unique("label")) == set(t.labels), (name, split)
+
+def test_wheel_carries_the_builtin_cards(tmp_path):
+    "The built-in cards are package data: a wheel built from the repo holds every `synthlab/cards/*.yaml`."
+    pytest.importorskip("setuptools")
+    src = tmp_path/"src"   # a copy, so the build leaves no build/ or egg-info in the checkout
+    src.mkdir()
+    for f in ("setup.py", "settings.ini", "MANIFEST.in", "README.md"):
+        if (REPO/f).is_file(): shutil.copy(REPO/f, src/f)
+    shutil.copytree(REPO/"synthlab", src/"synthlab", ignore=shutil.ignore_patterns("__pycache__"))
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path/"dist")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    names = zipfile.ZipFile(next((tmp_path/"dist").glob("synthlab-*.whl"))).namelist()
+    cards = sorted(p.name for p in (REPO/"synthlab"/"cards").glob("*.yaml"))
+    assert len(cards) == 9 and sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("synthlab/cards/")) == cards
