@@ -176,18 +176,11 @@ def test_extract_attributes_retries_are_counted(lm):
     demos = [dict(text="a gorgeous , witty , seductive movie .", label="positive"),
              dict(text="the plot is nothing but boilerplate clichés from start to finish", label="negative")]
     # after the primed "topic:", three new tokens cannot also hold a "tone: <value>" line, so with tone required every
-    # demonstration is retried `retries` times and then dropped
+    # demonstration is retried `retries` times and then dropped (06c_synalign checks a normal extraction's counts)
     starved = extract_attributes(lm, "sst2", demos, required=("topic", "tone"), retries=3, seed=0,
                                  sampling=SamplingConfig(max_new_tokens=3, stop=("\n\n",)))
     assert starved.attributes == [None, None] and starved.attempts == [4, 4]
     assert dict(starved.counts) == {"retries": 6, "dropped": 2}
-    res = extract_attributes(lm, "sst2", demos, seed=0)
-    c = res.counts
-    assert c["complete"] + c["salvaged"] + c["dropped"] == 2 and c["retries"] == sum(res.attempts) - 2
-    for d, a, raw in zip(demos, res.attributes, res.raw):    # kept attributes are exactly what the parser accepts
-        if a is not None:
-            assert a == {**parse_attributes(raw, source=d["text"], example=ATTRIBUTE_EXAMPLE),
-                         "length": f"about {len(d['text'].split())} words"}
 
 
 def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
