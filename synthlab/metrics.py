@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_metrics.ipynb #c004
 from __future__ import annotations
-import math, random, re
+import random, re
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -12,7 +12,7 @@ import pandas as pd
 from .task import get_task
 from .data import load_split, parse_split_ref
 from .records import read_records, record_text
-from .embed import embed_texts
+from .embed import embed_texts, l2_normalize
 
 # %% auto #0
 __all__ = ['as_records', 'texts_of', 'labels_of', 'tokenize', 'ngram_counts', 'distinct_n', 'token_entropy', 'self_bleu',
@@ -20,22 +20,27 @@ __all__ = ['as_records', 'texts_of', 'labels_of', 'tokenize', 'ngram_counts', 'd
            'median_bandwidth', 'mmd_bandwidth', 'mmd2', 'mmd_to_real', 'plot_projection', 'real_reference',
            'fit_real_classifier', 'label_fidelity', 'intrinsic_table', 'intrinsic_report']
 
-# %% ../nbs/08_metrics.ipynb #c006
+# %% ../nbs/08_metrics.ipynb #c005a
+def _is_split_ref(x) -> bool:
+    "Is `x` a split reference such as 'sst2:validation' (a string with a colon that is not a file)?"
+    return isinstance(x, str) and ":" in x and not Path(x).expanduser().exists() and not x.endswith(".jsonl")
+
 def as_records(data, what: str = "data") -> list[dict]:
-    "Records from a list of dicts, a `datasets.Dataset`, a JSONL path, or a `'task:split'` spec (a real split)."
+    "Records from a list of dicts, a `datasets.Dataset`, a JSONL path, or a `'task:split'` reference (a real split)."
     if isinstance(data, (str, Path)):
         p = Path(data).expanduser()
         if p.is_file(): return read_records(p)
-        if isinstance(data, str) and ":" in data and not p.suffix == ".jsonl":
+        if _is_split_ref(data):
             task, split = parse_split_ref(data)
             return load_split(task, split).to_list()
-        raise FileNotFoundError(f"{what}: {data!r} is neither a JSONL file nor a 'task:split' spec such as 'sst2:validation'")
+        raise FileNotFoundError(f"{what}: {data!r} is neither a JSONL file nor a 'task:split' reference such as 'sst2:validation'")
     if hasattr(data, "to_list") and hasattr(data, "column_names"): return data.to_list()   # datasets.Dataset
     recs = list(data)
     bad = next((i for i, r in enumerate(recs) if not isinstance(r, dict)), None)
     if bad is not None: raise TypeError(f"{what}: item {bad} is a {type(recs[bad]).__name__}, expected a record dict")
     return recs
 
+# %% ../nbs/08_metrics.ipynb #c005d
 def texts_of(data, task=None) -> list[str]:
     "Texts of `data` (strings, or records via `record_text(rec, task)`, or their `'text'` field when `task` is None)."
     if isinstance(data, (list, tuple)) and all(isinstance(t, str) for t in data): return list(data)
@@ -47,6 +52,7 @@ def texts_of(data, task=None) -> list[str]:
     if miss is not None: raise ValueError(f"record {miss} has no 'text' field; pass task= to build texts of multi-field records")
     return [r["text"] for r in recs]
 
+# %% ../nbs/08_metrics.ipynb #c005f
 def labels_of(data, task=None) -> list[str]:
     "Labels of the records in `data`, each checked against `task` when given."
     recs = as_records(data)
@@ -58,7 +64,7 @@ def labels_of(data, task=None) -> list[str]:
         except ValueError as e: raise ValueError(f"record {i}: {e}") from None
     return out
 
-# %% ../nbs/08_metrics.ipynb #c010
+# %% ../nbs/08_metrics.ipynb #c009a
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 def tokenize(text: str) -> list[str]:
@@ -74,12 +80,14 @@ def ngram_counts(data, n: int = 1, task=None) -> Counter:
         c.update(tuple(toks[i:i+n]) for i in range(len(toks) - n + 1))
     return c
 
+# %% ../nbs/08_metrics.ipynb #c009d
 def distinct_n(data, n: int = 1, task=None) -> float:
     "Unique n-grams / total n-grams over the corpus (0 for an empty corpus)."
     c = ngram_counts(data, n, task)
     total = sum(c.values())
     return len(c) / total if total else 0.0
 
+# %% ../nbs/08_metrics.ipynb #c009e
 def token_entropy(data, n: int = 1, task=None) -> float:
     "Shannon entropy (bits) of the corpus n-gram distribution."
     c = ngram_counts(data, n, task)
@@ -126,6 +134,7 @@ def self_bleu(data, task=None, n_hyp: int|None = None, n_ref: int|None = None, s
         scores.append(bleu._compute_score_from_stats([n, ref_len] + correct + total).score / 100)
     return float(np.mean(scores))
 
+# %% ../nbs/08_metrics.ipynb #c016c
 def _sampled_self_bleu(texts, bleu, n_hyp, n_ref, seed) -> float:
     "The sampled approximation: `n_hyp` texts, each against `n_ref` sampled others (seeded)."
     rng = random.Random(seed)
@@ -136,14 +145,10 @@ def _sampled_self_bleu(texts, bleu, n_hyp, n_ref, seed) -> float:
         scores.append(bleu.sentence_score(texts[i], [texts[j] for j in refs]).score / 100)
     return float(np.mean(scores))
 
-# %% ../nbs/08_metrics.ipynb #c023
-def _unit(E) -> np.ndarray:
-    E = np.asarray(E, dtype=np.float64)
-    return E / np.clip(np.linalg.norm(E, axis=1, keepdims=True), 1e-12, None)
-
+# %% ../nbs/08_metrics.ipynb #c022a
 def cosine_matrix(emb, labels, label_names=None) -> pd.DataFrame:
     "Mean cosine similarity between the embeddings of each pair of labels (diagonal without self-pairs)."
-    E, labels = _unit(emb), np.asarray(labels)
+    E, labels = l2_normalize(emb), np.asarray(labels)
     if len(E) != len(labels): raise ValueError(f"{len(E)} embeddings but {len(labels)} labels")
     names = list(label_names) if label_names is not None else sorted(set(labels.tolist()), key=str)
     idx = {l: np.flatnonzero(labels == l) for l in names}
@@ -159,6 +164,7 @@ def cosine_matrix(emb, labels, label_names=None) -> pd.DataFrame:
             else: M.loc[a, b] = S.mean()
     return M
 
+# %% ../nbs/08_metrics.ipynb #c027b
 def cosine_summary(M: pd.DataFrame) -> dict:
     "Mean within-label (diagonal) and across-label (off-diagonal) cosine of a `cosine_matrix`."
     A = M.to_numpy(dtype=float)
@@ -166,14 +172,15 @@ def cosine_summary(M: pd.DataFrame) -> dict:
     intra, inter = np.nanmean(np.diag(A)), (np.nanmean(off) if off.size else np.nan)
     return {"cos_intra": float(intra), "cos_inter": float(inter), "cos_gap": float(intra - inter)}
 
-# %% ../nbs/08_metrics.ipynb #c029
-def label_cosine(data, task, emb=None, spec=None) -> pd.DataFrame:
+# %% ../nbs/08_metrics.ipynb #c028a
+def label_cosine(data, task, emb=None, embedder=None) -> pd.DataFrame:
     "Label-wise mean cosine matrix of records (embedded with `synthlab.embed` unless `emb` is given)."
     task = get_task(task)
     labels = labels_of(data, task)
-    if emb is None: emb = embed_texts(texts_of(data, task), spec=spec)
+    if emb is None: emb = embed_texts(texts_of(data, task), embedder=embedder)
     return cosine_matrix(emb, labels, task.label_names)
 
+# %% ../nbs/08_metrics.ipynb #c028b
 def plot_label_cosine(mats, vmin=None, vmax=None, annot=True, cmap="rocket_r", size=3.6):
     "Seaborn heatmaps of one `cosine_matrix` or a dict name → matrix (one panel each, shared colour scale)."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -189,7 +196,7 @@ def plot_label_cosine(mats, vmin=None, vmax=None, annot=True, cmap="rocket_r", s
     fig.tight_layout()
     return fig
 
-# %% ../nbs/08_metrics.ipynb #c036
+# %% ../nbs/08_metrics.ipynb #c035a
 def _is_torch(x) -> bool: return type(x).__module__.split(".")[0] == "torch"
 
 def sq_dists(X, Y):
@@ -200,6 +207,7 @@ def sq_dists(X, Y):
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     return np.maximum((X * X).sum(1)[:, None] + (Y * Y).sum(1)[None, :] - 2 * X @ Y.T, 0)
 
+# %% ../nbs/08_metrics.ipynb #c035d
 def rbf_kernel(X, Y=None, bandwidth: float = 1.0):
     "RBF kernel matrix exp(−‖x − y‖² / (2·bandwidth²)) between the rows of X and Y (numpy or torch)."
     Y = X if Y is None else Y
@@ -207,6 +215,7 @@ def rbf_kernel(X, Y=None, bandwidth: float = 1.0):
     D = sq_dists(X, Y)
     return (-D / (2 * float(bandwidth) ** 2)).exp() if _is_torch(D) else np.exp(-D / (2 * float(bandwidth) ** 2))
 
+# %% ../nbs/08_metrics.ipynb #c035f
 def median_bandwidth(X, Y=None, max_n: int = 2000, seed: int = 0) -> float:
     "Median heuristic: the median pairwise Euclidean distance of the pooled rows of X and Y (at most `max_n` rows, seeded)."
     def np_(a): return a.detach().cpu().double().numpy() if _is_torch(a) else np.asarray(a, dtype=np.float64)
@@ -219,10 +228,12 @@ def median_bandwidth(X, Y=None, max_n: int = 2000, seed: int = 0) -> float:
     pos = d[d > 0]
     return float(np.median(pos)) if pos.size else 1.0   # all points identical: any bandwidth gives MMD 0
 
+# %% ../nbs/08_metrics.ipynb #c035g
 def mmd_bandwidth(real, seed: int = 0) -> float:
     "The one MMD bandwidth rule (metrics, experiments and SynAlign's alignment): the median pairwise distance of the *real* sample."
     return median_bandwidth(real, seed=seed)
 
+# %% ../nbs/08_metrics.ipynb #c035j
 def mmd2(X, Y, bandwidth: float|None = None, unbiased: bool = False, weights=None):
     "Squared MMD between samples X and Y (Y the real reference) with an RBF kernel (biased V-statistic by default; optional weights on X)."
     if len(X) < 1 or len(Y) < 1: raise ValueError(f"MMD needs non-empty samples, got {len(X)} and {len(Y)} rows")
@@ -242,22 +253,22 @@ def mmd2(X, Y, bandwidth: float|None = None, unbiased: bool = False, weights=Non
 def _cap(recs: list, n: int|None, seed: int) -> list:
     return recs if n is None or len(recs) <= n else random.Random(seed).sample(recs, n)
 
-def mmd_to_real(synthetic, real, task, max_n: int = 2000, seed: int = 0, spec=None, bandwidth: float|None = None) -> float:
+def mmd_to_real(synthetic, real, task, max_n: int = 2000, seed: int = 0, embedder=None, bandwidth: float|None = None) -> float:
     "Biased MMD² (RBF, bandwidth = median heuristic on the real sample) between synthetic and real embeddings."
     task = get_task(task)
-    S = embed_texts(texts_of(_cap(as_records(synthetic, "synthetic"), max_n, seed), task), spec=spec)
-    R = embed_texts(texts_of(_cap(as_records(real, "real"), max_n, seed), task), spec=spec)
+    S = embed_texts(texts_of(_cap(as_records(synthetic, "synthetic"), max_n, seed), task), embedder=embedder)
+    R = embed_texts(texts_of(_cap(as_records(real, "real"), max_n, seed), task), embedder=embedder)
     return float(mmd2(S, R, bandwidth or mmd_bandwidth(R)))
 
 # %% ../nbs/08_metrics.ipynb #c049
-def plot_projection(synthetic, real, task, method: str = "pca", max_points: int = 1000, seed: int = 0, spec=None,
+def plot_projection(synthetic, real, task, method: str = "pca", max_points: int = 1000, seed: int = 0, embedder=None,
                     ax=None, names=("synthetic", "real")):
     "Scatter of a 2-D PCA/t-SNE projection of synthetic and real embeddings (hue = label, marker = source)."
     import matplotlib.pyplot as plt, seaborn as sns
     task = get_task(task)
     if method not in ("pca", "tsne"): raise ValueError(f"method must be 'pca' or 'tsne', got {method!r}")
     S, R = (_cap(as_records(d, n), max_points, seed) for d, n in ((synthetic, "synthetic"), (real, "real")))
-    E = embed_texts(texts_of(S, task) + texts_of(R, task), spec=spec)
+    E = embed_texts(texts_of(S, task) + texts_of(R, task), embedder=embedder)
     if method == "pca":
         from sklearn.decomposition import PCA
         Z = PCA(2, random_state=seed).fit_transform(E)
@@ -273,41 +284,43 @@ def plot_projection(synthetic, real, task, method: str = "pca", max_points: int 
     ax.set_xlabel(""); ax.set_ylabel("")
     return ax
 
-# %% ../nbs/08_metrics.ipynb #c053
+# %% ../nbs/08_metrics.ipynb #c052a
 def real_reference(task, real=None, n: int = 2000, seed: int = 0) -> list[dict]:
     "Real records to compare with: `real` (records, Dataset, path or 'task:split'), else a seeded sample of `task`'s train split."
     task = get_task(task)
     if real is not None: return as_records(real, "real")
     return load_split(task, "train", n=n, seed=seed).to_list()
 
-def fit_real_classifier(real, task, spec=None, C: float = 1.0, seed: int = 0):
+# %% ../nbs/08_metrics.ipynb #c052c
+def fit_real_classifier(real, task, embedder=None, C: float = 1.0, seed: int = 0):
     "Logistic regression on the embeddings of real records (the label-fidelity judge)."
     from sklearn.linear_model import LogisticRegression
     task = get_task(task)
     recs = as_records(real, "real")
     y = labels_of(recs, task)
     if len(set(y)) < 2: raise ValueError(f"the real data for label fidelity has a single label ({set(y)}); need >= 2")
-    return LogisticRegression(C=C, max_iter=2000, random_state=seed).fit(embed_texts(texts_of(recs, task), spec=spec), y)
+    return LogisticRegression(C=C, max_iter=2000, random_state=seed).fit(embed_texts(texts_of(recs, task), embedder=embedder), y)
 
-def label_fidelity(synthetic, task, real=None, n_real: int = 2000, seed: int = 0, spec=None, clf=None,
+# %% ../nbs/08_metrics.ipynb #c052e
+def label_fidelity(synthetic, task, real=None, n_real: int = 2000, seed: int = 0, embedder=None, clf=None,
                    per_label: bool = False):
     "Share of synthetic records whose label a real-data classifier agrees with (optionally per label)."
     task = get_task(task)
     recs = as_records(synthetic, "synthetic")
     if not recs: raise ValueError("label fidelity of an empty set is undefined")
     y = np.array(labels_of(recs, task))
-    if clf is None: clf = fit_real_classifier(real_reference(task, real, n_real, seed), task, spec=spec, seed=seed)
-    agree = clf.predict(embed_texts(texts_of(recs, task), spec=spec)) == y
+    if clf is None: clf = fit_real_classifier(real_reference(task, real, n_real, seed), task, embedder=embedder, seed=seed)
+    agree = clf.predict(embed_texts(texts_of(recs, task), embedder=embedder)) == y
     if not per_label: return float(agree.mean())
     return {"all": float(agree.mean()), **{l: float(agree[y == l].mean()) for l in task.label_names if (y == l).any()}}
 
-# %% ../nbs/08_metrics.ipynb #c058
+# %% ../nbs/08_metrics.ipynb #c057a
 _INTRINSIC = ["n", "self_bleu", "distinct_1", "distinct_2", "entropy", "cos_intra", "cos_inter", "cos_gap", "mmd2",
               "label_fidelity"]
 
-def _report(recs, task, R, ER, bw, clf, spec, seed, n_hyp, n_ref, max_n):
+def _report(recs, task, R, ER, bw, clf, embedder, seed, n_hyp, n_ref, max_n):
     sub = _cap(recs, max_n, seed)
-    E = embed_texts(texts_of(sub, task), spec=spec)
+    E = embed_texts(texts_of(sub, task), embedder=embedder)
     y = np.array(labels_of(sub, task))
     row = {"n": len(recs), "self_bleu": self_bleu(recs, task, n_hyp=n_hyp, n_ref=n_ref, seed=seed),
            "distinct_1": distinct_n(recs, 1, task), "distinct_2": distinct_n(recs, 2, task),
@@ -315,25 +328,26 @@ def _report(recs, task, R, ER, bw, clf, spec, seed, n_hyp, n_ref, max_n):
            "mmd2": float(mmd2(E, ER, bw)), "label_fidelity": float((clf.predict(E) == y).mean())}
     return row
 
-def _reference(task, real, n_real, seed, spec):
+# %% ../nbs/08_metrics.ipynb #c057c
+def _reference(task, real, n_real, seed, embedder):
     R = real_reference(task, real, n_real, seed)
-    ER = embed_texts(texts_of(R, task), spec=spec)
-    from sklearn.linear_model import LogisticRegression
-    clf = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(ER, labels_of(R, task))
-    return R, ER, mmd_bandwidth(ER), clf
+    ER = embed_texts(texts_of(R, task), embedder=embedder)   # cached: the judge below embedded the same texts
+    return R, ER, mmd_bandwidth(ER), fit_real_classifier(R, task, embedder=embedder, seed=seed)
 
-def intrinsic_table(sets: dict, task, real=None, n_real: int = 2000, seed: int = 0, spec=None,
+# %% ../nbs/08_metrics.ipynb #c057d
+def intrinsic_table(sets: dict, task, real=None, n_real: int = 2000, seed: int = 0, embedder=None,
                     n_hyp: int|None = None, n_ref: int|None = None, max_n: int = 2000) -> pd.DataFrame:
     "One row of intrinsic metrics per named set (dict name → records), all against the same real reference."
     task = get_task(task)
-    R, ER, bw, clf = _reference(task, real, n_real, seed, spec)
-    rows = {name: _report(as_records(d, name), task, R, ER, bw, clf, spec, seed, n_hyp, n_ref, max_n)
+    R, ER, bw, clf = _reference(task, real, n_real, seed, embedder)
+    rows = {name: _report(as_records(d, name), task, R, ER, bw, clf, embedder, seed, n_hyp, n_ref, max_n)
             for name, d in sets.items()}
     return pd.DataFrame.from_dict(rows, orient="index")[_INTRINSIC]
 
-def intrinsic_report(records, task, real=None, n_real: int = 2000, seed: int = 0, spec=None,
+# %% ../nbs/08_metrics.ipynb #c057e
+def intrinsic_report(records, task, real=None, n_real: int = 2000, seed: int = 0, embedder=None,
                      n_hyp: int|None = None, n_ref: int|None = None, max_n: int = 2000) -> dict:
     "All intrinsic metrics of one set: diversity, label-wise cosine, MMD² and label fidelity vs real data."
     task = get_task(task)
-    R, ER, bw, clf = _reference(task, real, n_real, seed, spec)
-    return _report(as_records(records, "records"), task, R, ER, bw, clf, spec, seed, n_hyp, n_ref, max_n)
+    R, ER, bw, clf = _reference(task, real, n_real, seed, embedder)
+    return _report(as_records(records, "records"), task, R, ER, bw, clf, embedder, seed, n_hyp, n_ref, max_n)

@@ -17,7 +17,7 @@ from .lm import LM
 from .backend import TEXT, LOGPROBS, require
 from .decode import SamplingConfig, DecodeResult, IdentityCombiner, _find_stop
 
-# %% ../nbs/01b_server.ipynb #c006
+# %% ../nbs/01b_server.ipynb #c005a
 def parse_server_spec(spec: str) -> tuple:
     "(base URL, served model) from `http(s)://HOST[:PORT]/PATH#MODEL`; one clear line when it is malformed."
     base, _, model = spec.partition("#")
@@ -28,6 +28,7 @@ def parse_server_spec(spec: str) -> tuple:
         raise ValueError(f"server spec {spec!r} names no model: write {base.rstrip('/')}#MODEL, MODEL being the name the server serves")
     return base.rstrip("/"), model.strip()
 
+# %% ../nbs/01b_server.ipynb #c005d
 def env_option(name: str, default, cast=int):
     "Option `name` from `$SYNTHLAB_<NAME>` (cast with `cast`), else `default`; one clear line when it does not parse."
     raw = os.environ.get(f"SYNTHLAB_{name.upper()}")
@@ -35,6 +36,7 @@ def env_option(name: str, default, cast=int):
     try: return cast(raw)
     except ValueError: raise ValueError(f"$SYNTHLAB_{name.upper()}={raw!r} is not a valid {cast.__name__}") from None
 
+# %% ../nbs/01b_server.ipynb #c005e
 def api_key():
     "The API key from `$SYNTHLAB_API_KEY`, else `$OPENAI_API_KEY`, else None."
     return os.environ.get("SYNTHLAB_API_KEY") or os.environ.get("OPENAI_API_KEY") or None
@@ -123,7 +125,7 @@ def probe(self: ServerLM):
         if "HTTP " not in msg: raise
     return self
 
-# %% ../nbs/01b_server.ipynb #c023
+# %% ../nbs/01b_server.ipynb #c022a
 @patch
 def _body(self: ServerLM, prompt: str, sampling: SamplingConfig, seed) -> dict:
     "The `/completions` request for one prompt (min_p / top_k only when set: not every server knows them)."
@@ -134,6 +136,7 @@ def _body(self: ServerLM, prompt: str, sampling: SamplingConfig, seed) -> dict:
     if sampling.alpha: body["min_p"] = sampling.alpha
     return body
 
+# %% ../nbs/01b_server.ipynb #c022c
 @patch
 def _one(self: ServerLM, body: dict, stops) -> tuple:
     "(text, token ids, finish reason) of one completion request."

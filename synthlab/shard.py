@@ -18,7 +18,7 @@ from .task import get_task
 from .records import read_records, atomic_write_text
 from .generate import RecordFilter, generate, split_evenly, _quotas, _batch_seed
 
-# %% ../nbs/12_shard.ipynb #c005
+# %% ../nbs/12_shard.ipynb #c004a
 def shard_path(out, i: int, k: int) -> Path:
     "The file of shard `i` of `k`: `OUT.shard-I-of-K.jsonl` next to `out` (a `.jsonl` suffix of `out` moves to the end)."
     out = Path(out)
@@ -28,6 +28,7 @@ def shard_seed(seed: int, i: int, k: int) -> int:
     "The run seed of shard `i` of `k` in a job seeded with `seed`."
     return _batch_seed(seed, f"shard-{i}-of-{k}")
 
+# %% ../nbs/12_shard.ipynb #c004c
 def shard_quotas(task, n: int, k: int) -> list:
     "Per-label quotas of each of `k` shards: the job's quotas split exactly; the remainders dealt round-robin."
     if k < 1: raise ValueError(f"shards must be ≥ 1, got {k}")
@@ -67,7 +68,7 @@ class ShardJob:
     @property
     def total(self) -> int: return sum(sum(self.wanted(i).values()) for i in range(self.shards))
 
-# %% ../nbs/12_shard.ipynb #c013
+# %% ../nbs/12_shard.ipynb #c012a
 _LMS = {}
 
 def worker_lm(model: str="smollm2-135m", **kwargs):
@@ -77,11 +78,13 @@ def worker_lm(model: str="smollm2-135m", **kwargs):
     if key not in _LMS: _LMS[key] = load_backend(model, **kwargs)
     return _LMS[key]
 
+# %% ../nbs/12_shard.ipynb #c012b
 def count_lines(path) -> int:
     "Complete lines in `path` (0 when missing): the records a shard has written so far."
     try: return Path(path).read_bytes().count(b"\n")
     except FileNotFoundError: return 0
 
+# %% ../nbs/12_shard.ipynb #c012e
 def run_shard(job: ShardJob, method, i: int, lm=None, progress: bool=True) -> dict:
     "Generate shard `i` of `job` into its own file, resuming it; returns what was done."
     want, path = job.wanted(i), job.path(i)
@@ -92,6 +95,7 @@ def run_shard(job: ShardJob, method, i: int, lm=None, progress: bool=True) -> di
     s = getattr(recs, "summary", {})
     return dict(shard=i, n=len(recs), resumed=start, pid=os.getpid(), seconds=s.get("seconds", 0.0), tokens=s.get("generated_tokens", 0))
 
+# %% ../nbs/12_shard.ipynb #c012f
 def run_local(job: ShardJob, method, shards=None, lm=None, progress: bool=True) -> list:
     "Run `shards` of `job` (default all) one after the other in this process, each with a fresh copy of `method`."
     return [run_shard(job, copy.deepcopy(method), i, lm=lm, progress=progress) for i in (range(job.shards) if shards is None else shards)]
@@ -113,7 +117,20 @@ def _job_of(files: list, records: list, k: int) -> dict:
     if diff: raise ValueError(f"the shard files were made by different jobs: they differ in {', '.join(diff)}")
     return {key: json.loads(vs.pop()) for key, vs in seen.items()}
 
-# %% ../nbs/12_shard.ipynb #c016
+# %% ../nbs/12_shard.ipynb #c015a
+def _merge_order(files: list, records: list, quotas: list, spare: int) -> tuple[list, list]:
+    "(primary, spares): (shard, line, record) of each shard's own quota, shard by shard, then the extra records in the same order."
+    primary, spares = [], []
+    for i, recs in enumerate(records):
+        want = sum(quotas[i].values()) + spare * len(quotas[i])
+        if len(recs) < want: raise ValueError(f"{files[i]} holds {len(recs)} of its {want} records: shard {i} has not finished (rerun it: it resumes)")
+        left = dict(quotas[i])
+        for line, r in enumerate(recs):
+            (primary if left.get(r["label"], 0) > 0 else spares).append((i, line, r))
+            left[r["label"]] = left.get(r["label"], 0) - 1
+    return primary, spares
+
+# %% ../nbs/12_shard.ipynb #c015d
 def merge(out, shards: int, task=None) -> dict:
     "Join the `shards` files of the job writing `out` into `out`: global duplicate check, top-ups from spares; returns a summary."
     files = [shard_path(out, i, shards) for i in range(shards)]
@@ -122,15 +139,7 @@ def merge(out, shards: int, task=None) -> dict:
     records = [read_records(f) for f in files]
     job = _job_of(files, records, shards)
     task = get_task(task or job["task"])
-    quotas = shard_quotas(task, job["n"], shards)
-    primary, spares = [], []
-    for i, recs in enumerate(records):
-        want = sum(quotas[i].values()) + job["spare"] * len(quotas[i])
-        if len(recs) < want: raise ValueError(f"{files[i]} holds {len(recs)} of its {want} records: shard {i} has not finished (rerun it: it resumes)")
-        left = dict(quotas[i])
-        for line, r in enumerate(recs):
-            (primary if left.get(r["label"], 0) > 0 else spares).append((i, line, r))
-            left[r["label"]] = left.get(r["label"], 0) - 1
+    primary, spares = _merge_order(files, records, shard_quotas(task, job["n"], shards), job["spare"])
     need, filt, kept = _quotas(task, job["n"]), RecordFilter(task), []
     for i, line, r in primary + spares:
         if need[r["label"]] > 0 and filt(r): need[r["label"]] -= 1; kept.append((i, line, r))
@@ -139,14 +148,15 @@ def merge(out, shards: int, task=None) -> dict:
                                f"check (rejected: {dict(filt.counts)}); rerun the job with more --spare records per shard")
     kept.sort(key=lambda t: t[:2])
     atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for _, _, r in kept))
+    spare_keys = {(j, l) for j, l, _ in spares}
     summary = dict(task=task.name, method=job["method"], model=job["model"], seed=job["seed"], n=len(kept), shards=shards,
                    labels=dict(Counter(r["label"] for *_, r in kept)), rejected=dict(filt.counts),
-                   spares_used=sum((i, line) in {(j, l) for j, l, _ in spares} for i, line, _ in kept),
+                   spares_used=sum((i, line) in spare_keys for i, line, _ in kept),
                    per_shard=[sum(1 for i, *_ in kept if i == s) for s in range(shards)])
     atomic_write_text(f"{out}.summary.json", json.dumps(summary, indent=1))
     return summary
 
-# %% ../nbs/12_shard.ipynb #c024
+# %% ../nbs/12_shard.ipynb #c023a
 def start_ray(address: str=None, num_cpus: int=None, tries: int=3):
     "Connect to the Ray cluster at `address`, or start a local one with `num_cpus` (default: all cores); returns `ray`."
     try: import ray
@@ -162,6 +172,7 @@ def start_ray(address: str=None, num_cpus: int=None, tries: int=3):
             if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start ({tries} tr{'y' if tries == 1 else 'ies'}; the machine is too busy "
                                                     "for Ray's agents to report in time); start one with `ray start --head` and pass its address") from e
 
+# %% ../nbs/12_shard.ipynb #c023d
 def run_ray(job: ShardJob, method, address: str=None, num_gpus: float=None, max_retries: int=3, progress: bool=True) -> list:
     "Run every shard of `job` as a Ray task (retried `max_retries` times when its worker dies); returns the shards' reports."
     ray = start_ray(address)

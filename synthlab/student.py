@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_student.ipynb #c004
 from __future__ import annotations
-import copy, math, random, time, warnings
+import time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np
@@ -13,44 +13,49 @@ from tqdm.auto import tqdm
 from .task import Task, get_task
 from .data import load_split, parse_split_ref
 from .records import read_records
-from .embed import default_embedder_path, embed_texts, quiet_hf_loading
-from .metrics import as_records, texts_of
+from .embed import embed_texts
+from .finetune import StudentConfig, finetune
+from .metrics import _is_split_ref, as_records, texts_of
 
 # %% auto #0
-__all__ = ['resolve_task', 'student_data', 'StudentConfig', 'MeanPoolClassifier', 'load_student_model', 'predict_proba',
-           'finetune', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table', 'evaluate_file',
-           'merge_results', 'train_seeded', 'real_baselines', 'default_test_split', 'compare']
+__all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table',
+           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare']
 
-# %% ../nbs/09_student.ipynb #c006
-def _is_spec(x) -> bool:
-    return isinstance(x, str) and ":" in x and not Path(x).expanduser().exists() and not x.endswith(".jsonl")
+# %% ../nbs/09_student.ipynb #c005a
+def _task_of_records(d) -> str|None:
+    "The `meta['task']` of the first record of a records list or JSONL file, else None."
+    if isinstance(d, (str, Path)) and Path(d).expanduser().is_file(): d = read_records(Path(d).expanduser())
+    if isinstance(d, list) and d and isinstance(d[0], dict):
+        t = (d[0].get("meta") or {}).get("task")
+        if isinstance(t, str): return t
 
-def resolve_task(task=None, *data) -> Task:
-    "The task: `task` if given, else the task of a 'task:split' spec in `data`, else the records' `meta['task']`."
+# %% ../nbs/09_student.ipynb #c005b
+def resolve_task(task=None, # a task name, card or `Task`; wins when given
+                 *data,     # training/test sets: a 'task:split' reference, records, or a JSONL path
+                ) -> Task:
+    "The task: `task` if given, else the task of a 'task:split' reference in `data`, else the records' `meta['task']`."
     if task is not None: return get_task(task)
     for d in data:
-        if _is_spec(d): return parse_split_ref(d)[0]
+        if _is_split_ref(d): return parse_split_ref(d)[0]
     for d in data:
-        if isinstance(d, (str, Path)) and Path(d).expanduser().is_file(): d = read_records(Path(d).expanduser())
-        if isinstance(d, list) and d and isinstance(d[0], dict):
-            t = (d[0].get("meta") or {}).get("task")
-            if isinstance(t, str): return get_task(t)
+        if (t := _task_of_records(d)) is not None: return get_task(t)
     raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
 
-def student_data(data, task, what: str = "train") -> tuple[list[str], np.ndarray, list[dict]]:
-    "Load `data` (records, Dataset, JSONL path, 'task:split' or a bare split name) → (texts, label ids, records), checked against `task`."
-    task = get_task(task)
-    if (isinstance(data, str) and not _is_spec(data) and not Path(data).expanduser().exists()
+# %% ../nbs/09_student.ipynb #c005f
+def _load_side(data, task: Task, what: str) -> list[dict]:
+    "Records of `data`: a 'task:split' reference or a bare split name of `task`, else whatever `as_records` takes."
+    if (isinstance(data, str) and not _is_split_ref(data) and not Path(data).expanduser().exists()
             and not data.endswith(".jsonl") and "/" not in data):
-        data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation
-    if _is_spec(data):
-        t, split = parse_split_ref(data)   # raises on a split the task does not have
-        if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")
-        try: recs = load_split(t, split).to_list()
-        except FileNotFoundError as e: raise FileNotFoundError(f"{what} split {data!r} is not available: {e}") from None
-    else: recs = as_records(data, what)
-    if not recs: raise ValueError(f"the {what} set is empty")
-    labels = [r.get("label") for r in recs]
+        data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
+    if not _is_split_ref(data): return as_records(data, what)
+    t, split = parse_split_ref(data)   # raises on a split the task does not have
+    if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")
+    try: return load_split(t, split).to_list()
+    except FileNotFoundError as e: raise FileNotFoundError(f"{what} split {data!r} is not available: {e}") from None
+
+# %% ../nbs/09_student.ipynb #c005g
+def _label_ids(labels: list, task: Task, what: str) -> np.ndarray:
+    "Label ids of `labels` on `task`; one line naming unknown labels (with counts), or a training set with a single label."
     unknown = pd.Series([l for l in labels if l not in task.labels], dtype=object)
     if len(unknown):
         counts = ", ".join(f"{l!r} ×{c}" for l, c in unknown.value_counts().items())
@@ -58,162 +63,26 @@ def student_data(data, task, what: str = "train") -> tuple[list[str], np.ndarray
                          f"expected one of: {', '.join(task.label_names)}")
     y = np.array([task.label_names.index(l) for l in labels])
     if what == "train" and len(set(y.tolist())) < 2:
-        raise ValueError(f"the training set has a single label ({labels[0]!r}, {len(recs)} records); "
+        raise ValueError(f"the training set has a single label ({labels[0]!r}, {len(labels)} records); "
                          "a classifier needs at least 2 labels")
-    return texts_of(recs, task), y, recs
+    return y
 
-# %% ../nbs/09_student.ipynb #c010
-@dataclass
-class StudentConfig:
-    "Hyper-parameters of the students (fine-tuning ones are ignored by the linear path)."
-    C: float = 1.0                  # linear: inverse L2 strength of LogisticRegression
-    embedder: str|None = None       # linear: sentence-transformers spec (None = embedded all-MiniLM-L6-v2)
-    epochs: int = 3
-    batch_size: int = 32
-    lr: float = 5e-5                # encoder learning rate
-    head_lr: float = 1e-3           # new head (the "minilm" student); HF models use `lr` throughout
-    weight_decay: float = 0.01
-    warmup: float = 0.1             # share of steps with linear warm-up, then linear decay
-    max_length: int = 128
-    dropout: float = 0.1
-    freeze_embeddings: bool = True  # freeze the input word-embedding matrix
-    val_frac: float = 0.1           # held-out share of the *training* data for early stopping
-    patience: int = 1               # epochs without improvement before stopping
-    eval_batch_size: int = 128
+# %% ../nbs/09_student.ipynb #c005i
+def student_data(data,              # records, a Dataset, a JSONL path, 'task:split' or a bare split name
+                 task,              # the task the labels must belong to
+                 what: str="train", # 'train' or 'test': named in errors; 'train' needs ≥ 2 labels
+                ) -> tuple[list[str], np.ndarray, list[dict]]:
+    "Load `data` → (texts, label ids, records), checked against `task`."
+    task = get_task(task)
+    recs = _load_side(data, task, what)
+    if not recs: raise ValueError(f"the {what} set is empty")
+    return texts_of(recs, task), _label_ids([r.get("label") for r in recs], task, what), recs
 
+# %% ../nbs/09_student.ipynb #c009d
 def _linear_run(Xtr, ytr, Xte, seed, cfg):
     from sklearn.linear_model import LogisticRegression
     clf = LogisticRegression(C=cfg.C, max_iter=2000, random_state=seed).fit(Xtr, ytr)
     return dict(pred=clf.predict(Xte), epochs=None, best_epoch=None, dynamics=None, history=[])
-
-# %% ../nbs/09_student.ipynb #c012
-import torch
-from torch import nn
-import torch.nn.functional as F
-
-class MeanPoolClassifier(nn.Module):
-    "A transformer encoder + mean pooling + dropout + a new linear head."
-    def __init__(self, encoder, n_labels: int, dropout: float = 0.1):
-        super().__init__()
-        self.encoder, self.drop = encoder, nn.Dropout(dropout)
-        self.head = nn.Linear(encoder.config.hidden_size, n_labels)
-    def forward(self, input_ids, attention_mask, **kw):
-        h = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kw).last_hidden_state
-        m = attention_mask.unsqueeze(-1).to(h.dtype)
-        return self.head(self.drop((h * m).sum(1) / m.sum(1).clamp_min(1)))
-
-def load_student_model(student: str, n_labels: int, dropout: float = 0.1):
-    "(model → logits, tokenizer) for 'minilm' (embedded all-MiniLM-L6-v2 + new head) or any HF encoder id / folder."
-    from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
-    src = default_embedder_path() if student == "minilm" else student
-    try:
-        with quiet_hf_loading():
-            tok = AutoTokenizer.from_pretrained(str(src))
-            if student == "minilm": return MeanPoolClassifier(AutoModel.from_pretrained(str(src)), n_labels, dropout), tok
-            return AutoModelForSequenceClassification.from_pretrained(str(src), num_labels=n_labels), tok
-    except (OSError, ValueError) as e:
-        raise OSError(f"cannot load student encoder {student!r} ({type(e).__name__}: {str(e)[:300]}). Use 'linear', "
-                      "'minilm', a local model folder, or a hub id that is already cached (HF_HUB_OFFLINE=1 blocks "
-                      "downloads).") from e
-
-def _logits(model, batch):
-    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
-    return out if torch.is_tensor(out) else out.logits
-
-# %% ../nbs/09_student.ipynb #c015
-@torch.no_grad()
-def predict_proba(model, tok, texts: list[str], batch_size: int = 128, max_length: int = 128) -> np.ndarray:
-    "Class probabilities `(n, K)` of a student model, batches sorted by length and padded to their longest text."
-    model.eval()
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    parts = []
-    for i in range(0, len(order), batch_size):
-        idx = order[i:i+batch_size]
-        b = tok([texts[j] for j in idx], padding=True, truncation=True, max_length=max_length, return_tensors="pt")
-        parts.append(F.softmax(_logits(model, b).float(), -1).numpy())
-    P = np.concatenate(parts)
-    out = np.empty_like(P); out[order] = P
-    return out
-
-# %% ../nbs/09_student.ipynb #c017
-def _split_val(y: np.ndarray, frac: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    "Indices (train, val): a stratified, seeded `frac` of the rows held out (none below 20 rows)."
-    n = len(y)
-    idx = np.arange(n)
-    n_val = int(round(n * frac)) if n >= 20 and frac > 0 else 0
-    if n_val == 0: return idx, idx[:0]
-    from sklearn.model_selection import train_test_split
-    counts = np.bincount(y)
-    strat = y if n_val >= len(counts[counts > 0]) and counts[counts > 0].min() >= 2 else None
-    tr, va = train_test_split(idx, test_size=n_val, random_state=seed, stratify=strat)
-    return np.sort(tr), np.sort(va)
-
-def _optimizer(model, cfg, student):
-    groups = {}
-    for name, p in model.named_parameters():
-        if not p.requires_grad: continue
-        head = student == "minilm" and name.startswith("head.")
-        decay = p.ndim > 1 and "LayerNorm" not in name and "layer_norm" not in name
-        groups.setdefault((head, decay), []).append(p)
-    return torch.optim.AdamW([{"params": ps, "lr": cfg.head_lr if head else cfg.lr,
-                               "weight_decay": cfg.weight_decay if decay else 0.0}
-                              for (head, decay), ps in groups.items()])
-
-def finetune(student: str, train_texts: list[str], ytr: np.ndarray, test_texts: list[str], n_labels: int,
-             seed: int = 0, cfg: StudentConfig|None = None, progress: bool = False) -> dict:
-    "One seeded fine-tuning run → dict(pred, proba, epochs, best_epoch, history, dynamics)."
-    cfg = cfg or StudentConfig()
-    torch.manual_seed(seed); rng = np.random.default_rng(seed)
-    model, tok = load_student_model(student, n_labels, cfg.dropout)
-    if cfg.freeze_embeddings:
-        emb = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else model.encoder.get_input_embeddings()
-        emb.weight.requires_grad_(False)
-    tr, va = _split_val(ytr, cfg.val_frac, seed)
-    steps = cfg.epochs * math.ceil(len(tr) / cfg.batch_size)
-    opt = _optimizer(model, cfg, student)
-    warm = max(1, int(cfg.warmup * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
-    n = len(ytr)
-    gold = np.full((n, cfg.epochs), np.nan, np.float32); hit = np.zeros((n, cfg.epochs), bool)
-    history, best, best_state, bad = [], None, None, 0
-    bar = tqdm(total=steps, desc=f"{student} seed {seed}", unit="batch", disable=not progress, leave=False)
-    for ep in range(cfg.epochs):
-        model.train()
-        perm = tr[rng.permutation(len(tr))]
-        losses = []
-        for i in range(0, len(perm), cfg.batch_size):
-            idx = perm[i:i+cfg.batch_size]
-            b = tok([train_texts[j] for j in idx], padding=True, truncation=True, max_length=cfg.max_length, return_tensors="pt")
-            logits = _logits(model, b).float()
-            target = torch.as_tensor(ytr[idx])
-            loss = F.cross_entropy(logits, target)
-            opt.zero_grad(); loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step(); sched.step()
-            with torch.no_grad():   # training dynamics from this very forward pass
-                p = F.softmax(logits, -1)
-                gold[idx, ep] = p[torch.arange(len(idx)), target].numpy()
-                hit[idx, ep] = (p.argmax(-1) == target).numpy()
-            losses.append(loss.item()); bar.update(1)
-        rec = {"epoch": ep + 1, "train_loss": float(np.mean(losses))}
-        if len(va):
-            P = predict_proba(model, tok, [train_texts[j] for j in va], cfg.eval_batch_size, cfg.max_length)
-            rec["val_acc"] = float((P.argmax(1) == ytr[va]).mean())
-            rec["val_loss"] = float(-np.log(np.clip(P[np.arange(len(va)), ytr[va]], 1e-12, None)).mean())
-            score = (rec["val_acc"], -rec["val_loss"])
-            if best is None or score > best:
-                best, bad, rec["best"] = score, 0, True
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            else: bad += 1
-        history.append(rec)
-        if len(va) and bad >= cfg.patience: break
-    bar.close()
-    run = len(history)
-    best_epoch = max((h["epoch"] for h in history if h.get("best")), default=run)
-    if best_state is not None: model.load_state_dict(best_state)
-    P = predict_proba(model, tok, test_texts, cfg.eval_batch_size, cfg.max_length)
-    return dict(pred=P.argmax(1), proba=P, epochs=run, best_epoch=best_epoch, history=history,
-                dynamics={"gold_prob": gold[:, :run], "correct": hit[:, :run], "val_idx": va})
 
 # %% ../nbs/09_student.ipynb #c020
 @dataclass
@@ -247,11 +116,13 @@ class StudentResult:
                 f"macro-F1 {m['macro_f1']:.3f} ± {m['macro_f1_std']:.3f} over seeds {m['seeds']}; "
                 f"n_train={self.n_train}, n_test={self.n_test})")
 
-# %% ../nbs/09_student.ipynb #c021
+# %% ../nbs/09_student.ipynb #c020a
 def _scores(y, pred, n_labels):
+    "(accuracy, macro-F1 over all `n_labels` labels, 0 for a label never predicted nor present)."
     from sklearn.metrics import accuracy_score, f1_score
     return float(accuracy_score(y, pred)), float(f1_score(y, pred, labels=list(range(n_labels)), average="macro", zero_division=0))
 
+# %% ../nbs/09_student.ipynb #c020d
 def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 2), config: StudentConfig|None = None,
                   progress: bool = True, **overrides) -> StudentResult:
     "Train `student` ('linear', 'minilm' or an HF encoder id/folder) on `train` for each seed; score it on the real `test`."
@@ -262,14 +133,11 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
     Xtr_t, ytr, recs = student_data(train, task, "train")
     Xte_t, yte, _ = student_data(test, task, "test")
     K = len(task.labels)
-    if student == "linear":
-        Xtr = embed_texts(Xtr_t, spec=cfg.embedder, progress=progress)
-        Xte = embed_texts(Xte_t, spec=cfg.embedder, progress=progress)
+    if student == "linear": Xtr, Xte = (embed_texts(t, embedder=cfg.embedder, progress=progress) for t in (Xtr_t, Xte_t))
     rows, dyn, hist = [], {}, {}
     for seed in tqdm(seeds, desc=f"{student} on {task.name}", unit="seed", disable=not progress or len(seeds) < 2):
         t0 = time.time()
-        if student == "linear": r = _linear_run(Xtr, ytr, Xte, seed, cfg)
-        else: r = finetune(student, Xtr_t, ytr, Xte_t, K, seed, cfg, progress)
+        r = _linear_run(Xtr, ytr, Xte, seed, cfg) if student == "linear" else finetune(student, Xtr_t, ytr, Xte_t, K, seed, cfg, progress)
         acc, f1 = _scores(yte, r["pred"], K)
         rows.append({"seed": seed, "accuracy": acc, "macro_f1": f1, "epochs": r["epochs"],
                      "best_epoch": r["best_epoch"], "seconds": time.time() - t0})
@@ -277,9 +145,10 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
         hist[seed] = r["history"]
     return StudentResult(student, task.name, len(ytr), len(yte), pd.DataFrame(rows), dyn, recs, Xtr_t, asdict(cfg), hist)
 
-# %% ../nbs/09_student.ipynb #c034
-def datamap(result: StudentResult, seed: int|None = None,
-            min_epochs: int = 5,   # fewer epochs give no usable estimate of variability (a std over 2 or 3 values)
+# %% ../nbs/09_student.ipynb #c033a
+def datamap(result: StudentResult, # a fine-tuned student's result (it holds the training dynamics)
+            seed: int|None = None,  # which seed's run (default: the first)
+            min_epochs: int = 5,    # fewer epochs give no usable estimate of variability (a std over 2 or 3 values)
            ) -> pd.DataFrame:
     "Per training example: confidence, variability, correctness over the epochs run (held-out examples excluded)."
     if not result.dynamics:
@@ -300,6 +169,7 @@ def datamap(result: StudentResult, seed: int|None = None,
                          "label": [recs[i].get("label") for i in keep] if recs else None,
                          "text": [texts[i] for i in keep] if texts else None}).set_index("index")
 
+# %% ../nbs/09_student.ipynb #c036b
 def plot_datamap(results, seed: int|None = None, max_points: int = 3000, size: float = 4.2):
     "Seaborn datamap scatter (variability × confidence, colour = correctness) of one result or a dict name → result."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -308,9 +178,8 @@ def plot_datamap(results, seed: int|None = None, max_points: int = 3000, size: f
     for i, (ax, (name, r)) in enumerate(zip(axes[0], results.items())):
         df = datamap(r, seed)
         if len(df) > max_points: df = df.sample(max_points, random_state=0)
-        df = df.assign(correct=df["correctness"].round(1))
-        sns.scatterplot(df, x="variability", y="confidence", hue="correct", palette="coolwarm_r", hue_norm=(0, 1),
-                        s=18, alpha=0.7, ax=ax, legend=i == len(results) - 1)
+        sns.scatterplot(df.assign(correct=df["correctness"].round(1)), x="variability", y="confidence", hue="correct",
+                        palette="coolwarm_r", hue_norm=(0, 1), s=18, alpha=0.7, ax=ax, legend=i == len(results) - 1)
         ax.set_title(f"{name} (n={len(df)})"); ax.set_ylim(-0.02, 1.02)
         for txt, (x, yy) in {"easy-to-learn": (0.02, 0.95), "ambiguous": (0.6, 0.5), "hard-to-learn": (0.02, 0.05)}.items():
             ax.text(x, yy, txt, transform=ax.transAxes, fontsize=8, color="0.35")
@@ -318,7 +187,7 @@ def plot_datamap(results, seed: int|None = None, max_points: int = 3000, size: f
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_student.ipynb #c039
+# %% ../nbs/09_student.ipynb #c038a
 _COLS = ["student", "n_train", "n_test", "seeds", "accuracy", "accuracy_std", "macro_f1", "macro_f1_std", "seconds"]
 
 def results_table(results: dict) -> pd.DataFrame:
@@ -329,19 +198,25 @@ def results_table(results: dict) -> pd.DataFrame:
     df["F1 (mean ± std)"] = [f"{a:.3f} ± {s:.3f}" for a, s in zip(df["macro_f1"], df["macro_f1_std"])]
     return df
 
-def evaluate_file(train_path, test_spec, task=None, student: str = "linear", seeds=(0, 1, 2), per_seed: bool = False,
+# %% ../nbs/09_student.ipynb #c038c
+def evaluate_file(train_path,                # a JSONL file of (synthetic) records
+                  test_split,                # the real test set: 'task:split', or a split name of the task
+                  task=None,                 # default: the task of `test_split` or of the records
+                  student: str = "linear",   # 'linear', 'minilm', or an HF encoder id / folder
+                  seeds=(0, 1, 2),           # training seeds
+                  per_seed: bool = False,    # one row per seed instead of mean ± std
                   progress: bool = True, **kw) -> pd.DataFrame:
-    "Train `student` on a JSONL file for each seed and score it on `test_spec` ('task:split' or a split name) → table."
+    "Train `student` on a JSONL file for each seed and score it on the real `test_split` → table."
     p = Path(train_path).expanduser()
     if not p.is_file(): raise FileNotFoundError(f"training file {str(train_path)!r} not found")
-    task = resolve_task(task, test_spec, str(p))
-    r = train_student(str(p), test_spec, task, student, seeds, progress=progress, **kw)
-    if not per_seed:
-        df = results_table({str(train_path): r})
-        df.insert(3, "test", test_spec if ":" in str(test_spec) else f"{task.name}:{test_spec}")
-        return df
-    return r.scores.assign(train=str(train_path), student=student, test=str(test_spec))
+    task = resolve_task(task, test_split, str(p))
+    r = train_student(str(p), test_split, task, student, seeds, progress=progress, **kw)
+    if per_seed: return r.scores.assign(train=str(train_path), student=student, test=str(test_split))
+    df = results_table({str(train_path): r})
+    df.insert(3, "test", test_split if ":" in str(test_split) else f"{task.name}:{test_split}")
+    return df
 
+# %% ../nbs/09_student.ipynb #c038d
 def merge_results(results: dict) -> StudentResult:
     "One `StudentResult` from per-seed results (dict seed → result), e.g. each seed trained on its own generated set."
     rs = list(results.values())
@@ -355,6 +230,7 @@ def merge_results(results: dict) -> StudentResult:
                          {s: h for r in rs for s, h in r.history.items()},
                          {s: (r.train_records, r.train_texts) for s, r in results.items()})
 
+# %% ../nbs/09_student.ipynb #c038f
 def train_seeded(sets: dict, test, task=None, student: str = "linear", progress: bool = True, **kw) -> StudentResult:
     "Train at each seed `s` on its own set `sets[s]` (e.g. the data generated with seed `s`) → one result over the seeds."
     if not sets: raise ValueError("train_seeded() needs at least one seed → data entry")
@@ -362,21 +238,7 @@ def train_seeded(sets: dict, test, task=None, student: str = "linear", progress:
 
 def _is_seeded(d) -> bool: return isinstance(d, dict) and bool(d) and all(isinstance(k, int) for k in d)
 
-def real_baselines(task, n: int, seeds=(0, 1, 2), test=None, student: str = "linear", data_seed: int = 0,
-                   vary_data: bool = False, progress: bool = True, **kw) -> dict:
-    "Reference students: `n` real training examples (stratified, `data_seed`; `data_seed + seed` per seed if `vary_data`) and the few-shot pool alone."
-    task = get_task(task)
-    test = test or default_test_split(task)
-    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
-    if vary_data:
-        real = {s: load_split(task, "train", n=n, seed=data_seed + s).to_list() for s in seeds}
-        r = train_seeded(real, test, task, student, progress, **kw)
-    else: r = train_student(load_split(task, "train", n=n, seed=data_seed).to_list(), test, task, student, seeds, progress=progress, **kw)
-    out = {f"real (n={r.n_train})": r}
-    if task.shots:
-        out[f"few-shot pool (n={len(task.shots)})"] = train_student(task.shots, test, task, student, seeds, progress=progress, **kw)
-    return out
-
+# %% ../nbs/09_student.ipynb #c038h
 def default_test_split(task) -> str:
     "'task:test' if the task has a test split, else 'task:validation'."
     task = get_task(task)
@@ -384,6 +246,25 @@ def default_test_split(task) -> str:
         if s in task.split_names: return f"{task.name}:{s}"
     raise ValueError(f"task {task.name!r} has neither a test nor a validation split ({', '.join(task.split_names)}); pass test=")
 
+# %% ../nbs/09_student.ipynb #c038j
+def real_baselines(task, n: int, # real training examples in the `real (n=N)` row
+                   seeds=(0, 1, 2), test=None, student: str = "linear",
+                   data_seed: int = 0,       # seed of the stratified real sample
+                   vary_data: bool = False,  # draw a new sample per training seed (`data_seed + seed`)
+                   progress: bool = True, **kw) -> dict:
+    "Reference students: `n` real training examples and the few-shot pool alone."
+    task = get_task(task)
+    test = test or default_test_split(task)
+    seeds = [seeds] if isinstance(seeds, int) else list(seeds)
+    if vary_data: r = train_seeded({s: load_split(task, "train", n=n, seed=data_seed + s).to_list() for s in seeds},
+                                   test, task, student, progress, **kw)
+    else: r = train_student(load_split(task, "train", n=n, seed=data_seed).to_list(), test, task, student, seeds, progress=progress, **kw)
+    out = {f"real (n={r.n_train})": r}
+    if task.shots:
+        out[f"few-shot pool (n={len(task.shots)})"] = train_student(task.shots, test, task, student, seeds, progress=progress, **kw)
+    return out
+
+# %% ../nbs/09_student.ipynb #c038l
 def compare(sets: dict, test=None, task=None, student: str = "linear", seeds=(0, 1, 2), baselines: bool = True,
             n_real: int|None = None, data_seed: int = 0, progress: bool = True, return_results: bool = False, **kw):
     "Train the same student at the same seeds on each named set (name → data, or name → {seed: data}) + real reference rows → table."

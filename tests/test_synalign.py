@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from synthlab.explore import GPUncertaintyTracker, explore, coverage, coverage_curve, l2_normalize, select_demonstrations
+from synthlab.embed import l2_normalize
+from synthlab.explore import GPUncertaintyTracker, explore, coverage, coverage_curve, select_demonstrations
 from synthlab.align import mmd_align, resample, align_records, align_file
 from synthlab.metrics import mmd2
 
