@@ -100,7 +100,7 @@ def lm():
     from synthlab.lm import load_lm
     return load_lm()
 
-SMALL = dict(n_contexts=2, contexts_per_batch=1, seeds_per_context=1, progress=False)   # ≤ 1 seed, ≤ K instances a batch
+SMALL = dict(n_contexts=4, contexts_per_batch=1, seeds_per_context=2, progress=False)
 
 
 def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
