@@ -167,7 +167,7 @@ def cmd_evaluate(o):
 # %% ../nbs/10_cli.ipynb #c011d
 def cmd_align(o):
     "`synthlab align`: the synthetic set reweighted towards real data by MMD and resampled into `--out`."
-    from synthlab.synalign import align_file
+    from synthlab.align import align_file
     check_not_input(o.out, o.synthetic, o.real)
     report = align_file(o.synthetic, o.real, o.out, n=o.n, seed=o.seed)
     print(json.dumps(report, indent=1, default=str))

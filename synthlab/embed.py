@@ -187,19 +187,15 @@ def get_embedder(embedder: str|Path|None = None) -> Embedder:
     return _EMBEDDERS[key]
 
 # %% ../nbs/07_embed.ipynb #c030b
-def embed_texts(texts, embedder: str|Path|None = None, batch_size: int = 64, progress: bool = False,
-                spec=None, # the old name of `embedder`, kept while callers move to `embedder=`
-               ) -> np.ndarray:
+def embed_texts(texts, embedder: str|Path|None = None, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     "Embed `texts` with the process-wide cached embedder → float32 `(n, d)`, L2-normalised."
-    return get_embedder(embedder or spec).encode(texts, batch_size=batch_size, progress=progress)
+    return get_embedder(embedder).encode(texts, batch_size=batch_size, progress=progress)
 
 # %% ../nbs/07_embed.ipynb #c034a
 from .task import get_task
 from .records import record_text
 
-def embed_records(records, task, embedder: str|Path|None = None, batch_size: int = 64, progress: bool = False,
-                  spec=None, # the old name of `embedder`, kept while callers move to `embedder=`
-                 ) -> np.ndarray:
+def embed_records(records, task, embedder: str|Path|None = None, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     "Embed records (list of dicts or a `datasets.Dataset`) as `record_text(rec, task)` → float32 `(n, d)`."
     task = get_task(task)
-    return embed_texts([record_text(r, task) for r in records], embedder or spec, batch_size, progress)
+    return embed_texts([record_text(r, task) for r in records], embedder, batch_size, progress)

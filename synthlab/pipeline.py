@@ -232,7 +232,8 @@ def with_stage(rec: dict, entry: dict, **meta) -> dict:
 # %% ../nbs/13_pipeline.ipynb #p036
 def demonstrations(s: Demos, task, seed: int = 0) -> list:
     "The few-shot pool of stage `s`: the card's shots, a random sample of the training pool, or SynAlign's GP selection from it."
-    from synthlab.synalign import load_pool, select_demonstrations
+    from synthlab.synalign import load_pool
+    from synthlab.explore import select_demonstrations
     if not s.enabled or s.source == "shots": return [dict(r) for r in task.shots]
     pool = load_pool(task, s.split, s.pool_size, seed)
     if s.source == "pool": return sample_shots(task, s.per_label, random.Random(seed), pool)
@@ -304,7 +305,8 @@ def run_generation(p: Pipeline, task, method, model: _Model, out: Path, entries:
 # %% ../nbs/13_pipeline.ipynb #p048
 def _post_stage(name: str, s, recs: list, task, p: Pipeline, model: _Model, demos: list, progress: bool) -> tuple:
     "(records, report) of one record-to-record stage (judge, guard, filters, align)."
-    from synthlab.synalign import load_pool, align_records
+    from synthlab.synalign import load_pool
+    from synthlab.align import align_records
     if name == "judge": return judge_records(recs, task, model(), s)
     if name == "guard":
         pool = demos if s.source == "demos" else load_pool(task, s.split, s.pool_size, p.seed)

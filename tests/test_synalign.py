@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from synthlab.synalign import (GPUncertaintyTracker, explore, coverage, coverage_curve, l2_normalize, mmd_align,
-                               resample, align_records, select_demonstrations)
+from synthlab.embed import l2_normalize
+from synthlab.explore import GPUncertaintyTracker, explore, coverage, coverage_curve, select_demonstrations
+from synthlab.align import mmd_align, resample, align_records, align_file
 from synthlab.metrics import mmd2
 
 
@@ -114,7 +115,6 @@ def test_mmd_align_moves_weight_on_distribution_and_is_reproducible():
 
 
 def test_align_records_by_label_keeps_label_counts():
-    rng = np.random.default_rng(0)
     S, R, on = _mixture(1)
     labels = ["a", "b"]*100
     syn = [{"text": f"s{i}", "label": labels[i], "meta": {"on": bool(on[i])}} for i in range(200)]
@@ -142,8 +142,7 @@ def test_select_demonstrations_with_given_embeddings():
 # ---- phase 2: attribute reasoning, SynAlign generation, align_file ----------------------------------------------
 import json
 from collections import Counter
-from synthlab.synalign import (parse_attributes, extract_attributes, ATTRIBUTE_EXAMPLE, SynAlign, load_pool, align_file,
-                               synalign_shots, synalign_conversation)
+from synthlab.synalign import parse_attributes, extract_attributes, ATTRIBUTE_EXAMPLE, SynAlign, load_pool, synalign_shots
 from synthlab.decode import SamplingConfig
 from synthlab.data import load_split
 from synthlab.records import read_records
@@ -178,25 +177,18 @@ def test_extract_attributes_retries_are_counted(lm):
     demos = [dict(text="a gorgeous , witty , seductive movie .", label="positive"),
              dict(text="the plot is nothing but boilerplate clichés from start to finish", label="negative")]
     # after the primed "topic:", three new tokens cannot also hold a "tone: <value>" line, so with tone required every
-    # demonstration is retried `retries` times and then dropped
+    # demonstration is retried `retries` times and then dropped (06c_synalign checks a normal extraction's counts)
     starved = extract_attributes(lm, "sst2", demos, required=("topic", "tone"), retries=3, seed=0,
                                  sampling=SamplingConfig(max_new_tokens=3, stop=("\n\n",)))
     assert starved.attributes == [None, None] and starved.attempts == [4, 4]
     assert dict(starved.counts) == {"retries": 6, "dropped": 2}
-    res = extract_attributes(lm, "sst2", demos, seed=0)
-    c = res.counts
-    assert c["complete"] + c["salvaged"] + c["dropped"] == 2 and c["retries"] == sum(res.attempts) - 2
-    for d, a, raw in zip(demos, res.attributes, res.raw):    # kept attributes are exactly what the parser accepts
-        if a is not None:
-            assert a == {**parse_attributes(raw, source=d["text"], example=ATTRIBUTE_EXAMPLE),
-                         "length": f"about {len(d['text'].split())} words"}
 
 
 def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
     from synthlab.generate import generate
     kw = dict(per_label=1, pool_size=120)
     a = generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"a.jsonl", seed=3, progress=False)
-    b = generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"b.jsonl", seed=3, progress=False)
+    generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"b.jsonl", seed=3, progress=False)
     assert (tmp_path/"a.jsonl").read_bytes() == (tmp_path/"b.jsonl").read_bytes()
     pool = load_pool("sst2", n=120)
     assert Counter(r["label"] for r in a) == {"negative": 1, "positive": 1}

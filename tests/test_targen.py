@@ -1,16 +1,16 @@
 "Tests of synthlab.targen: list parsing, templates, the judge and self-correction, and whole runs on the embedded model."
-import copy, json, math, random
+import json, math, random
 from collections import Counter
 
 import pytest
 import torch
 
 from synthlab.task import get_task, list_tasks, field_title
-from synthlab.records import parse_example, read_records
+from synthlab.records import parse_example
 from synthlab.decode import SamplingConfig, IdentityCombiner
 from synthlab.generate import generate
-from synthlab.targen import (TarGEN, parse_list, instance_conversation, answer_head, label_scores, correct_label,
-                             map_answer, relabel_matrix, corrsynth_combiner, content_free_scores)
+from synthlab.judge import correct_label, map_answer
+from synthlab.targen import TarGEN, parse_list, instance_conversation, answer_head, relabel_matrix, corrsynth_combiner
 
 
 # ---------------------------------------------------------------- no model
@@ -103,33 +103,13 @@ def lm():
 SMALL = dict(n_contexts=4, contexts_per_batch=1, seeds_per_context=2, progress=False)
 
 
-def test_judge_on_clear_sentiment(lm):
-    sst2 = get_task("sst2")
-    clear = [("an absolute delight , funny , warm and beautifully acted .", "positive"),
-             ("a masterpiece : gripping , moving and gorgeous to look at .", "positive"),
-             ("a tedious , ugly and idiotic film that wastes its cast .", "negative"),
-             ("awful from start to finish : boring , stupid and badly made .", "negative")]
-    S = label_scores(lm, sst2, [{"text": t} for t, _ in clear])
-    assert [sst2.label_names[i] for i in S.argmax(1)] == [y for _, y in clear]
-    # calibration and the per-token mean are what the notebook says they are
-    raw = label_scores(lm, sst2, [{"text": t} for t, _ in clear], norm="sum", calibrate=False)
-    cf = content_free_scores(lm, sst2)
-    ntok = [len(lm.tokenizer(v, add_special_tokens=False)["input_ids"]) for v in sst2.labels.values()]
-    assert torch.allclose(torch.tensor(S), (torch.tensor(raw) - torch.tensor(cf)) / torch.tensor(ntok, dtype=torch.float64), atol=1e-9)
-
-
-def test_judge_trust_on_the_shots(lm):
-    # measured: the embedded model's judge gets all SST-2 shots right and RTE's at chance
-    assert TarGEN().judge_accuracy(lm, get_task("sst2")) >= 0.8
-    with pytest.warns(UserWarning, match="self-correction is OFF"):
-        assert TarGEN().judge_accuracy(lm, get_task("rte")) < 0.8
-
-
 def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
     sst2 = get_task("sst2")
     texts = ["a joyless , clumsy and dreadful movie .", "a sweet and wonderful film that i loved .",
              "the film is about a man and his dog .", "it opens in paris in the spring ."]
     tg = TarGEN(trust=0)                      # one instance: the calibration is computed once
+    assert tg.judge_accuracy(lm, sst2) >= 0.8   # measured: this judge gets every SST-2 shot right (the notebook 04a_judge
+                                                # checks the calibrated scores themselves on clear sentences)
     for margin in (0.0, 0.15, math.inf):
         tg.margin = margin
         recs = [{"text": t, "label": y, "meta": {"initial_label": y}} for t in texts for y in sst2.label_names]
@@ -142,11 +122,13 @@ def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
             assert changed == (gap >= margin and j["best"] != r["meta"]["initial_label"]), (r, margin)
             if changed: assert r["label"] == j["best"]
         if margin == math.inf: assert all(r["label"] == r["meta"]["initial_label"] for r in recs)
-    # an untrusted judge never changes a label
+    # an untrusted judge never changes a label; on RTE the embedded model's judge is at chance on the shots
     rte = get_task("rte")
     recs = [{"premise": "The shop opened in 1990.", "hypothesis": h, "label": y, "meta": {"initial_label": y}}
             for h in ("The shop opened.", "The shop closed.") for y in rte.label_names]
-    with pytest.warns(UserWarning): TarGEN(margin=0).correct(lm, rte, recs)
+    tg = TarGEN(margin=0)
+    with pytest.warns(UserWarning, match="self-correction is OFF"): tg.correct(lm, rte, recs)
+    assert tg.judge_accuracy(lm, rte) < 0.8
     assert all(r["label"] == r["meta"]["initial_label"] and not r["meta"]["judge"]["applied"] for r in recs)
 
 
