@@ -100,7 +100,7 @@ def register_method(cls: type) -> type:
     name = cls.__dict__.get("name")
     if not isinstance(name, str) or not name.strip(): raise ValueError(f"register_method: {cls.__name__} needs its own `name` (a non-empty string)")
     old = METHODS.get(name)
-    if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+    if old is not None and old.__qualname__ != cls.__qualname__:   # the same class again (a re-run cell, a notebook redefining its module's class) replaces it
         raise ValueError(f"register_method: the name {name!r} is taken by {old.__module__}.{old.__qualname__}; give {cls.__name__} another `name`")
     METHODS[name] = cls
     return cls
