@@ -157,7 +157,8 @@ def test_ctrl_c_keeps_the_file_and_resumes(tmp_path):
     out = tmp_path/"s.jsonl"
     argv = [sys.executable, "-c", "from synthlab.cli import main; main()", "generate", "--task", "sst2", "--n", "40",
             "--out", str(out), "--max-new-tokens", "16", "--per-label", "2"]
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # an xdist worker ignores SIGINT; a user's shell does not
     try:
         deadline = time.monotonic() + 300
         while not (out.is_file() and out.read_bytes().count(b"\n") >= 1):
