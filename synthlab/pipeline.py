@@ -57,6 +57,7 @@ class Judge:
     margin: float = _opt(0.15, lo=0)
     trust: float = _opt(0.8, lo=0, hi=1)                         # least judge accuracy on the demonstrations
     action: str = _opt("relabel", ("relabel", "drop"))
+    score_untrusted: bool = True                                 # False: an untrusted judge scores no record (saves its cost)
 
 @dataclass
 class Guard:
@@ -271,11 +272,13 @@ def judge_records(records: list, task, lm, s: Judge) -> tuple:
     from synthlab.targen import TarGEN
     tg = TarGEN(judge=s.judge, margin=s.margin, trust=s.trust, progress=False)
     tg.check_backend(lm)
+    acc = tg.judge_accuracy(lm, task)
+    if not (acc is None or acc >= s.trust or s.score_untrusted):
+        return list(records), dict(judged=0, shot_accuracy=acc, trusted=False, changed=0, dropped=0, action=s.action)
     recs = [{**r, "meta": {**(r.get("meta") or {}), "initial_label": (r.get("meta") or {}).get("initial_label", r["label"])}} for r in records]
     before = [r["label"] for r in recs]
     tg.correct(lm, task, recs)
     changed = [r["label"] != b for r, b in zip(recs, before)]
-    acc = tg.judge_accuracy(lm, task)
     kept = [r for r, c in zip(recs, changed) if not (c and s.action == "drop")]
     return kept, dict(judged=len(recs), shot_accuracy=acc, trusted=acc is None or acc >= s.trust, changed=sum(changed),
                       dropped=len(recs) - len(kept), action=s.action)
