@@ -191,9 +191,15 @@ class SlackKV:
 def batch_repeat_interleave(self: SlackKV, repeats: int):
     if self.buf is not None: n = self.get_seq_length(); self.buf = [b.repeat_interleave(repeats, 0) for b in self.buf]; self._show(n)
 
+def _pick_rows(buf: torch.Tensor, rows: torch.Tensor, n: int, slack: int) -> torch.Tensor:
+    "Rows `rows` of `buf`'s first `n` positions, copied into a fresh buffer with `slack` free positions after them."
+    out = buf.new_empty(len(rows), buf.shape[1], n + slack, buf.shape[-1])
+    torch.index_select(buf[:, :, :n], 0, rows, out=out[:, :, :n])
+    return out
+
 @patch
 def batch_select_indices(self: SlackKV, indices):
-    if self.buf is not None: n = self.get_seq_length(); self.buf = [b[indices] for b in self.buf]; self._show(n)
+    if self.buf is not None: n = self.get_seq_length(); self.buf = [_pick_rows(b, indices, n, self.slack) for b in self.buf]; self._show(n)
 
 @patch
 def reset(self: SlackKV): self.buf = None; super(SlackKV, self).reset()
@@ -214,9 +220,9 @@ def slack_cache(slack: int=64):
 def cascade_attention(query, keys, values, mask, prefix_keys, prefix_values, scaling: float) -> torch.Tensor:
     "Softmax attention of `query` [rows, heads, q, d] over ONE shared prefix (`prefix_keys/values` [1, kv heads, p, d]) then each row's own `keys/values` [rows, kv heads, s, d] under boolean `mask` [rows, 1, q, s]."
     B, H, L, D = query.shape; Hkv = keys.shape[1]; GL = H // Hkv * L       # query heads grouped by the KV head they read
-    q = query.reshape(B, Hkv, GL, D)
-    s_pre = (q.transpose(0, 1).reshape(Hkv, B * GL, D) @ prefix_keys[0].transpose(-1, -2)).float().mul_(scaling)  # one GEMM per KV head
-    s_own = (q @ keys.transpose(-1, -2)).float().mul_(scaling)
+    q = (query * scaling).reshape(B, Hkv, GL, D)
+    s_pre = (q.transpose(0, 1).reshape(Hkv, B * GL, D) @ prefix_keys[0].transpose(-1, -2)).float()  # one GEMM per KV head
+    s_own = (q @ keys.transpose(-1, -2)).float()
     s_own.view(B, Hkv, -1, L, s_own.shape[-1]).masked_fill_(~mask[:, :, None], -math.inf)
     top = torch.maximum(s_pre.amax(-1).view(Hkv, B, GL).transpose(0, 1), s_own.amax(-1))        # [rows, kv heads, GL]
     p_pre = s_pre.sub_(top.transpose(0, 1).reshape(Hkv, B * GL, 1)).exp_()
