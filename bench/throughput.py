@@ -1,6 +1,6 @@
 """Benchmark: how fast synthlab makes data on this machine.
 
-Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64] [--methods fewgen corrsynth] [--no-decode]
+Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64] [--methods fewgen corrsynth] [--no-decode] [--out PATH]
 Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype chosen and why), then
 1. kept examples/min of every method at its CLI defaults (FewGen, CFG, CorrSynth with `--batch-rows` 64 on CPU / 256 on GPU),
    on SST-2,
@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--new-tokens", type=int, default=48)
     ap.add_argument("--methods", nargs="+", help="only these methods (default: all of the run's kind)")
     ap.add_argument("--no-decode", action="store_true", help="skip the synthlab vs generate() decode table")
+    ap.add_argument("--out", help="write the tables here (default bench/results/throughput[-quick].md)")
     o = ap.parse_args()
     n = o.n or (40 if o.quick else 64)
     lm = load_lm(dtype=o.dtype)
@@ -82,7 +83,7 @@ def main():
     text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults with --batch-rows {default_batch_rows(lm.device)}, seed 0:\n\n{t1}\n{ratios}\n"
             f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}")
     print("\n" + text)
-    out = Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md"
+    out = Path(o.out or Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md")
     out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
 
 

@@ -106,7 +106,7 @@ class LMState:
 # %% ../nbs/01_lm.ipynb #c017
 class LM:
     "A causal language model with its tokenizer: chat rendering, shared-prefix batched prefill, stepping and scoring."
-    share_prefix = True     # rows read ONE copy of a shared prefix where the model allows it (`prefix_attention_ready`)
+    share_prefix_from = 32  # from this many rows on, rows read ONE copy of a shared prefix (`prefix_attention_ready`); None: never
     def __init__(self, model, tokenizer, name: str, dtype_reason: str="requested"):
         self.model, self.tokenizer, self.name = model.eval(), tokenizer, name
         self.device, self.dtype, self.dtype_reason = model.device, model.dtype, dtype_reason
@@ -309,7 +309,8 @@ def start(self: LM, prompts: list, prefix: str="") -> tuple:
     cache, shared = slack_cache(), 0
     if pre:
         self.model(input_ids=torch.tensor([pre], device=self.device), past_key_values=cache, use_cache=True, logits_to_keep=1)
-        if self.share_prefix and prefix_attention_ready(self.model): cache, shared = shared_prefix_cache(cache), len(pre)
+        if self.share_prefix_from is not None and len(prompts) >= self.share_prefix_from and prefix_attention_ready(self.model):
+            cache, shared = shared_prefix_cache(cache), len(pre)
         elif len(rows) > 1: cache.batch_repeat_interleave(len(rows))
     ids, mask = self._left_padded(rows, len(pre))
     pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, len(pre):]

@@ -100,10 +100,10 @@ def test_shared_prefix_path_matches_copy_per_row(lm):
     prefix, suffixes = lm.split_prefix(convs() + convs()[:1])
     cfg = SamplingConfig(max_new_tokens=16, stop=(".", ","))
     def run(share):
-        logps, lm.share_prefix = [], share
+        logps, lm.share_prefix_from = [], 0 if share else None
         try: r = decode(lm, suffixes, prefix=prefix, sampling=cfg, generator=torch.Generator().manual_seed(3),
                         trace=lambda t, full, scores, base, active: logps.append((full.clone(), active.clone())))
-        finally: lm.share_prefix = True
+        finally: lm.share_prefix_from = LM.share_prefix_from
         return r, logps
     (fast, lf), (ref, lr) = run(True), run(False)
     assert len({len(i) for i in ref.token_ids}) > 1, "rows should leave at different steps"
@@ -117,7 +117,7 @@ def test_unverified_model_type_keeps_a_copy_per_row(lm):
     from synthlab.lm import prefix_attention_ready
     torch.manual_seed(0)
     gpt2 = GPT2LMHeadModel(GPT2Config(vocab_size=len(lm.tokenizer), n_positions=512, n_embd=64, n_layer=2, n_head=2)).eval()
-    tiny = LM(gpt2, lm.tokenizer, "tiny-gpt2")
+    tiny = LM(gpt2, lm.tokenizer, "tiny-gpt2"); tiny.share_prefix_from = 0      # would share from the first row if it could
     assert not prefix_attention_ready(gpt2)
     prefix, suffixes = tiny.split_prefix(convs())
     assert tiny.start(suffixes, prefix=prefix)[0].shared_prefix == 0
