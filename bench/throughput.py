@@ -81,7 +81,7 @@ def main():
     t2 = "| rows | synthlab tok/s | generate() tok/s | ratio |\n|---|---|---|---|\n"
     t2 += "".join(f"| {b} | {a:.1f} | {r:.1f} | {a / r:.2f} |\n" for b, a, r in dec)
     text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults with --batch-rows {default_batch_rows(lm.device)}, seed 0:\n\n{t1}\n{ratios}\n"
-            f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}")
+            + ("" if o.no_decode else f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}"))
     print("\n" + text)
     out = Path(o.out or Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md")
     out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
