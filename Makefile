@@ -12,7 +12,7 @@ export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup demo test test-nbs test-py bench export clean-nbs docs browser
+.PHONY: setup model demo test test-nbs test-py bench export clean-nbs docs browser
 
 # pip takes torch's CPU build from this machine's disk (pip's own config; uv does not look there), then uv installs
 # the rest: parallel downloads and no bytecode compilation (fresh venv: ~2.5 min instead of ~5.5 min with pip alone).
@@ -26,12 +26,17 @@ $(STAMP): settings.ini setup.py
 
 setup: $(STAMP)
 
+# the embedded model dequantised once into synthlab's cache before the tests start (else every test worker and
+# notebook process that starts first would convert it at the same time)
+model: setup
+	$(PY) -c "from synthlab.lm import dequantised_dir; dequantised_dir()"
+
 demo: setup
 	$(VENV)/bin/synthlab demo
 
 # one queue for both cores: notebooks (tests/test_notebooks.py) and integration tests, 2 pytest-xdist workers with one
 # math thread each, longest first (tests/conftest.py; xdist 3.8 `loadgroup` does not group under pytest 9.2: measured)
-test: setup browser
+test: model browser
 	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist load --durations=20
 
 test-nbs: setup
