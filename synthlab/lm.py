@@ -42,7 +42,8 @@ def embedded_gguf(name: str="smollm2-135m") -> Path:
 def dequantised_dir(name: str="smollm2-135m", progress: bool=True) -> Path:
     "Folder with embedded model `name` as dense safetensors, converting the GGUF file on first use."
     out = cache_dir()/"models"/name
-    if (out/"config.json").exists() and any(out.glob("*.safetensors")): return out
+    complete = lambda d: (d/"config.json").exists() and any(d.glob("*.safetensors"))
+    if complete(out): return out
     from transformers import AutoModelForCausalLM, AutoTokenizer
     gguf = embedded_gguf(name)
     if progress: print(f"synthlab: dequantising {gguf.name} once into {out} (about 30 s)...")
@@ -53,8 +54,11 @@ def dequantised_dir(name: str="smollm2-135m", progress: bool=True) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out.parent))
     model.save_pretrained(tmp); tok.save_pretrained(tmp)
-    if out.exists(): shutil.rmtree(out)
-    os.replace(tmp, out)
+    if out.exists() and not complete(out): shutil.rmtree(out, ignore_errors=True)   # a broken earlier attempt
+    try: os.replace(tmp, out)                                 # atomic; fails when another process got there first
+    except OSError:
+        if not complete(out): raise
+        shutil.rmtree(tmp, ignore_errors=True)                # keep theirs: a reader may be loading it right now
     return out
 
 # %% ../nbs/01_lm.ipynb #c012
