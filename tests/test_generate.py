@@ -33,9 +33,14 @@ def test_killed_run_resumes_to_identical_file(tmp_path):
     summary = json.loads(Path(f"{cut}.summary.json").read_text())
     assert summary["n"] == 6 and summary["labels"] == {"negative": 3, "positive": 3}
 
-def test_resume_refuses_other_settings(tmp_path):
+def test_resume_refuses_other_settings(lm, tmp_path):
+    "In this process on the session model (03_fewgen shows a changed k_shots refused; here: the seed)."
+    from synthlab.decode import SamplingConfig
+    from synthlab.fewgen import FewGen
+    from synthlab.generate import generate
+    method = lambda: FewGen(per_label=1, sampling=SamplingConfig(max_new_tokens=16, stop=()))
     out = tmp_path/"a.jsonl"
-    assert run(out, 4).wait() == 0
-    p = subprocess.run([sys.executable, "-c", SCRIPT.replace("seed=3", "seed=4"), str(out), "6"], capture_output=True, text=True,
-                       env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    assert p.returncode != 0 and "different seed" in p.stderr
+    generate(method(), "sst2", lm, n=2, out=out, seed=3, progress=False)
+    before = out.read_bytes()
+    with pytest.raises(ValueError, match="different seed"): generate(method(), "sst2", lm, n=4, out=out, seed=4, progress=False)
+    assert out.read_bytes() == before
