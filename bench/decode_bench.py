@@ -1,11 +1,13 @@
 """Benchmark: synthlab's FewGen decoding vs transformers' generate() on the same model, prompts, batch and dtype.
 
-Usage: python bench/decode_bench.py [--batches 1 8 16] [--dtypes bfloat16 float32] [--new-tokens 48] [--reps 2]
+Usage: python bench/decode_bench.py [--batches 1 16 64] [--dtypes auto] [--new-tokens 48] [--reps 2] [--no-generate]
        python bench/decode_bench.py --refill [--dtypes float32]   (refill vs drop, see `refill_vs_drop`)
-Prints a markdown table of generated tokens/s and the ratio (synthlab / generate), and writes it to
-bench/results/decode.md. Both sides sample (temperature 1, top-p 0.95) and stop at EOS; tokens/s counts the
-tokens each actually produced. synthlab prefills the shared few-shot prefix once per batch; generate() gets the
-full prompts (its usual use). Run on an otherwise idle machine.
+       python bench/decode_bench.py --profile [--batches 1 64]    (torch.profiler top operators of one decode step)
+Prints a markdown table of generated tokens/s (wall), CPU seconds per generated token, and the ratio
+(synthlab / generate), and writes it to bench/results/decode.md with the machine and its load average. Both sides
+sample (temperature 1, top-p 0.95) and stop at EOS; tokens/s counts the tokens each actually produced. synthlab
+prefills the shared few-shot prefix once per batch; generate() gets the full prompts (its usual use). On a shared
+machine compare the CPU columns (process CPU time: what the run cost, whatever else runs beside it).
 """
 import argparse, os, platform, random, time
 from pathlib import Path
@@ -25,27 +27,29 @@ def prompts_for(lm, task, batch, seed=0):
 
 
 def time_synthlab(lm, prefix, suffixes, new_tokens, seed):
+    "(generated tokens, wall seconds, CPU seconds) of one synthlab decode."
     cfg = SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=new_tokens, stop=())
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     r = decode(lm, suffixes, prefix=prefix, sampling=cfg, generator=torch.Generator().manual_seed(seed))
-    return r.stats["generated_tokens"], time.perf_counter() - t
+    return r.stats["generated_tokens"], time.perf_counter() - t, time.process_time() - c
 
 
 def time_generate(lm, prefix, suffixes, new_tokens, seed):
+    "(generated tokens, wall seconds, CPU seconds) of one `generate()` call."
     torch.manual_seed(seed)
     enc = lm.tokenizer([prefix + s for s in suffixes], return_tensors="pt", padding=True, add_special_tokens=True)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     with torch.inference_mode():
         out = lm.model.generate(**enc, do_sample=True, temperature=1.0, top_p=0.95, max_new_tokens=new_tokens,
                                 pad_token_id=lm.pad_id, eos_token_id=sorted(lm.eos_ids))
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - c
     gen = out[:, enc.input_ids.shape[1]:]
     n = 0
     for row in gen.tolist():
         for tok in row:
             if tok in lm.eos_ids: break
             n += 1
-    return n, dt
+    return n, dt, dc
 
 
 def step_seconds(lm, prefix, suffixes, steps=3) -> float:
@@ -80,19 +84,43 @@ def refill_vs_drop(lm, rows=64, new_tokens=48, seed=0) -> str:
     return "\n".join(lines)
 
 
+def profile_step(lm, rows, steps=3, top=12) -> str:
+    "torch.profiler's top operators (self CPU time) over `steps` decode steps of `rows` SST-2 FewGen rows."
+    from torch.profiler import profile, ProfilerActivity
+    prefix, suffixes = prompts_for(lm, get_task("sst2"), rows)
+    state, logp = lm.start(suffixes, prefix=prefix)
+    tok = logp.argmax(-1); tok = lm.step(state, tok).argmax(-1)        # warm-up step
+    with profile(activities=[ProfilerActivity.CPU]) as p:
+        for _ in range(steps): tok = lm.step(state, tok).argmax(-1)
+    return (f"{rows} rows, step CPU s {step_seconds(lm, prefix, suffixes):.3f}, prompt tokens {state.prompt_tokens}:\n"
+            + p.key_averages().table(sort_by="self_cpu_time_total", row_limit=top))
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")),
+               platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return (f"machine: {cpu}, {os.cpu_count()} cores, torch {torch.__version__}, threads {torch.get_num_threads()}; "
+            f"load average {os.getloadavg()[0]:.1f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--refill", action="store_true", help="measure refill vs drop instead of the decode table")
-    ap.add_argument("--batches", type=int, nargs="+", default=[1, 8, 16])
-    ap.add_argument("--dtypes", nargs="+", default=["bfloat16", "float32"])
+    ap.add_argument("--profile", action="store_true", help="profile one decode step at each of --batches rows instead")
+    ap.add_argument("--batches", type=int, nargs="+", default=[1, 16, 64])
+    ap.add_argument("--dtypes", nargs="+", default=["auto"])
     ap.add_argument("--new-tokens", type=int, default=48)
     ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--no-generate", action="store_true", help="time synthlab only (no generate() column)")
     o = ap.parse_args()
+    if o.profile:
+        lm = load_lm(dtype=o.dtypes[0]); print(machine(), lm)
+        for b in o.batches: print(profile_step(lm, b), flush=True)
+        return
     if o.refill:
         for dtype in o.dtypes: print(f"{dtype}, load average {os.getloadavg()[0]:.1f}:\n" + refill_vs_drop(load_lm(dtype=dtype)), flush=True)
         return
-    task = get_task("sst2")
-    rows = []
+    task, at_start, rows = get_task("sst2"), machine(), []
     for dtype in o.dtypes:
         lm = load_lm(dtype=dtype)
         lm.tokenizer.padding_side = "left"
@@ -101,14 +129,17 @@ def main():
         for b in o.batches:
             prefix, suffixes = prompts_for(lm, task, b)
             ours = [time_synthlab(lm, prefix, suffixes, o.new_tokens, s) for s in range(o.reps)]
-            ref = [time_generate(lm, prefix, suffixes, o.new_tokens, s) for s in range(o.reps)]
-            tps = lambda xs: sum(n for n, _ in xs) / sum(t for _, t in xs)
-            rows.append((dtype, b, tps(ours), tps(ref), tps(ours) / tps(ref)))
+            ref = [(1, float("nan"), float("nan"))] if o.no_generate else [time_generate(lm, prefix, suffixes, o.new_tokens, s) for s in range(o.reps)]
+            tps = lambda xs: sum(x[0] for x in xs) / sum(x[1] for x in xs)
+            ms_cpu = lambda xs: 1000 * sum(x[2] for x in xs) / sum(x[0] for x in xs)
+            toks = lambda xs: sum(x[0] for x in xs)
+            rows.append((str(lm.dtype).removeprefix("torch."), b, toks(ours), tps(ours), ms_cpu(ours), toks(ref), tps(ref), ms_cpu(ref), tps(ours) / tps(ref)))
             print(rows[-1], flush=True)
-    head = (f"machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, threads {torch.get_num_threads()}; "
-            f"model smollm2-135m (embedded), sampling T=1 top-p 0.95, up to {o.new_tokens} new tokens, {o.reps} reps\n\n")
-    table = "| dtype | batch | synthlab tok/s | generate() tok/s | ratio |\n|---|---|---|---|---|\n"
-    table += "".join(f"| {d} | {b} | {a:.1f} | {r:.1f} | {x:.2f} |\n" for d, b, a, r, x in rows)
+    head = (f"{at_start} at the start, {os.getloadavg()[0]:.1f} at the end; model smollm2-135m (embedded), "
+            f"sampling T=1 top-p 0.95, up to {o.new_tokens} new tokens, {o.reps} reps\n\n")
+    table = ("| dtype | rows | synthlab tokens | tok/s | CPU ms/tok | generate() tokens | tok/s | CPU ms/tok | ratio (tok/s) |\n"
+             "|---|---|---|---|---|---|---|---|---|\n")
+    table += "".join(f"| {d} | {b} | {n} | {a:.1f} | {ac:.1f} | {m} | {r:.1f} | {rc:.1f} | {x:.2f} |\n" for d, b, n, a, ac, m, r, rc, x in rows)
     print(head + table)
     Path("bench/results").mkdir(parents=True, exist_ok=True)
     Path("bench/results/decode.md").write_text(head + table)

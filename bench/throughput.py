@@ -1,6 +1,6 @@
 """Benchmark: how fast synthlab makes data on this machine.
 
-Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64]
+Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64] [--methods fewgen corrsynth] [--no-decode] [--out PATH]
 Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype chosen and why), then
 1. kept examples/min of every method at its CLI defaults (FewGen, CFG, CorrSynth with `--batch-rows` 64 on CPU / 256 on GPU),
    on SST-2,
@@ -8,7 +8,8 @@ Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype chosen an
 2. generated tokens/s of synthlab's decode vs transformers' generate() at 1, 16 and 64 rows, same prompts, sampling
    (T=1, top-p 0.95, no stop strings, EOS ends a row) and dtype.
 Writes the tables to bench/results/throughput[-quick].md. Run it on an otherwise idle machine; the load average at
-the start and the end is printed with the tables. --quick finishes in a few minutes on 2 idle cores.
+the start and the end is printed with the tables; on a shared machine compare the CPU columns (process CPU
+time, all threads). --quick finishes in a few minutes on 2 idle cores.
 """
 import argparse, os, platform, sys, time
 from pathlib import Path
@@ -37,11 +38,11 @@ def kept_per_minute(lm, task, method, n, seed=0) -> dict:
     full = ["--batch-rows", str(default_batch_rows(lm.device))] if method in ("fewgen", "cfg", "corrsynth") else []
     o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-", *full])
     m = build_method(method, o, get_task(task))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     res = generate(m, task, lm, n=n, seed=seed, progress=False)
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - c
     recs, s = res.records, res.summary
-    return dict(task=task, method=method, n=len(recs), seconds=dt, per_min=60 * len(recs) / dt, s_per_kept=dt / len(recs),
+    return dict(task=task, method=method, n=len(recs), seconds=dt, per_min=60 * len(recs) / dt, s_per_kept=dt / len(recs), cpu=dc,
                 rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"])
 
 
@@ -51,24 +52,28 @@ def main():
     ap.add_argument("--dtype", default="auto")
     ap.add_argument("--n", type=int, help="records kept per method (default 64; --quick 40)")
     ap.add_argument("--new-tokens", type=int, default=48)
+    ap.add_argument("--methods", nargs="+", help="only these methods (default: all of the run's kind)")
+    ap.add_argument("--no-decode", action="store_true", help="skip the synthlab vs generate() decode table")
+    ap.add_argument("--out", help="write the tables here (default bench/results/throughput[-quick].md)")
     o = ap.parse_args()
     n = o.n or (40 if o.quick else 64)
     lm = load_lm(dtype=o.dtype)
     head = machine(lm); print(head, flush=True)
     tasks = ["sst2"] if o.quick else ["sst2", "ag_news"]
-    methods = ["fewgen", "cfg", "corrsynth"] + ([] if o.quick else ["synalign", "targen"])
+    methods = o.methods or ["fewgen", "cfg", "corrsynth"] + ([] if o.quick else ["synalign", "targen"])
     kept_per_minute(lm, "sst2", "fewgen", 4)                                    # warm-up
     gen = []
     for task in tasks:
         for m in methods:
             gen.append(kept_per_minute(lm, task, m, n)); print(gen[-1], flush=True)
-    t1 = "| task | method | kept | seconds | kept / min | s / kept | row passes | tokens | batches |\n|---|---|---|---|---|---|---|---|---|\n"
-    t1 += "".join(f"| {r['task']} | {r['method']} | {r['n']} | {r['seconds']:.1f} | {r['per_min']:.0f} | {r['s_per_kept']:.3f} | {r['rows']} | {r['tok']} | {r['batches']} |\n" for r in gen)
+    t1 = "| task | method | kept | seconds | kept / min | s / kept | CPU s | kept / CPU min | row passes | tokens | batches |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+    t1 += "".join(f"| {r['task']} | {r['method']} | {r['n']} | {r['seconds']:.1f} | {r['per_min']:.0f} | {r['s_per_kept']:.3f} | {r['cpu']:.1f} | "
+                  f"{60 * r['n'] / r['cpu']:.0f} | {r['rows']} | {r['tok']} | {r['batches']} |\n" for r in gen)
     few = {r["task"]: r for r in gen if r["method"] == "fewgen"}
     ratios = "".join(f"CorrSynth / FewGen wall per kept example on {r['task']}: {r['s_per_kept'] / few[r['task']]['s_per_kept']:.2f}×\n"
-                     for r in gen if r["method"] == "corrsynth")
+                     for r in gen if r["method"] == "corrsynth" and r["task"] in few)
     task = get_task("sst2"); dec = []
-    for b in (1, 16, 64):
+    for b in () if o.no_decode else (1, 16, 64):
         prefix, suffixes = prompts_for(lm, task, b)
         ours = time_synthlab(lm, prefix, suffixes, o.new_tokens, 0)
         ref = time_generate(lm, prefix, suffixes, o.new_tokens, 0)
@@ -76,9 +81,9 @@ def main():
     t2 = "| rows | synthlab tok/s | generate() tok/s | ratio |\n|---|---|---|---|\n"
     t2 += "".join(f"| {b} | {a:.1f} | {r:.1f} | {a / r:.2f} |\n" for b, a, r in dec)
     text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults with --batch-rows {default_batch_rows(lm.device)}, seed 0:\n\n{t1}\n{ratios}\n"
-            f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}")
+            + ("" if o.no_decode else f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}"))
     print("\n" + text)
-    out = Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md"
+    out = Path(o.out or Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md")
     out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
 
 

@@ -91,3 +91,34 @@ def test_chat_template_bos_not_doubled(lm):
     assert ids[0] == bos and ids[1] != bos
     state, _ = bos_lm.start([text])
     assert state.prompt_tokens == len(ids)
+
+
+def test_shared_prefix_path_matches_copy_per_row(lm):
+    "One copy of the prefix (cascade attention) vs a copy per row: same sampled tokens (seeded, rows leaving mid-way), log-probs within FP32_TOL."
+    from synthlab.lm import prefix_attention_ready
+    assert prefix_attention_ready(lm.model)
+    prefix, suffixes = lm.split_prefix(convs() + convs()[:1])
+    cfg = SamplingConfig(max_new_tokens=16, stop=(".", ","))
+    def run(share):
+        logps, lm.share_prefix_from = [], 0 if share else None
+        try: r = decode(lm, suffixes, prefix=prefix, sampling=cfg, generator=torch.Generator().manual_seed(3),
+                        trace=lambda t, full, scores, base, active: logps.append((full.clone(), active.clone())))
+        finally: lm.share_prefix_from = LM.share_prefix_from
+        return r, logps
+    (fast, lf), (ref, lr) = run(True), run(False)
+    assert len({len(i) for i in ref.token_ids}) > 1, "rows should leave at different steps"
+    assert fast.token_ids == ref.token_ids and fast.texts == ref.texts
+    for (a, act), (b, _) in zip(lf, lr): assert max_gap(a[act], b[act]) < FP32_TOL
+
+
+def test_unverified_model_type_keeps_a_copy_per_row(lm):
+    "A model type the prefix attention was not verified on (a tiny random GPT-2) takes the copy-per-row path, batched == single."
+    from transformers import GPT2Config, GPT2LMHeadModel
+    from synthlab.lm import prefix_attention_ready
+    torch.manual_seed(0)
+    gpt2 = GPT2LMHeadModel(GPT2Config(vocab_size=len(lm.tokenizer), n_positions=512, n_embd=64, n_layer=2, n_head=2)).eval()
+    tiny = LM(gpt2, lm.tokenizer, "tiny-gpt2"); tiny.share_prefix_from = 0      # would share from the first row if it could
+    assert not prefix_attention_ready(gpt2)
+    prefix, suffixes = tiny.split_prefix(convs())
+    assert tiny.start(suffixes, prefix=prefix)[0].shared_prefix == 0
+    check_batched_equals_single(tiny, FP32_TOL)

@@ -4,6 +4,7 @@ Before the one stop/length rule (`Method.task_sampling`), `SamplingConfig.stop` 
 CorrSynth and SynAlign cut "Premise: …\\nHypothesis: …" after the premise and never produced a record on a pair task.
 Each case runs the driver until one record passes the filters (a few batches at most) and checks that every field
 parsed and that the decoding recorded with it is the task's: a blank-line stop and ≥ 96 new tokens.
+Cells that may yield nothing run one batch (either outcome passes there; a second batch only cost time).
 """
 import pytest
 from synthlab.task import get_task
@@ -46,7 +47,7 @@ def test_method_decodes_pair_tasks_with_the_task_rule(method, task_name):
 
 @pytest.mark.parametrize("method,task_name", CASES)
 def test_method_yields_a_pair_record(lm, method, task_name):
-    task, batches = get_task(task_name), 2 if (method, task_name) in MAY_YIELD_NOTHING else 4   # either outcome passes there
+    task, batches = get_task(task_name), 1 if (method, task_name) in MAY_YIELD_NOTHING else 4   # either outcome passes there
     try: recs = generate(tiny(method), task, lm, n=1, seed=0, max_batches=batches, progress=False)
     except RuntimeError as e:
         assert (method, task_name) in MAY_YIELD_NOTHING, f"{method} on {task_name} must yield a record: {e}"
