@@ -9,6 +9,7 @@ Cells that may yield nothing run one batch (either outcome passes there; a secon
 import pytest
 from synthlab.task import get_task
 from synthlab.generate import generate, instance_tokens
+from synthlab.prompts import reply_head
 
 
 def tiny(name):
@@ -27,11 +28,12 @@ def tiny(name):
                                                             judge=None, progress=False)
 
 
-# RTE (two fields) must yield a record with every method but CorrSynth. COPA's four fields are often beyond the 135M
-# model (measured 2026-11-22: FewGen, CorrSynth, SynAlign and TarGEN gave no parseable COPA record in 4 batches in bf16;
-# in fp32 FewGen did), and CorrSynth's contrast on RTE may leave no parseable pair; which of those cells yields depends
-# on the dtype the machine picks. Such a cell must then end in the driver's clear error naming the reject reasons.
-MAY_YIELD_NOTHING = {("corrsynth", "rte"), *((m, "copa") for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen"))}
+# RTE (two fields) must yield a record with every method but CorrSynth, and COPA (four fields) with FewGen: every method
+# primes the reply with "Premise:" (`reply_head`), so the 135M model writes the "Field: value" layout. Without it COPA
+# gave no parseable record in 4 batches with FewGen, CorrSynth, SynAlign or TarGEN (measured 2026-11-22, bf16). The
+# guided methods' COPA cells and CorrSynth on RTE may still yield nothing within 2 batches: such a cell must then end in
+# the driver's clear error naming the reject reasons.
+MAY_YIELD_NOTHING = {("corrsynth", "rte"), *((m, "copa") for m in ("cfg", "corrsynth", "synalign", "targen"))}
 CASES = [(m, t) for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen") for t in ("rte", "copa")]
 
 
@@ -55,5 +57,8 @@ def test_method_yields_a_pair_record(lm, method, task_name):
     r = recs[0]
     assert all(isinstance(r[f], str) and r[f].strip() for f in task.fields), r
     assert r["label"] in task.label_names
+    assert all(r[f] in vs for f, vs in task.field_values.items()), r       # COPA's question is 'cause' or 'effect'
+    head = reply_head(task)                         # the reply was primed with "Premise:" and read with it put back
+    assert r["meta"]["prompt"].endswith(head) and r["meta"]["raw"].startswith(head), r["meta"]
     s = r["meta"]["sampling"]
     assert s["stop"] == ["\n\n"] and s["max_new_tokens"] >= instance_tokens(task) == 96, s
