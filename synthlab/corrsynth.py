@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
 from .options import shared_options, positive_int, finite_float
-from .prompts import fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode, prompt_hash
+from .prompts import fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode, prompt_hash, reply_head
 from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
 
 # %% ../nbs/04_corrsynth.ipynb #c011
@@ -200,9 +200,11 @@ def generate_batch(self: CFG, lm, task, rng, generator, batch, need):
     convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
     convs += [fewshot_conversation(task, shots, c) for cs in cons for c in cs]
     prefix, suffixes = lm.split_prefix(convs)
-    sampling = self.task_sampling(task)
+    sampling, head = self.task_sampling(task), reply_head(task)       # main and contrast replies start "Premise:" alike
+    suffixes = [s + head for s in suffixes]
     res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling, generator=generator)
-    recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", sampling=sampling.asdict())
+    recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", head=head,
+                               sampling=sampling.asdict())
     for i, r in enumerate(recs):
         r["meta"]["contrast_prompt_hash"] = [prompt_hash(prefix + s) for s in suffixes[S + i * n_con:S + (i + 1) * n_con]]
     return recs
@@ -244,14 +246,15 @@ def generate_batch(self: CorrSynth, lm, task, rng, generator, batch, need):
     row_labels = [y for _ in range(G) for y in labels for _ in range(M)]
     conv = {y: fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels}
     prefix, suffixes = lm.split_prefix([conv[y] for y in row_labels])
-    sampling = self.task_sampling(task)
+    sampling, head = self.task_sampling(task), reply_head(task)       # a pair task's replies start "Premise:"
+    suffixes = [s + head for s in suffixes]
     res = self.decode(lm, suffixes, prefix=prefix, combiner=comb, sampling=sampling, generator=generator)
     n, recs = len(labels) * M, []
     for g in range(G):
         sl = slice(g * n, (g + 1) * n)
         part = DecodeResult(res.texts[sl], res.token_ids[sl], res.finish[sl], res.stats)
         rs = records_from_decode(task, row_labels[sl], part, [prefix + s for s in suffixes[sl]], group=f"b{batch}g{g}",
-                                 sampling=sampling.asdict())
+                                 head=head, sampling=sampling.asdict())
         for i, r in enumerate(rs): r["meta"]["row"] = i
         recs += rs
     return recs

@@ -10,7 +10,7 @@ from fastcore.basics import patch
 
 from .decode import SamplingConfig
 from .options import shared_options
-from .prompts import fewshot_conversation, label_instruction, sample_shots, records_from_decode
+from .prompts import fewshot_conversation, label_instruction, sample_shots, records_from_decode, reply_head
 from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
 
 # %% ../nbs/03_fewgen.ipynb #c005
@@ -30,9 +30,11 @@ class FewGen(Method):
         labels = [y for y in task.label_names for _ in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
         convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
         prefix, suffixes = lm.split_prefix(convs)
-        sampling = self.task_sampling(task)
+        sampling, head = self.task_sampling(task), reply_head(task)          # a pair task's reply starts "Premise:"
+        suffixes = [s + head for s in suffixes]
         res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
-        return records_from_decode(task, labels, res, [prefix + s for s in suffixes], group=f"b{batch}", sampling=sampling.asdict())
+        return records_from_decode(task, labels, res, [prefix + s for s in suffixes], group=f"b{batch}", head=head,
+                                   sampling=sampling.asdict())
 
 # %% ../nbs/03_fewgen.ipynb #c006b
 @patch(cls_method=True)

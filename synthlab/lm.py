@@ -354,11 +354,14 @@ def score(self: LM, prompts: list, continuations: list, batch_size: int=16) -> t
     for b in range(0, len(prompts), batch_size):
         pairs = [(self._encode(p, first=True), self._encode(c, first=False)) for p, c in zip(prompts[b:b+batch_size], continuations[b:b+batch_size])]
         if not all(c for _, c in pairs): raise ValueError("score: empty continuation")
-        seqs = [p + c for p, c in pairs]; L = max(map(len, seqs))
+        if not all(p for p, _ in pairs): raise ValueError("score: empty prompt")
+        seqs = [p + c for p, c in pairs]; L, C = max(map(len, seqs)), max(len(c) for _, c in pairs)
         ids = torch.tensor([[self.pad_id]*(L-len(s)) + s for s in seqs], device=self.device)
         mask = torch.tensor([[0]*(L-len(s)) + [1]*len(s) for s in seqs], device=self.device)
         pos = (mask.cumsum(-1) - 1).clamp(min=0)
-        logp = F.log_softmax(self.model(input_ids=ids, attention_mask=mask, position_ids=pos).logits.float(), -1)
-        tok_lp = logp[:, :-1].gather(-1, ids[:, 1:, None])[..., 0]
-        for i, (_, c) in enumerate(pairs): out.append(tok_lp[i, L-1-len(c):].sum())
+        # only the last C positions' next-token distributions are needed (sequences are right-aligned): the vocabulary
+        # projection and log-softmax run over C positions, not all L
+        logits = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, logits_to_keep=C+1).logits[:, :-1]
+        tok_lp = F.log_softmax(logits.float(), -1).gather(-1, ids[:, L-C:, None])[..., 0]
+        for i, (_, c) in enumerate(pairs): out.append(tok_lp[i, C-len(c):].sum())
     return torch.stack(out).cpu()

@@ -13,7 +13,7 @@ from .task import get_task
 from .data import load_split, largest_remainder
 from .decode import SamplingConfig, decode as _decode
 from .generate import Method
-from .prompts import fewshot_conversation, label_instruction, output_format, make_record
+from .prompts import fewshot_conversation, label_instruction, output_format, make_record, reply_head
 from .filters import normalise, RecordFilter
 from .embed import embed_records
 from .explore import select_demonstrations, demo_clusters, as_shots, _ACQUISITIONS
@@ -320,11 +320,12 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     if not keep: return []
     convs = [synalign_conversation(task, chosen[i][0], chosen[i][1], attrs[i]) for i in keep]
     prefix, suffixes = lm.split_prefix(convs)
-    sampling = self.task_sampling(task)
+    sampling, head = self.task_sampling(task), reply_head(task)       # a pair task's reply starts "Premise:"
+    suffixes = [s + head for s in suffixes]
     res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
     out = []
     for i, text, s, ids, fin in zip(keep, res.texts, suffixes, res.token_ids, res.finish):
-        r = _synalign_record(task, chosen[i], text, prefix + s, f"b{batch}", len(ids), fin, attrs[i], attempts[i], sampling)
+        r = _synalign_record(task, chosen[i], head + text, prefix + s, f"b{batch}", len(ids), fin, attrs[i], attempts[i], sampling)
         if prep["filter"].reason(r) == "copies_shot":
             self.work["copies_pool"] += 1; continue
         out.append(r)

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from .task import get_task, field_title
 from .decode import SamplingConfig
-from .prompts import make_record
+from .prompts import make_record, reply_head
 from .filters import normalise
 from .generate import (Method, register_method, sampling_from_options, options_set,
                                seqs_per_label, seqs_needed, instance_tokens)
@@ -118,8 +118,8 @@ def instance_conversation(task, label: str, context: str, seed: str) -> list:
 
 # %% ../nbs/05_targen.ipynb #c015x3
 def answer_head(task) -> str:
-    "The prefilled start of an instance answer: the first field's `Field:`."
-    return f"{field_title(task.fields[0])}:"
+    "The prefilled start of an instance answer: the first field's `Field:`, single-field tasks included (`reply_head`)."
+    return reply_head(task, single_field=True)
 
 # %% ../nbs/05_targen.ipynb #c035
 def relabel_matrix(records, task) -> pd.DataFrame:

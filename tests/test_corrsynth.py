@@ -13,12 +13,10 @@ from synthlab.decode import SamplingConfig, decode
 from synthlab.fewgen import FewGen
 from synthlab.generate import generate
 from synthlab.prompts import fewshot_conversation, label_instruction, sample_shots
-from synthlab.lm import load_lm
 from synthlab.task import get_task
 
 
-@pytest.fixture(scope="module")
-def lm(): return load_lm()
+# `lm`: conftest's session fixture (one model load per worker)
 
 
 def _batch(method, lm, task, seed=0, need=None):
@@ -35,10 +33,10 @@ def _feeds(rec, T):
 
 
 def test_no_contrast_gamma_1_is_fewgen(lm):
-    "δ = γ = 1: CorrSynth samples exactly FewGen's tokens (same shots, prompts and seed), for K = 2 and K = 4."
+    "δ = γ = 1: CorrSynth samples exactly FewGen's tokens (same shots, prompts and seed), for K = 4 (04_corrsynth checks K = 2)."
     sc = SamplingConfig(max_new_tokens=12)
-    for task in ("sst2", "ag_news"):
-        for seed in (0, 1):
+    for task in ("ag_news",):
+        for seed in (0,):
             a = _batch(CorrSynth(gamma=1, delta=1, alpha=0, groups=1, sampling=sc), lm, task, seed)
             b = _batch(FewGen(per_label=1, sampling=sc), lm, task, seed)
             assert [r["meta"]["raw"] for r in a] == [r["meta"]["raw"] for r in b]
@@ -47,7 +45,7 @@ def test_no_contrast_gamma_1_is_fewgen(lm):
 
 def test_forward_passes_per_generated_example(lm):
     "Same number of candidates: CorrSynth costs what FewGen costs (1 row per sequence-step), CFG twice, CFG 'each' K times."
-    T = 16
+    T = 8
     sc = SamplingConfig(max_new_tokens=T)
     cases = [("sst2", FewGen(per_label=2, sampling=sc), 1), ("sst2", CorrSynth(groups=2, sampling=sc), 1),
              ("sst2", CFG(per_label=2, sampling=sc), 2), ("ag_news", CorrSynth(groups=1, sampling=sc), 1),

@@ -10,7 +10,7 @@ from synthlab.fewgen import FewGen
 from synthlab.decode import SamplingConfig
 from synthlab.generate import generate
 torch.set_num_threads(1)
-generate(FewGen(per_label=2, sampling=SamplingConfig(max_new_tokens=16, stop=())), "sst2", load_lm(), n=int(sys.argv[2]),
+generate(FewGen(per_label=1, sampling=SamplingConfig(max_new_tokens=16, stop=())), "sst2", load_lm(), n=int(sys.argv[2]),
          out=sys.argv[1], seed=3, progress=False)
 """
 
@@ -19,23 +19,28 @@ def run(out, n, **kw):
 
 def test_killed_run_resumes_to_identical_file(tmp_path):
     ref, cut = tmp_path/"ref.jsonl", tmp_path/"cut.jsonl"
-    assert run(ref, 12).wait() == 0
-    p = run(cut, 12)
-    while not cut.exists() or len(cut.read_text().splitlines()) < 4:   # kill after at least one batch landed
+    assert run(ref, 6).wait() == 0                      # batches of 2 rows (one per label): at least 3 batches
+    p = run(cut, 6)
+    while not cut.exists() or len(cut.read_text().splitlines()) < 2:   # kill after at least one batch landed
         assert p.poll() is None, "generation finished before it could be killed"
         time.sleep(0.05)
     p.send_signal(signal.SIGKILL); p.wait()
     partial = cut.read_text()
-    assert 0 < len(partial.splitlines()) < 12
+    assert 0 < len(partial.splitlines()) < 6
     for line in partial.splitlines(): json.loads(line)          # never a broken line
-    assert run(cut, 12).wait() == 0
+    assert run(cut, 6).wait() == 0
     assert cut.read_bytes() == ref.read_bytes()
     summary = json.loads(Path(f"{cut}.summary.json").read_text())
-    assert summary["n"] == 12 and summary["labels"] == {"negative": 6, "positive": 6}
+    assert summary["n"] == 6 and summary["labels"] == {"negative": 3, "positive": 3}
 
-def test_resume_refuses_other_settings(tmp_path):
+def test_resume_refuses_other_settings(lm, tmp_path):
+    "In this process on the session model (03_fewgen shows a changed k_shots refused; here: the seed)."
+    from synthlab.decode import SamplingConfig
+    from synthlab.fewgen import FewGen
+    from synthlab.generate import generate
+    method = lambda: FewGen(per_label=1, sampling=SamplingConfig(max_new_tokens=16, stop=()))
     out = tmp_path/"a.jsonl"
-    assert run(out, 4).wait() == 0
-    p = subprocess.run([sys.executable, "-c", SCRIPT.replace("seed=3", "seed=4"), str(out), "6"], capture_output=True, text=True,
-                       env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    assert p.returncode != 0 and "different seed" in p.stderr
+    generate(method(), "sst2", lm, n=2, out=out, seed=3, progress=False)
+    before = out.read_bytes()
+    with pytest.raises(ValueError, match="different seed"): generate(method(), "sst2", lm, n=4, out=out, seed=4, progress=False)
+    assert out.read_bytes() == before

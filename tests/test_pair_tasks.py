@@ -4,10 +4,12 @@ Before the one stop/length rule (`Method.task_sampling`), `SamplingConfig.stop` 
 CorrSynth and SynAlign cut "Premise: …\\nHypothesis: …" after the premise and never produced a record on a pair task.
 Each case runs the driver until one record passes the filters (a few batches at most) and checks that every field
 parsed and that the decoding recorded with it is the task's: a blank-line stop and ≥ 96 new tokens.
+Cells that may yield nothing run one batch (either outcome passes there; a second batch only cost time).
 """
 import pytest
 from synthlab.task import get_task
 from synthlab.generate import generate, instance_tokens
+from synthlab.prompts import reply_head
 
 
 def tiny(name):
@@ -26,11 +28,12 @@ def tiny(name):
                                                             judge=None, progress=False)
 
 
-# RTE (two fields) must yield a record with every method but CorrSynth. COPA's four fields are often beyond the 135M
-# model (measured 2026-11-22: FewGen, CorrSynth, SynAlign and TarGEN gave no parseable COPA record in 4 batches in bf16;
-# in fp32 FewGen did), and CorrSynth's contrast on RTE may leave no parseable pair; which of those cells yields depends
-# on the dtype the machine picks. Such a cell must then end in the driver's clear error naming the reject reasons.
-MAY_YIELD_NOTHING = {("corrsynth", "rte"), *((m, "copa") for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen"))}
+# RTE (two fields) must yield a record with every method but CorrSynth, and COPA (four fields) with FewGen: every method
+# primes the reply with "Premise:" (`reply_head`), so the 135M model writes the "Field: value" layout. Without it COPA
+# gave no parseable record in 4 batches with FewGen, CorrSynth, SynAlign or TarGEN (measured 2026-11-22, bf16). The
+# guided methods' COPA cells and CorrSynth on RTE may still yield nothing within 2 batches: such a cell must then end in
+# the driver's clear error naming the reject reasons.
+MAY_YIELD_NOTHING = {("corrsynth", "rte"), *((m, "copa") for m in ("cfg", "corrsynth", "synalign", "targen"))}
 CASES = [(m, t) for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen") for t in ("rte", "copa")]
 
 
@@ -44,7 +47,7 @@ def test_method_decodes_pair_tasks_with_the_task_rule(method, task_name):
 
 @pytest.mark.parametrize("method,task_name", CASES)
 def test_method_yields_a_pair_record(lm, method, task_name):
-    task, batches = get_task(task_name), 2 if (method, task_name) in MAY_YIELD_NOTHING else 4   # either outcome passes there
+    task, batches = get_task(task_name), 1 if (method, task_name) in MAY_YIELD_NOTHING else 4   # either outcome passes there
     try: recs = generate(tiny(method), task, lm, n=1, seed=0, max_batches=batches, progress=False)
     except RuntimeError as e:
         assert (method, task_name) in MAY_YIELD_NOTHING, f"{method} on {task_name} must yield a record: {e}"
@@ -54,5 +57,8 @@ def test_method_yields_a_pair_record(lm, method, task_name):
     r = recs[0]
     assert all(isinstance(r[f], str) and r[f].strip() for f in task.fields), r
     assert r["label"] in task.label_names
+    assert all(r[f] in vs for f, vs in task.field_values.items()), r       # COPA's question is 'cause' or 'effect'
+    head = reply_head(task)                         # the reply was primed with "Premise:" and read with it put back
+    assert r["meta"]["prompt"].endswith(head) and r["meta"]["raw"].startswith(head), r["meta"]
     s = r["meta"]["sampling"]
     assert s["stop"] == ["\n\n"] and s["max_new_tokens"] >= instance_tokens(task) == 96, s

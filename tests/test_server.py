@@ -2,7 +2,12 @@
 
 One server for the module. FewGen and TarGEN run end to end through the CLI; a server that is down, and CorrSynth
 against a text-only server, fail at start-up with one line; a server killed in the middle of a run loses nothing
-that was written, tears no line, and a rerun after a restart completes the file to exactly n."""
+that was written, tears no line, and a rerun after a restart completes the file to exactly n.
+
+The server runs on one thread (`OMP_NUM_THREADS=1`): it generates one request at a time, and under `pytest -n 2` the
+other core is busy with the other worker, so a second thread only spins (measured: ~3× the CPU per token). Requests
+are few and short: a TarGEN run costs one request per list, instance and judged record, and the text judge's trust
+check one per few-shot example, so that run uses a card with one shot per label."""
 import json, os, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
 
@@ -11,6 +16,7 @@ import pytest
 from synthlab.lm import dequantised_dir
 from synthlab.cli import main
 from synthlab.records import read_records
+from synthlab.task import Task, get_task, save_task_card
 
 TRANSFORMERS = Path(sys.executable).parent / "transformers"
 
@@ -42,7 +48,7 @@ class Server:
         (root / "hf-cache").mkdir(exist_ok=True)   # `GET /v1/models` scans the hub cache and fails without one
 
     def start(self, wait: float = 180):
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(self.root / "hf-cache"), "OMP_NUM_THREADS": "2"}
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(self.root / "hf-cache"), "OMP_NUM_THREADS": "1"}
         self.log = open(self.root / "server.log", "ab")
         self.proc = subprocess.Popen([str(TRANSFORMERS), "serve", str(self.folder), "--host", "127.0.0.1", "--port", str(self.port),
                                       "--device", "cpu", "--dtype", "float32"], stdout=self.log, stderr=subprocess.STDOUT,
@@ -102,10 +108,20 @@ def test_corrsynth_refused(server, tmp_path, capsys):
     assert not out.exists() or not out.read_text().strip()   # no record written
 
 
+def two_shot_card(path: Path) -> Path:
+    "SST-2 with one few-shot example per label: the text judge's trust check sends 2 requests instead of 12."
+    sst2 = get_task("sst2")
+    shots = [next(s for s in sst2.shots if s["label"] == y) for y in sst2.label_names]
+    save_task_card(Task(**{**sst2.to_dict(), "shots": shots}), path)
+    return path
+
+
 def test_targen_end_to_end(server, tmp_path):
     out = tmp_path / "targen.jsonl"
+    argv = generate_args(server.spec, out, "--method", "targen", "--n-contexts", "2", "--seeds-per-context", "1", "--batch-rows", "2", n=1)
+    argv[argv.index("sst2")] = str(two_shot_card(tmp_path / "sst2.yaml"))
     with pytest.warns(UserWarning, match="cannot score continuations, so self-correction uses the text judge"):
-        main(generate_args(server.spec, out, "--method", "targen", "--n-contexts", "2", "--seeds-per-context", "1", n=1))
+        main(argv)
     recs = read_records(out)
     assert len(recs) == 1 and recs[0]["label"] in ("negative", "positive")
     for r in recs:

@@ -167,10 +167,7 @@ def test_parse_attributes_good_partial_garbage():
         parse_attributes("topic: x", keys=("topic",), required=("plot",))
 
 
-@pytest.fixture(scope="module")
-def lm():
-    from synthlab.lm import load_lm
-    return load_lm()
+# `lm`: conftest's session fixture (one model load per worker)
 
 
 def test_extract_attributes_retries_are_counted(lm):

@@ -95,18 +95,14 @@ def test_bad_parameters():
 
 # ---------------------------------------------------------------- embedded model
 
-@pytest.fixture(scope="module")
-def lm():
-    from synthlab.lm import load_lm
-    return load_lm()
-
-SMALL = dict(n_contexts=4, contexts_per_batch=1, seeds_per_context=2, progress=False)
+# `lm` is conftest's session fixture (one model load per worker). Two contexts, one seed each: a batch is one list of
+# contexts, one list of seeds and one instance row per label still needed.
+SMALL = dict(n_contexts=2, contexts_per_batch=1, seeds_per_context=1, progress=False)
 
 
 def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
     sst2 = get_task("sst2")
-    texts = ["a joyless , clumsy and dreadful movie .", "a sweet and wonderful film that i loved .",
-             "the film is about a man and his dog .", "it opens in paris in the spring ."]
+    texts = ["a joyless , clumsy and dreadful movie .", "the film is about a man and his dog ."]   # clear and neutral
     tg = TarGEN(trust=0)                      # one instance: the calibration is computed once
     assert tg.judge_accuracy(lm, sst2) >= 0.8   # measured: this judge gets every SST-2 shot right (the notebook 04a_judge
                                                 # checks the calibrated scores themselves on clear sentences)
@@ -122,14 +118,7 @@ def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
             assert changed == (gap >= margin and j["best"] != r["meta"]["initial_label"]), (r, margin)
             if changed: assert r["label"] == j["best"]
         if margin == math.inf: assert all(r["label"] == r["meta"]["initial_label"] for r in recs)
-    # an untrusted judge never changes a label; on RTE the embedded model's judge is at chance on the shots
-    rte = get_task("rte")
-    recs = [{"premise": "The shop opened in 1990.", "hypothesis": h, "label": y, "meta": {"initial_label": y}}
-            for h in ("The shop opened.", "The shop closed.") for y in rte.label_names]
-    tg = TarGEN(margin=0)
-    with pytest.warns(UserWarning, match="self-correction is OFF"): tg.correct(lm, rte, recs)
-    assert tg.judge_accuracy(lm, rte) < 0.8
-    assert all(r["label"] == r["meta"]["initial_label"] and not r["meta"]["judge"]["applied"] for r in recs)
+    # an untrusted judge (RTE: at chance on the shots) never changing a label is 05_targen's RTE run (warning, applied False)
 
 
 def test_text_judge(lm):
@@ -151,7 +140,9 @@ def test_malformed_lists_are_retried_then_dropped(lm):
 
 def test_pair_task_run_is_reproducible_and_resumes(lm, tmp_path):
     rte = get_task("rte")
-    kw = dict(SMALL, judge=None)             # the judge has its own tests; this one is about the records
+    # the judge has its own tests; this one is about the records. Two seeds per context: a batch decodes 4 instance rows
+    # (measured: with 1 seed, RTE's rejects made the 2-row batches so many that the run cost 5× more)
+    kw = dict(SMALL, seeds_per_context=2, judge=None)
     recs = generate(TarGEN(**kw), rte, lm, n=4, out=tmp_path/"a.jsonl", seed=3, progress=False)
     assert Counter(r["label"] for r in recs) == {"entailment": 2, "not_entailment": 2}
     for r in recs:
