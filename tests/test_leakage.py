@@ -31,3 +31,14 @@ def test_the_check_can_fail():
     row = load_split(task, "test")[0]
     task.shots = [*task.shots, {f: row[f] for f in task.fields} | {"label": row["label"]}]
     assert any(key(task, s) in {key(task, r) for r in load_split(task, "test")} for s in task.shots)
+
+
+@pytest.mark.parametrize("name", list_tasks())
+def test_no_evaluated_text_quoted_in_the_card(name):
+    "The card's own prose (description, instructions, examples of style) quotes no text of a split that is evaluated on."
+    task = get_task(name)
+    prose = normalise(" ".join(str(v) for k, v in task.to_dict().items() if k != "shots"))
+    for split in evaluated_splits(task):
+        texts = {normalise(str(r[f])) for r in load_split(task, split) for f in task.fields}
+        quoted = [t for t in texts if len(t) >= 20 and t in prose]
+        assert not quoted, f"{name}:{split}: the card quotes {len(quoted)} of this split's texts, e.g. {quoted[0]!r}"
