@@ -19,6 +19,10 @@ from synthlab.lm import dequantised_dir
 from synthlab.cli import main
 from synthlab.records import read_records
 from synthlab.task import Task, get_task, save_task_card
+from synthlab.backend import load_backend
+from synthlab.decode import SamplingConfig
+from synthlab.generate import generate
+from synthlab.targen import TarGEN
 
 TRANSFORMERS = Path(sys.executable).parent / "transformers"
 
@@ -155,13 +159,15 @@ def two_shot_card(path: Path) -> Path:
 
 
 def test_targen_end_to_end(server, tmp_path):
-    out = tmp_path / "targen.jsonl"
-    argv = generate_args(server.spec, out, "--method", "targen", "--n-contexts", "2", "--seeds-per-context", "1", "--batch-rows", "2", n=1)
-    argv[argv.index("sst2")] = str(two_shot_card(tmp_path / "sst2.yaml"))
+    """TarGEN's four steps against the server, through the Python API so that the list steps run at 40 tokens, not
+    the default 96 (the CLI has no option for them; `--method targen` → `TarGEN.from_options` is tested in 05_targen,
+    and the CLI → server path by the FewGen test below)."""
+    lm = load_backend(server.spec)
+    tg = TarGEN(n_contexts=2, contexts_per_batch=1, seeds_per_context=1, progress=False,
+                sampling=SamplingConfig(max_new_tokens=24), list_sampling=SamplingConfig(temperature=0.9, max_new_tokens=40, stop=("\n\n",)))
     with pytest.warns(UserWarning, match="cannot score continuations, so self-correction uses the text judge"):
-        main(argv)
-    recs = read_records(out)
-    assert len(recs) == 1 and recs[0]["label"] in ("negative", "positive")
+        recs = generate(tg, get_task(str(two_shot_card(tmp_path / "sst2.yaml"))), lm, n=1, out=tmp_path / "targen.jsonl", seed=0, progress=False)
+    assert len(recs) == 1 and recs[0]["label"] in ("negative", "positive") and read_records(tmp_path / "targen.jsonl") == list(recs)
     for r in recs:
         assert r["text"] and r["meta"]["params"]["judge"] == "text" and r["meta"]["server"] == server.url
         assert r["meta"]["judge"]["kind"] == "text" and r["meta"]["initial_label"] in ("negative", "positive")
