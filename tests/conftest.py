@@ -10,14 +10,15 @@ for k, v in dict(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLE
     os.environ.setdefault(k, v)
 import pytest
 
-# Seconds a group took in a fresh-clone `make test` on an idle 2-core machine (2026-11-22, `-n 2`; unlisted groups: DEFAULT),
-# scaled by the CPU seconds each cut module saved when run alone on a loaded machine (2026-11-22, issue 14: test_server
-# 370+ -> 97 CPU-s, test_targen + test_generate ~400 -> 299 CPU-s). Only the order matters: longest first. Update from
-# `--durations` when a group's cost moves a lot.
-COST = {"test_targen.py": 250, "05_targen.ipynb": 183, "test_server.py": 150, "04_corrsynth.ipynb": 128, "test_ray.py": 100,
-        "test_pair_tasks.py": 90, "test_docs.py": 80, "test_pipeline.py": 80, "03_fewgen.ipynb": 74, "test_generate.py": 70,
-        "06c_synalign.ipynb": 61, "test_synalign.py": 60, "10b_experiment.ipynb": 56, "13_pipeline.ipynb": 54,
-        "04a_judge.ipynb": 52, "test_corrsynth.py": 50, "10_cli.ipynb": 44, "test_export.py": 40}
+# Estimated seconds each group takes in `make test` (`-n 2`, idle 2 cores): the fresh-clone durations of 2026-11-22 scaled
+# by the CPU seconds each group saved when the suite was cut (2026-11-23, issue 14; measured one item at a time, loaded).
+# Only the order matters: longest first. Update from `--durations` when a group's cost moves a lot.
+COST = {"05_targen.ipynb": 170, "test_shard.py": 140, "test_server.py": 120, "13_pipeline.ipynb": 100,
+        "04_corrsynth.ipynb": 100, "10b_experiment.ipynb": 84, "test_eval.py": 80, "test_synalign.py": 80,
+        "test_pair_tasks.py": 80, "04a_judge.ipynb": 78, "test_targen.py": 75, "03_fewgen.ipynb": 65, "06b_align.ipynb": 60,
+        "06c_synalign.ipynb": 60, "test_cli_errors.py": 60, "test_corrsynth.py": 60, "09_student.ipynb": 55,
+        "test_decode.py": 55, "10_cli.ipynb": 55, "test_export.py": 50, "08_metrics.ipynb": 50, "01_lm.ipynb": 40,
+        "06a_explore.ipynb": 40}
 DEFAULT = 30
 
 
@@ -43,7 +44,8 @@ def lm():
 
 
 @pytest.fixture(scope="session")
-def lm_fp32():
-    "The embedded model in float32, for tests that compare numbers tightly."
+def lm_fp32(lm):
+    "The embedded model in float32, for tests that compare numbers tightly: `lm` itself where this machine picked float32."
+    import torch
     from synthlab.lm import load_lm
-    return load_lm(dtype="float32")
+    return lm if lm.dtype == torch.float32 else load_lm(dtype="float32")

@@ -1,6 +1,6 @@
 """Decoding invariants on the embedded model: batched rows == single rows (fp32 tight, bf16 within a stated
-tolerance), finished rows leave the batch without changing any other row's tokens, greedy == generate(),
-no doubled BOS."""
+tolerance), finished rows leave the batch without changing any other row's tokens, no doubled BOS. (Greedy == transformers'
+`generate()` is checked in 02_decode.)"""
 import copy
 import pytest, torch
 from synthlab.lm import LM, load_lm
@@ -55,21 +55,13 @@ def test_bf16_batched_rows_match_single_rows_within_tolerance(lm):
 def test_finished_rows_leave_without_changing_others(lm):
     "Greedy, rows ending at different steps (stop at the first '.'): each row decodes as if alone."
     prefix, suffixes = lm.split_prefix(convs())
-    cfg = SamplingConfig(temperature=0, max_new_tokens=24, stop=(".",))
+    cfg = SamplingConfig(temperature=0, max_new_tokens=16, stop=(".",))
     together = decode(lm, suffixes, prefix=prefix, sampling=cfg)
     alone = [decode(lm, [prefix + s], sampling=cfg) for s in suffixes]
     assert len({len(i) for i in together.token_ids}) > 1, "rows should finish at different steps"
     assert together.token_ids == [a.token_ids[0] for a in alone]
     assert together.texts == [a.texts[0] for a in alone]
     assert together.stats["computed_row_passes"] == together.stats["row_passes"]
-
-
-def test_greedy_equals_generate(lm):
-    full = lm.chat(convs()[1])
-    ids = lm.tokenizer(full, return_tensors="pt")
-    ref = lm.model.generate(**ids, max_new_tokens=16, do_sample=False, pad_token_id=lm.pad_id)[0, ids.input_ids.shape[1]:].tolist()
-    ours = decode(lm, [full], sampling=SamplingConfig(temperature=0, max_new_tokens=16, stop=())).token_ids[0]
-    assert ours == [i for i in ref if i not in lm.eos_ids][:len(ours)] and ours
 
 
 def test_cfg_finished_rows_cost_nothing_and_seed_repeats(lm):
@@ -98,7 +90,7 @@ def test_shared_prefix_path_matches_copy_per_row(lm):
     from synthlab.lm import prefix_attention_ready
     assert prefix_attention_ready(lm.model)
     prefix, suffixes = lm.split_prefix(convs() + convs()[:1])
-    cfg = SamplingConfig(max_new_tokens=16, stop=(".", ","))
+    cfg = SamplingConfig(max_new_tokens=10, stop=(".", ","))
     def run(share):
         logps, lm.share_prefix_from = [], 0 if share else None
         try: r = decode(lm, suffixes, prefix=prefix, sampling=cfg, generator=torch.Generator().manual_seed(3),

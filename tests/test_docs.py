@@ -1,4 +1,7 @@
-"Docs site: built offline (tools/build_docs.py), served on 127.0.0.1 and opened in headless Chromium over the DevTools protocol."
+"""Docs site: built offline (tools/build_docs.py), served on 127.0.0.1 and opened in headless Chromium over the DevTools protocol.
+
+The browser opens two pages, so the test builds those two the same way as the full site (`--pages`: same staging, theme,
+MathJax, search; ~1/15 of a full build's CPU); that the full site holds every notebook is checked on its staged sources."""
 import functools, http.server, json, shutil, subprocess, sys, tempfile, threading, time, urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
@@ -7,21 +10,42 @@ import pytest
 import websocket   # websocket-client
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT/"_docs"/"site"
+PAGES = ["index.ipynb", "04_corrsynth.ipynb"]   # the pages the browser opens below
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LOCAL = {"127.0.0.1"}
 
+sys.path.insert(0, str(ROOT/"tools"))
+import build_docs
+
 @pytest.fixture(scope="module")
-def site():
-    "A fresh build (rebuilt only when a notebook, module or the config changed), served on 127.0.0.1."
-    subprocess.run([sys.executable, str(ROOT/"tools"/"build_docs.py"), "--if-stale"], check=True, cwd=ROOT)
+def site_dir(tmp_path_factory) -> Path:
+    "A fresh build of `PAGES` (and the API page)."
+    site = tmp_path_factory.mktemp("docs")/"site"
+    subprocess.run([sys.executable, str(ROOT/"tools"/"build_docs.py"), "--pages", *PAGES, "--site", str(site)], check=True, cwd=ROOT)
+    return site
+
+@pytest.fixture(scope="module")
+def site(site_dir):
+    "The build served on 127.0.0.1."
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *a): pass
-    handler = functools.partial(Quiet, directory=str(SITE))
+    handler = functools.partial(Quiet, directory=str(site_dir))
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{srv.server_port}"
     srv.shutdown()
+
+def test_full_site_stages_every_notebook(tmp_path):
+    "The full build's sources: every notebook and tutorial cleaned into a page, all in the nav, and the API page."
+    import yaml
+    build_docs.stage(tmp_path/"src", tmp_path/"site")
+    names = [n for _, n in build_docs.notebooks()]
+    assert len(names) > 20 and "index.ipynb" in names and any(n.startswith("tutorial-") for n in names)
+    assert sorted(p.name for p in (tmp_path/"src").iterdir()) == sorted([*names, "api.md"])
+    nav = yaml.safe_load((tmp_path/"mkdocs.yml").read_text())["nav"]
+    listed = [v for item in nav for v in item.values()]
+    assert sorted(n for v in listed for n in (v if isinstance(v, list) else [v])) == sorted([*names, "api.md"])
+    assert all("#|" not in "".join(c["source"]) for c in json.loads((tmp_path/"src"/"04_corrsynth.ipynb").read_text())["cells"])
 
 class Browser:
     "Headless Chromium driven over the DevTools protocol; every event of the page is kept in `events`."
@@ -101,16 +125,16 @@ def console_errors(events) -> list:
             if e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"]
     return out
 
-def test_index_page(site, browser):
+def test_index_page(site, site_dir, browser):
     browser.open(f"{site}/index.html")
     test_title = browser.js("document.title")
     assert "synthlab" in test_title
     assert browser.js("[...document.querySelectorAll('nav a')].some(a => a.href.endsWith('04_corrsynth.html'))")
-    browser.screenshot(SITE/"screenshots"/"index.png")
+    browser.screenshot(site_dir/"screenshots"/"index.png")
     assert console_errors(browser.events) == []
     assert requested_hosts(browser.events) <= LOCAL, requested_hosts(browser.events)
 
-def test_corrsynth_page_math_and_figure(site, browser):
+def test_corrsynth_page_math_and_figure(site, site_dir, browser):
     browser.events.clear()
     browser.open(f"{site}/04_corrsynth.html")
     n_math = browser.poll("document.querySelectorAll('.MathJax, .MathJax_Display, mjx-container').length")
@@ -119,7 +143,7 @@ def test_corrsynth_page_math_and_figure(site, browser):
     assert browser.poll("[...document.images].filter(i => i.src.startsWith('data:image/png') && i.complete && i.naturalWidth > 100).length") > 0
     browser.js("(document.querySelector('.MathJax_Display') || document.querySelector('.MathJax')).scrollIntoView({block: 'center'})")
     time.sleep(0.3)
-    browser.screenshot(SITE/"screenshots"/"04_corrsynth.png")
+    browser.screenshot(site_dir/"screenshots"/"04_corrsynth.png")
     assert console_errors(browser.events) == []
     hosts = requested_hosts(browser.events)
     assert hosts == LOCAL, hosts        # the page and MathJax came from the local server, nothing from elsewhere

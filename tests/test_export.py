@@ -13,13 +13,13 @@ def run(tmp_path_factory, lm):
     from synthlab.decode import SamplingConfig
     from synthlab.generate import generate
     path = tmp_path_factory.mktemp("run")/"sst2-corrsynth.jsonl"
-    generate(CorrSynth(gamma=1.5, delta=0.5, sampling=SamplingConfig(max_new_tokens=32, stop=())), "sst2", lm, n=4, out=path, seed=0, progress=False)
+    generate(CorrSynth(gamma=1.5, delta=0.5, sampling=SamplingConfig(max_new_tokens=16, stop=())), "sst2", lm, n=4, out=path, seed=0, progress=False)
     return path
 
 @pytest.fixture(scope="module")
 def export(run):
     out = run.parent/"export"
-    main(["export", str(run), "--out", str(out), "--evaluate", "sst2:validation", "--seeds", "0", "--n-real", "200"])
+    main(["export", str(run), "--out", str(out), "--evaluate", "sst2:validation", "--seeds", "0", "--n-real", "64"])
     return out
 
 def test_loads_with_the_right_features(run, export, tmp_path):

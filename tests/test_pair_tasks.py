@@ -23,9 +23,10 @@ def tiny(name):
         from synthlab.corrsynth import CorrSynth; return CorrSynth(groups=4)
     if name == "synalign":
         from synthlab.synalign import SynAlign; return SynAlign(per_label=4, pool_size=16, k_neighbours=1)
-    if name == "targen":
-        from synthlab.targen import TarGEN; return TarGEN(n_contexts=2, contexts_per_batch=1, seeds_per_context=1,
-                                                            judge=None, progress=False)
+    if name == "targen":   # step 3 at its default; the step-1/2 lists of 2 and 1 items need no more than 40 tokens
+        from synthlab.targen import TarGEN; from synthlab.decode import SamplingConfig
+        return TarGEN(n_contexts=2, contexts_per_batch=1, seeds_per_context=1, judge=None, progress=False,
+                      list_sampling=SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=40, stop=("\n\n",)))
 
 
 # RTE (two fields) must yield a record with every method but CorrSynth, and COPA (four fields) with FewGen: every method
@@ -35,6 +36,9 @@ def tiny(name):
 # the driver's clear error naming the reject reasons.
 MAY_YIELD_NOTHING = {("corrsynth", "rte"), *((m, "copa") for m in ("cfg", "corrsynth", "synalign", "targen"))}
 CASES = [(m, t) for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen") for t in ("rte", "copa")]
+# TarGEN on RTE is 05_targen's pair-task run: it checks the same (both fields, the primed "Premise:" put back, the
+# blank-line stop and ≥ 96 tokens in meta["sampling"]) on its own records, so it is not generated a second time here
+MODEL_CASES = [c for c in CASES if c != ("targen", "rte")]
 
 
 @pytest.mark.parametrize("method,task_name", CASES)
@@ -45,7 +49,7 @@ def test_method_decodes_pair_tasks_with_the_task_rule(method, task_name):
     assert s.stop == ("\n\n",) and s.max_new_tokens >= instance_tokens(task) == 96, s
 
 
-@pytest.mark.parametrize("method,task_name", CASES)
+@pytest.mark.parametrize("method,task_name", MODEL_CASES)
 def test_method_yields_a_pair_record(lm, method, task_name):
     task, batches = get_task(task_name), 1 if (method, task_name) in MAY_YIELD_NOTHING else 4   # either outcome passes there
     try: recs = generate(tiny(method), task, lm, n=1, seed=0, max_batches=batches, progress=False)

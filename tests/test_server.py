@@ -1,14 +1,16 @@
 """synthlab against a real OpenAI-compatible server: `transformers serve` on 127.0.0.1, serving the embedded model.
 
-One server for the module. FewGen and TarGEN run end to end through the CLI; a server that is down, and CorrSynth
-against a text-only server, fail at start-up with one line; a server killed in the middle of a run loses nothing
-that was written, tears no line, and a rerun after a restart completes the file to exactly n.
+One server for the module, started once. FewGen and TarGEN run end to end through the CLI; a server that is down, and
+CorrSynth against a text-only server, fail at start-up with one line; a server that goes away in the middle of a run
+loses nothing that was written, tears no line, and a rerun once it is back completes the file to exactly n. "Goes away"
+is a `Gate`, a TCP relay in front of the server that closes its port and cuts the connections in flight, exactly what a
+client sees of a killed server, without paying a second server start-up for the "restart".
 
 The server runs on one thread (`OMP_NUM_THREADS=1`): it generates one request at a time, and under `pytest -n 2` the
 other core is busy with the other worker, so a second thread only spins (measured: ~3× the CPU per token). Requests
 are few and short: a TarGEN run costs one request per list, instance and judged record, and the text judge's trust
 check one per few-shot example, so that run uses a card with one shot per label."""
-import json, os, signal, socket, subprocess, sys, time, urllib.request
+import json, os, signal, socket, subprocess, sys, threading, time, urllib.request
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,42 @@ class Server:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL); self.proc.wait()
         self.proc = None
+
+
+class Gate:
+    "A TCP relay from 127.0.0.1:`port` to `server`: `close()` makes the server unreachable (refused, in-flight cut), `open()` again."
+    def __init__(self, server: "Server"):
+        self.target, self.port, self.sock, self.conns = server.port, free_port(), None, []
+        self.url, self.spec = f"http://127.0.0.1:{self.port}/v1", f"http://127.0.0.1:{self.port}/v1#{server.folder}"
+
+    def open(self):
+        self.sock = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.sock,), daemon=True).start()
+        return self
+
+    def _accept(self, sock):
+        while True:
+            try: down, _ = sock.accept()
+            except OSError: return                      # closed
+            up = socket.create_connection(("127.0.0.1", self.target))
+            self.conns += [down, up]
+            for a, b in ((down, up), (up, down)): threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while (data := src.recv(65536)): dst.sendall(data)
+        except OSError: pass
+        for s in (src, dst):
+            try: s.shutdown(socket.SHUT_RDWR)
+            except OSError: pass
+
+    def close(self):
+        self.sock.close()
+        for c in self.conns:
+            try: c.shutdown(socket.SHUT_RDWR); c.close()
+            except OSError: pass
+        self.conns = []
 
 
 @pytest.fixture(scope="module")
@@ -129,30 +167,34 @@ def test_targen_end_to_end(server, tmp_path):
         assert r["meta"]["judge"]["kind"] == "text" and r["meta"]["initial_label"] in ("negative", "positive")
 
 
-def test_fewgen_killed_mid_run_resumes(server, tmp_path):
-    "FewGen end to end through the CLI, with the server killed after the first batch and restarted for a rerun."
-    out, n = tmp_path / "fewgen.jsonl", 4
-    env = {**os.environ, "SYNTHLAB_HTTP_RETRIES": "1"}
-    argv = generate_args(server.spec, out, "--method", "fewgen", "--per-label", "1", n=n)
-    run = subprocess.Popen([sys.executable, "-c", "from synthlab.cli import main; main()", *argv], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def test_fewgen_server_gone_mid_run_resumes(server, tmp_path, capsys, monkeypatch):
+    "FewGen end to end through the CLI; the server goes away after the first batch and is back for a rerun."
+    out, n, gate = tmp_path / "fewgen.jsonl", 4, Gate(server).open()
+    monkeypatch.setenv("SYNTHLAB_HTTP_RETRIES", "1")
+    argv = generate_args(gate.spec, out, "--method", "fewgen", "--per-label", "1", n=n)
+    exit_code = []
+    def run():
+        try: main(argv); exit_code.append(0)
+        except SystemExit as e: exit_code.append(e.code)
+    run = threading.Thread(target=run); run.start()
     t0 = time.time()
-    while not (out.exists() and out.read_text().count("\n") >= 1) and run.poll() is None and time.time() - t0 < 240: time.sleep(0.1)
-    assert run.poll() is None, f"the run ended before the server was killed: {run.communicate()}"
-    server.stop()                                             # mid-run: the next batch's requests find no server
-    _, err = run.communicate(timeout=120)
-    assert run.returncode == 2 and "cannot reach the model server" in err.strip().splitlines()[-1]
+    while not (out.exists() and out.read_text().count("\n") >= 1) and run.is_alive() and time.time() - t0 < 240: time.sleep(0.05)
+    assert run.is_alive(), f"the run ended before the server went away (exit {exit_code})"
+    gate.close()                                              # mid-run: the next batch's requests find no server
+    run.join(timeout=120)
+    err = capsys.readouterr().err
+    assert exit_code == [2] and "cannot reach the model server" in err.strip().splitlines()[-1]
     text = out.read_text()
     assert text.endswith("\n")                                # no torn line
     before = [json.loads(l) for l in text.splitlines()]       # every line parses
     assert 1 <= len(before) < n
-    server.start()
+    gate.open()
     main(argv)
     after = out.read_text().splitlines()
     assert len(after) == n and after[:len(before)] == text.splitlines()   # nothing lost or rewritten; exactly n
     recs = read_records(out)
     assert sorted(r["label"] for r in recs) == ["negative", "negative", "positive", "positive"]
     for r in recs:
-        assert r["text"] and r["meta"]["model"] == server.spec
-        assert (r["meta"]["server"], r["meta"]["served_model"], r["meta"]["api"]) == (server.url, str(server.folder), "completions")
+        assert r["text"] and r["meta"]["model"] == gate.spec
+        assert (r["meta"]["server"], r["meta"]["served_model"], r["meta"]["api"]) == (gate.url, str(server.folder), "completions")
         assert r["meta"]["sampling"]["max_new_tokens"] == 24 and r["meta"]["sampling"]["stop"] == ["\n"]

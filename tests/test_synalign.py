@@ -6,7 +6,7 @@ import torch
 
 from synthlab.embed import l2_normalize
 from synthlab.explore import GPUncertaintyTracker, explore, coverage, coverage_curve, select_demonstrations
-from synthlab.align import mmd_align, resample, align_records, align_file
+from synthlab.align import mmd_align, resample, align_records
 from synthlab.metrics import mmd2
 
 
@@ -140,12 +140,9 @@ def test_select_demonstrations_with_given_embeddings():
 
 
 # ---- phase 2: attribute reasoning, SynAlign generation, align_file ----------------------------------------------
-import json
 from collections import Counter
 from synthlab.synalign import parse_attributes, extract_attributes, ATTRIBUTE_EXAMPLE, SynAlign, load_pool, synalign_shots
 from synthlab.decode import SamplingConfig
-from synthlab.data import load_split
-from synthlab.records import read_records
 
 
 def test_parse_attributes_good_partial_garbage():
@@ -175,15 +172,17 @@ def test_extract_attributes_retries_are_counted(lm):
              dict(text="the plot is nothing but boilerplate clichés from start to finish", label="negative")]
     # after the primed "topic:", three new tokens cannot also hold a "tone: <value>" line, so with tone required every
     # demonstration is retried `retries` times and then dropped (06c_synalign checks a normal extraction's counts)
-    starved = extract_attributes(lm, "sst2", demos, required=("topic", "tone"), retries=3, seed=0,
+    starved = extract_attributes(lm, "sst2", demos, required=("topic", "tone"), retries=2, seed=0,
                                  sampling=SamplingConfig(max_new_tokens=3, stop=("\n\n",)))
-    assert starved.attributes == [None, None] and starved.attempts == [4, 4]
-    assert dict(starved.counts) == {"retries": 6, "dropped": 2}
+    assert starved.attributes == [None, None] and starved.attempts == [3, 3]
+    assert dict(starved.counts) == {"retries": 4, "dropped": 2}
 
 
 def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
     from synthlab.generate import generate
-    kw = dict(per_label=1, pool_size=120)
+    # short budgets (a topic line and a short sentence fit): the cost is decode steps, three runs of them
+    kw = dict(per_label=1, pool_size=120, sampling=SamplingConfig(max_new_tokens=32),
+              attr_sampling=SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=24, stop=("\n\n",)))
     a = generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"a.jsonl", seed=3, progress=False)
     generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"b.jsonl", seed=3, progress=False)
     assert (tmp_path/"a.jsonl").read_bytes() == (tmp_path/"b.jsonl").read_bytes()
@@ -206,20 +205,5 @@ def test_synalign_shots_come_from_the_pool():
     assert all(s in pool for s in t.shots)
 
 
-def test_align_file_keeps_size_and_lowers_mmd(tmp_path):
-    # shifted toy set: half real SST-2 validation sentences, half IMDb review openings (another style), same labels
-    sst = [dict(r, meta={"src": "sst2"}) for r in load_split("sst2", "validation", n=60, seed=1)]
-    imdb = [dict(text=r["text"][:300], label=r["label"], meta={"src": "imdb"}) for r in load_split("imdb", "test", n=60, seed=0)]
-    src = tmp_path/"syn.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in sst + imdb))
-    rep = align_file(src, "sst2:validation", tmp_path/"out.jsonl", n_real=200, seed=0)
-    out = read_records(tmp_path/"out.jsonl")
-    assert len(out) == 120 == rep["n"]
-    assert Counter(r["label"] for r in out) == Counter(r["label"] for r in sst + imdb)
-    assert rep["mmd2_after"] < rep["mmd2_before"]
-    assert np.mean([r["meta"]["src"] == "sst2" for r in out]) > 0.6
-    assert all(r["meta"]["synalign_weight"] > 0 for r in out)
-    assert json.loads((tmp_path/"out.jsonl.report.json").read_text())["mmd2_before"] == rep["mmd2_before"]
-    again = align_file(src, "sst2:validation", tmp_path/"out2.jsonl", n_real=200, seed=0)
-    assert (tmp_path/"out.jsonl").read_bytes() == (tmp_path/"out2.jsonl").read_bytes() and again == {**rep, "out": again["out"]}
-    assert align_file(src, "sst2:validation", tmp_path/"few.jsonl", n=7, n_real=200)["n"] == 7
+# align_file on real text (SST-2 phrases + IMDb openings aligned to SST-2 validation: size, labels, MMD² down, the
+# SST-2 share up, the report file, `n`, the same records as align_records) is checked in nbs/06b_align.ipynb.

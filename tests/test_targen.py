@@ -1,6 +1,7 @@
-"Tests of synthlab.targen: list parsing, templates, the judge and self-correction, and whole runs on the embedded model."
-import json, math, random
-from collections import Counter
+"""Tests of synthlab.targen: list parsing, templates, the judge and self-correction, and the steps on the embedded model.
+Whole runs (records, provenance, resume to identical bytes, RTE with an untrusted judge) are 05_targen's."""
+import math, random
+from dataclasses import replace
 
 import pytest
 import torch
@@ -8,7 +9,6 @@ import torch
 from synthlab.task import get_task, list_tasks, field_title
 from synthlab.records import parse_example
 from synthlab.decode import SamplingConfig, IdentityCombiner
-from synthlab.generate import generate
 from synthlab.judge import correct_label, map_answer
 from synthlab.targen import TarGEN, parse_list, instance_conversation, answer_head, relabel_matrix, corrsynth_combiner
 
@@ -100,34 +100,40 @@ def test_bad_parameters():
 SMALL = dict(n_contexts=2, contexts_per_batch=1, seeds_per_context=1, progress=False)
 
 
+def no_shots(name):
+    "Task `name` without its few-shot pool: the trust check then has nothing to judge (accuracy None: corrections apply)."
+    return replace(get_task(name), shots=[])
+
+
 def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
-    sst2 = get_task("sst2")
+    # the trust check on the shots is not what this tests (05_targen's runs check `applied` against the shot accuracy on
+    # SST-2 and RTE; 04a_judge checks the calibrated scores on clear sentences): without shots it costs nothing
+    sst2 = no_shots("sst2")
     texts = ["a joyless , clumsy and dreadful movie .", "the film is about a man and his dog ."]   # clear and neutral
-    tg = TarGEN(trust=0)                      # one instance: the calibration is computed once
-    assert tg.judge_accuracy(lm, sst2) >= 0.8   # measured: this judge gets every SST-2 shot right (the notebook 04a_judge
-                                                # checks the calibrated scores themselves on clear sentences)
+    tg = TarGEN()                               # one instance: the calibration is computed once
     for margin in (0.0, 0.15, math.inf):
         tg.margin = margin
         recs = [{"text": t, "label": y, "meta": {"initial_label": y}} for t in texts for y in sst2.label_names]
         tg.correct(lm, sst2, recs)
         for r in recs:
             j = r["meta"]["judge"]
-            assert j["applied"]
+            assert j["applied"] and j["shot_accuracy"] is None
             gap = j["scores"][j["best"]] - j["scores"][r["meta"]["initial_label"]]
             changed = r["label"] != r["meta"]["initial_label"]
             assert changed == (gap >= margin and j["best"] != r["meta"]["initial_label"]), (r, margin)
             if changed: assert r["label"] == j["best"]
+        if margin == 0.0: assert any(r["label"] != r["meta"]["initial_label"] for r in recs)   # the clear text moves
         if margin == math.inf: assert all(r["label"] == r["meta"]["initial_label"] for r in recs)
     # an untrusted judge (RTE: at chance on the shots) never changing a label is 05_targen's RTE run (warning, applied False)
 
 
 def test_text_judge(lm):
-    sst2 = get_task("sst2")
+    sst2 = no_shots("sst2")
     recs = [{"text": "i loved this wonderful , funny movie .", "label": "negative", "meta": {"initial_label": "negative"}}]
-    tg = TarGEN(judge="text", trust=0)
+    tg = TarGEN(judge="text")
     tg.correct(lm, sst2, recs)
     j = recs[0]["meta"]["judge"]
-    assert j["kind"] == "text" and isinstance(j["answer"], str)
+    assert j["kind"] == "text" and isinstance(j["answer"], str) and j["applied"]
     assert j["mapped"] == map_answer(j["answer"], sst2)
     assert recs[0]["label"] == (j["mapped"] or "negative")
 
@@ -138,44 +144,27 @@ def test_malformed_lists_are_retried_then_dropped(lm):
     assert (tg.work["contexts_malformed"], tg.work["contexts_retried"], tg.work["contexts_dropped"]) == (3, 2, 1)
 
 
-def test_pair_task_run_is_reproducible_and_resumes(lm, tmp_path):
-    rte = get_task("rte")
-    # the judge has its own tests; this one is about the records. Two seeds per context: a batch decodes 4 instance rows
-    # (measured: with 1 seed, RTE's rejects made the 2-row batches so many that the run cost 5× more)
-    kw = dict(SMALL, seeds_per_context=2, judge=None)
-    recs = generate(TarGEN(**kw), rte, lm, n=4, out=tmp_path/"a.jsonl", seed=3, progress=False)
-    assert Counter(r["label"] for r in recs) == {"entailment": 2, "not_entailment": 2}
-    for r in recs:
-        assert all(r[f].strip() for f in rte.fields)               # no empty records
-        m = r["meta"]
-        assert m["initial_label"] in rte.labels and m["seed"] == 3 and m["seed_sentence"] and m["context"]
-        assert "judge" not in m and r["label"] == m["initial_label"]
-    # Cut the file after its first batch and add a torn line: the resumed run must re-create the rest byte for byte,
-    # which also shows that batches after the first are reproducible from the seed. (One batch only: rerun in full.)
-    lines = (tmp_path/"a.jsonl").read_text().splitlines(keepends=True)
-    first = [l for l in lines if json.loads(l)["meta"]["batch"] == json.loads(lines[0])["meta"]["batch"]]
-    cut = first if len(first) < len(lines) else []
-    (tmp_path/"c.jsonl").write_text("".join(cut) + lines[len(cut)][:30])
-    generate(TarGEN(**kw), rte, lm, n=4, out=tmp_path/"c.jsonl", seed=3, progress=False)
-    assert (tmp_path/"c.jsonl").read_bytes() == (tmp_path/"a.jsonl").read_bytes()
-
-
 def test_combiner_hook(lm):
+    # Step 3 (`instances`) is where the hook acts, so it is called directly on two hand-written seeds: every decoded
+    # instance is compared (TarGEN's own rejections and the driver's filters come later), no batch has to keep one.
     sst2 = get_task("sst2")
-    sampling = SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=24, alpha=0.1)
+    sampling = SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=16, alpha=0.1)
+    pairs = [("a film festival", "A young director shows her first feature to a packed hall."),
+             ("a rainy weekend", "A family watches an old comedy at home.")]
     calls = []
     def identity(K, groups): calls.append((K, groups)); return IdentityCombiner(K * groups)
-    def batch(seed, **kw):   # a fresh, identically seeded rng and generator for every run
+    def step3(labels=sst2.label_names, **kw):   # a fresh, identically seeded generator for every run
         tg = TarGEN(judge=None, sampling=sampling, **SMALL, **kw)
-        return tg.generate_batch(lm, sst2, random.Random(seed), torch.Generator().manual_seed(seed), 0, {"negative": 1, "positive": 1})
-    # a seed whose batch keeps an instance (the others may copy their seed sentence and be dropped); which one it is
-    # depends on the dtype the machine decodes in, so it is searched for, not hard-coded
-    seed, plain = next((s, p) for s in range(6, 30) if (p := batch(s)))
-    hooked = batch(seed, combiner_factory=identity)
-    assert calls and calls[0][0] == 2                      # K = 2 label rows per seed sentence
-    assert [r["meta"]["raw"] for r in hooked] == [r["meta"]["raw"] for r in plain]   # identity combiner = plain decoding
-    assert {r["meta"]["group"] for r in hooked} <= {f"b0-s{j}" for j in range(calls[0][1])}
-    # CorrSynth with delta = gamma = 1 has no contrast (W = I), so it decodes exactly like plain TarGEN
-    cs = batch(seed, combiner_factory=corrsynth_combiner(gamma=1.0, delta=1.0))
-    assert [r["meta"]["raw"] for r in cs] == [r["meta"]["raw"] for r in plain]
-    assert cs and cs[0]["meta"]["sampling"]["alpha"] == 0.1
+        return tg.instances(lm, sst2, pairs, labels, torch.Generator().manual_seed(0), batch=5)
+    raw = lambda recs: [r["meta"]["raw"] for r in recs]
+    plain = step3()
+    hooked = step3(["positive"], combiner_factory=identity)    # contrast needs every label: asked for one, all K decoded
+    assert calls == [(2, 2)]                                    # K = 2 label rows per seed, 2 seeds
+    assert [(r["meta"]["group"], r["meta"]["seed_sentence"], r["label"]) for r in hooked] == \
+           [(f"b5-s{j}", s, y) for j, (_, s) in enumerate(pairs) for y in sst2.label_names]   # seed-major rows
+    assert raw(hooked) == raw(plain)                            # identity combiner = plain decoding
+    # CorrSynth with delta = gamma = 1 has no contrast (W = I), so it decodes exactly like plain TarGEN; with delta < 1
+    # the label rows of a seed are pushed apart, so the same random numbers give other texts
+    cs = step3(combiner_factory=corrsynth_combiner(gamma=1.0, delta=1.0))
+    assert raw(cs) == raw(plain) and cs[0]["meta"]["sampling"]["alpha"] == 0.1
+    assert raw(step3(combiner_factory=corrsynth_combiner(gamma=1.0, delta=0.5))) != raw(plain)

@@ -2,6 +2,10 @@
 page from the modules' docstrings → `_docs/site`, with mkdocs-material + mkdocs-jupyter and a local MathJax.
 
     python tools/build_docs.py [--if-stale]
+    python tools/build_docs.py --pages index.ipynb 04_corrsynth.ipynb --site DIR   # only these pages, into DIR
+
+A full build takes about a minute of CPU (nbconvert renders ~30 notebooks, the search plugin indexes them); `--pages` builds
+the same way a few pages only (nav, theme, MathJax and search as in the full site), for a test that opens those pages.
 """
 import ast, json, os, re, shutil, subprocess, sys, time
 from pathlib import Path
@@ -77,29 +81,33 @@ def benchmarks() -> str:
     tables = [f"### {f.stem}\n\n{f.read_text().strip()}" for f in sorted((ROOT/"bench"/"results").glob("*.md"))]
     return "\n\n".join(tables) or "(run `make bench`)"
 
-def stage():
-    "Fill `_docs/src`: cleaned notebooks, the API page, and a config with the nav."
-    shutil.rmtree(SRC, ignore_errors=True); SRC.mkdir(parents=True)
-    pages = notebooks()
+def stage(src_dir: Path=SRC, site: Path=SITE, only: list=None):
+    "Fill `src_dir`: cleaned notebooks (those named in `only`, default all), the API page, and a config with the nav."
+    shutil.rmtree(src_dir, ignore_errors=True); src_dir.mkdir(parents=True)
+    pages = [(p, n) for p, n in notebooks() if only is None or n in only]
+    if only is not None and len(pages) < len(only):
+        sys.exit(f"build_docs: no such page(s): {', '.join(sorted(set(only) - {n for _, n in pages}))}")
     for src, name in pages:
         text = src.read_text()
         if name == "index.ipynb": text = text.replace("BENCHMARKS", json.dumps(benchmarks())[1:-1])
-        (SRC/name).write_text(json.dumps(clean_notebook(json.loads(text))))
-    (SRC/"api.md").write_text(api_page())
+        (src_dir/name).write_text(json.dumps(clean_notebook(json.loads(text))))
+    (src_dir/"api.md").write_text(api_page())
     cfg = yaml.safe_load((ROOT/"mkdocs.yml").read_text())
-    cfg.update(docs_dir=str(SRC), site_dir=str(SITE), nav=[
+    cfg.update(docs_dir=str(src_dir), site_dir=str(site), nav=[
         {"Home": "index.ipynb"},
         {"Library": [n for _, n in pages if n[0].isdigit()]},
         {"Tutorials": [n for _, n in pages if n.startswith("tutorial-")]},
         {"API reference": "api.md"}])
-    (DOCS/"mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
+    (src_dir.parent/"mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
 
-def vendor_mathjax():
+def vendor_mathjax(site: Path=SITE):
     "Copy MathJax 2 (from the `jupyter-server-mathjax` wheel) into the site: the pages load it from there, not a CDN."
-    import jupyter_server_mathjax
-    src = Path(jupyter_server_mathjax.__file__).parent/"static"
+    import importlib.util   # found, not imported: importing it imports jupyter_server (~3 s of CPU)
+    spec = importlib.util.find_spec("jupyter_server_mathjax")
+    if spec is None: sys.exit("build_docs: MathJax comes from the jupyter-server-mathjax wheel: pip install 'synthlab[docs]'")
+    src = Path(spec.origin).parent/"static"
     if not (src/"config"/f"{MATHJAX_CONFIG}.js").is_file(): sys.exit(f"build_docs: {src} lacks MathJax's {MATHJAX_CONFIG} config")
-    dst = SITE/"assets"/"mathjax"
+    dst = site/"assets"/"mathjax"
     shutil.copytree(src, dst, dirs_exist_ok=True)
     # MathJax 2 declares a 'MathJax_Blank' font at url('about:blank') to measure fallbacks; current Chromium refuses that
     # fetch and logs a console error. A local() source gives the same fallback without any fetch.
@@ -110,16 +118,24 @@ def vendor_mathjax():
         'MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], preferredFont: "STIX-Web", webFont: "STIX-Web", imageFont: null}});\n'
         'MathJax.Ajax.loadComplete("[MathJax]/config/local/synthlab.js");\n')
 
-def build():
-    t0 = time.time()
-    stage()
+def build(site: Path=SITE, only: list=None):
+    "Build the site into `site`: every page, or only the notebook pages named in `only` (no stamp then: not the full site)."
+    t0, work = time.time(), DOCS if only is None else Path(site).parent/f"{Path(site).name}-work"
+    stage(work/"src", Path(site), only)
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_MKDOCS_2_WARNING": "1"}
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(DOCS/"mkdocs.yml")], env=env)
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(work/"mkdocs.yml")], env=env)
     if r.returncode: sys.exit(f"build_docs: mkdocs build failed (exit {r.returncode})")
-    vendor_mathjax()
-    STAMP.write_text(f"{time.time()}\n")
-    print(f"docs: {len(notebooks())} notebooks + API page → {SITE} in {time.time() - t0:.1f} s")
+    vendor_mathjax(Path(site))
+    if only is None: STAMP.write_text(f"{time.time()}\n")
+    print(f"docs: {len(notebooks()) if only is None else len(only)} notebooks + API page → {site} in {time.time() - t0:.1f} s")
 
 if __name__ == "__main__":
-    if "--if-stale" in sys.argv[1:] and not is_stale(): print(f"docs: {SITE} is up to date")
-    else: build()
+    import argparse
+    p = argparse.ArgumentParser(description="Build the docs site offline.")
+    p.add_argument("--if-stale", action="store_true", help="only when a notebook, module or the config changed since the last full build")
+    p.add_argument("--pages", nargs="+", metavar="PAGE", help="only these notebook pages (e.g. index.ipynb 04_corrsynth.ipynb)")
+    p.add_argument("--site", type=Path, help="output folder (default _docs/site; required with --pages)")
+    o = p.parse_args()
+    if o.pages and (o.site is None or o.site.resolve() == SITE.resolve()): p.error("--pages needs its own --site folder, not the full site's")
+    if o.if_stale and not o.pages and not is_stale(): print(f"docs: {SITE} is up to date")
+    else: build(o.site or SITE, o.pages)
