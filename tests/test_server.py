@@ -1,6 +1,6 @@
 """synthlab against a real OpenAI-compatible server: `transformers serve` on 127.0.0.1, serving the embedded model.
 
-One server for the module, started once. FewGen and TarGEN run end to end through the CLI; a server that is down, and
+One server for the module, started once. FewGen runs end to end through the CLI, TarGEN through the Python API; a server that is down, and
 CorrSynth against a text-only server, fail at start-up with one line; a server that goes away in the middle of a run
 loses nothing that was written, tears no line, and a rerun once it is back completes the file to exactly n. "Goes away"
 is a `Gate`, a TCP relay in front of the server that closes its port and cuts the connections in flight, exactly what a
