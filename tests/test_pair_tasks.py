@@ -32,8 +32,8 @@ def tiny(name):
 # RTE (two fields) must yield a record with every method but CorrSynth, and COPA (four fields) with FewGen: every method
 # primes the reply with "Premise:" (`reply_head`), so the 135M model writes the "Field: value" layout. Without it COPA
 # gave no parseable record in 4 batches with FewGen, CorrSynth, SynAlign or TarGEN (measured 2026-11-22, bf16). The
-# guided methods' COPA cells and CorrSynth on RTE may still yield nothing within 2 batches: such a cell must then end in
-# the driver's clear error naming the reject reasons.
+# guided methods' COPA cells and CorrSynth on RTE may still yield nothing within 2 batches: CorrSynth × RTE runs one
+# batch and, if it yields nothing, must end in the driver's clear error naming the reject reasons.
 MAY_YIELD_NOTHING = {("corrsynth", "rte")}
 CASES = [(m, t) for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen") for t in ("rte", "copa")]
 # On the model: every method's pair-task path once, on RTE, and COPA's four fields with FewGen. TarGEN on RTE is
@@ -41,8 +41,8 @@ CASES = [(m, t) for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen") fo
 # ≥ 96 tokens in meta["sampling"]) on its own records, so it is not generated a second time here. The guided methods'
 # and TarGEN's COPA cells are not run on the model: they take the same code path as their RTE cells (the task only
 # changes the fields, which the no-model round trips in 02c/test_targen parse), they may yield nothing within a batch,
-# so either outcome passed there, and the sampling rule they decode with is checked above without a model for all ten
-# cells; whether the 135M model yields them is the matrix's question (bench/results/matrix.md).
+# so either outcome passed there, and the sampling rule they decode with is checked without a model for all ten cells
+# (`test_method_decodes_pair_tasks_with_the_task_rule`); whether the 135M model yields them is the matrix's question (bench/results/matrix.md).
 MODEL_CASES = [("fewgen", "rte"), ("fewgen", "copa"), ("cfg", "rte"), ("corrsynth", "rte"), ("synalign", "rte")]
 # seed of each model case: SynAlign's first RTE batch yields a record with seed 1 on the fp32 CPU model (seed 0 took a
 # second batch, one more attribute step and 96-token decode); on other machines up to 4 batches still pass
