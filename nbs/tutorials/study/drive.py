@@ -1,17 +1,26 @@
-"""Generate the study's rows in the background: `python study/drive.py ROW...` from nbs/tutorials, under `nice -n 19`.
-Runs the cells of study.ipynb marked `# setup` (parameters, rows, `run_row`), loads the model once, then runs or
-resumes each row for every seed, logging its time and load to study/<task>/timing.jsonl. Stop it at any time."""
-import json, sys
+"""Generate the study's rows in the background: `python study/drive.py [--task T] [--n N] ROW...` from nbs/tutorials,
+under `nice -n 19`. Runs the cells of study.ipynb marked `# setup` (tasks, rows, `run_row`), loads the model once,
+then runs or resumes each row of task T (default sst2) for every seed of that task, logging its time and load to
+study/<task>/timing.jsonl. `--n` overrides the set size (a short run to time it; the same file resumes to the full
+size later). Stop it at any time."""
+import argparse, json
 from pathlib import Path
 
+ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+ap.add_argument("--task", default="sst2"); ap.add_argument("--n", type=int, default=None); ap.add_argument("rows", nargs="+")
+args = ap.parse_args()
 here = Path(__file__).resolve().parent.parent                     # nbs/tutorials
 ns = {}
 for c in json.loads((here/"study.ipynb").read_text())["cells"]:
     src = "".join(c["source"])
     if c["cell_type"] == "code" and src.startswith("# setup"): exec(src, ns)
+if args.task not in ns["TASKS"]: ap.error(f"unknown task {args.task!r}; the study has {', '.join(ns['TASKS'])}")
+bad = [r for r in args.rows if r not in ns["ROW_SPECS"]]
+if bad: ap.error(f"unknown rows {bad}; rows are {', '.join(ns['ROW_SPECS'])}")
 from synthlab.backend import load_backend
 lm = load_backend("smollm2-135m", dtype="auto")
-for row in sys.argv[1:]:
-    for seed in ns["SEEDS"]:
-        s = ns["run_row"](row, seed, lm=lm, log=ns["STUDY"]/ns["TASK"]/"timing.jsonl")
-        print(f"{row}, seed {seed}:\n{ns['stage_table'](s)}\n", flush=True)
+(ns["STUDY"]/args.task).mkdir(parents=True, exist_ok=True)
+for row in args.rows:
+    for seed in ns["TASKS"][args.task]["seeds"]:
+        s = ns["run_row"](row, seed, args.task, lm=lm, log=ns["STUDY"]/args.task/"timing.jsonl", n=args.n)
+        print(f"{args.task}, {row}, seed {seed}:\n{ns['stage_table'](s)}\n", flush=True)
