@@ -32,13 +32,22 @@ def tiny(name):
 # RTE (two fields) must yield a record with every method but CorrSynth, and COPA (four fields) with FewGen: every method
 # primes the reply with "Premise:" (`reply_head`), so the 135M model writes the "Field: value" layout. Without it COPA
 # gave no parseable record in 4 batches with FewGen, CorrSynth, SynAlign or TarGEN (measured 2026-11-22, bf16). The
-# guided methods' COPA cells and CorrSynth on RTE may still yield nothing within 2 batches: such a cell must then end in
-# the driver's clear error naming the reject reasons.
-MAY_YIELD_NOTHING = {("corrsynth", "rte"), *((m, "copa") for m in ("cfg", "corrsynth", "synalign", "targen"))}
+# guided methods' COPA cells and CorrSynth on RTE may still yield nothing within 2 batches: CorrSynth × RTE runs one
+# batch and, if it yields nothing, must end in the driver's clear error naming the reject reasons.
+MAY_YIELD_NOTHING = {("corrsynth", "rte")}
 CASES = [(m, t) for m in ("fewgen", "cfg", "corrsynth", "synalign", "targen") for t in ("rte", "copa")]
-# TarGEN on RTE is 05_targen's pair-task run: it checks the same (both fields, the primed "Premise:" put back, the
-# blank-line stop and ≥ 96 tokens in meta["sampling"]) on its own records, so it is not generated a second time here
-MODEL_CASES = [c for c in CASES if c != ("targen", "rte")]
+# On the model: every method's pair-task path once, on RTE, and COPA's four fields with FewGen. TarGEN on RTE is
+# 05_targen's pair-task run: it checks the same (both fields, the primed "Premise:" put back, the blank-line stop and
+# ≥ 96 tokens in meta["sampling"]) on its own records, so it is not generated a second time here. The guided methods'
+# and TarGEN's COPA cells are not run on the model: they take the same code path as their RTE cells (the task only
+# changes the fields, which the no-model round trips in 02c/test_targen parse), they may yield nothing within a batch,
+# so either outcome passed there, and the sampling rule they decode with is checked without a model for all ten cells
+# (`test_method_decodes_pair_tasks_with_the_task_rule`); whether the 135M model yields them is the matrix's question (bench/results/matrix.md).
+MODEL_CASES = [("fewgen", "rte"), ("fewgen", "copa"), ("cfg", "rte"), ("corrsynth", "rte"), ("synalign", "rte")]
+# seed of each model case, chosen so that its first batch yields a record on the fp32 CPU model (measured 2026-11-23):
+# SynAlign × RTE took 2 batches at seed 0, FewGen × COPA 4 (seeds 1–14 yield nothing in one batch: about 1 in 10 of its
+# one-row batches parses). On other machines (bf16) up to 4 batches still pass.
+SEED = {("synalign", "rte"): 1, ("fewgen", "copa"): 15}
 
 
 @pytest.mark.parametrize("method,task_name", CASES)
@@ -52,7 +61,8 @@ def test_method_decodes_pair_tasks_with_the_task_rule(method, task_name):
 @pytest.mark.parametrize("method,task_name", MODEL_CASES)
 def test_method_yields_a_pair_record(lm, method, task_name):
     task, batches = get_task(task_name), 1 if (method, task_name) in MAY_YIELD_NOTHING else 4   # either outcome passes there
-    try: recs = generate(tiny(method), task, lm, n=1, seed=0, max_batches=batches, progress=False)
+    try: recs = generate(tiny(method), task, lm, n=1, seed=SEED.get((method, task_name), 0), max_batches=batches,
+                                 progress=False)
     except RuntimeError as e:
         assert (method, task_name) in MAY_YIELD_NOTHING, f"{method} on {task_name} must yield a record: {e}"
         assert f"{method}: only 0 of 1 records after {batches} batches; rejected: {{" in str(e), str(e)
