@@ -13,7 +13,7 @@ import pytest
 # Estimated seconds each group takes in `make test` (`-n 2`, idle 2 cores): the fresh-clone durations of 2026-11-22 scaled
 # by the CPU seconds each group saved when the suite was cut (2026-11-23, issue 14; measured one item at a time, loaded).
 # Only the order matters: longest first. Update from `--durations` when a group's cost moves a lot.
-COST = {"05_targen.ipynb": 170, "test_shard.py": 140, "test_server.py": 120, "13_pipeline.ipynb": 100,
+COST = {"05_targen.ipynb": 150, "test_shard.py": 140, "test_server.py": 120, "13_pipeline.ipynb": 100,
         "04_corrsynth.ipynb": 90, "10b_experiment.ipynb": 75, "test_eval.py": 80, "test_synalign.py": 80,
         "test_pair_tasks.py": 45, "04a_judge.ipynb": 78, "test_targen.py": 75, "03_fewgen.ipynb": 65, "06b_align.ipynb": 60,
         "06c_synalign.ipynb": 60, "test_cli_errors.py": 60, "test_corrsynth.py": 60, "09_student.ipynb": 55,
