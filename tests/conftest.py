@@ -37,15 +37,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def lm():
-    "The embedded model at the dtype this machine picks (`load_lm()`), shared by every module on this worker."
+def embedded_lm():
+    "The embedded model at the dtype this machine picks (`load_lm()`): loaded once per worker."
     from synthlab.lm import load_lm
     return load_lm()
 
 
 @pytest.fixture(scope="session")
-def lm_fp32(lm):
-    "The embedded model in float32, for tests that compare numbers tightly: `lm` itself where this machine picked float32."
+def lm(embedded_lm):
+    "The embedded model, shared by every module on this worker (a module may override `lm`, e.g. with `lm_fp32`)."
+    return embedded_lm
+
+
+@pytest.fixture(scope="session")
+def lm_fp32(embedded_lm):
+    "The embedded model in float32, for tests that compare numbers tightly: the same model where this machine picked float32."
     import torch
     from synthlab.lm import load_lm
-    return lm if lm.dtype == torch.float32 else load_lm(dtype="float32")
+    return embedded_lm if embedded_lm.dtype == torch.float32 else load_lm(dtype="float32")
