@@ -130,14 +130,15 @@ def _find_stop(text: str, stops) -> int:
     hits = [i for i in (text.find(s, lead) for s in stops) if i >= 0]
     return min(hits) if hits else -1
 
-_STOP_TOKENS = {}
+_STOP_TOKENS, _VOCAB_TEXTS = {}, {}
 def stop_tokens(tokenizer, stops) -> set:
     "Ids of the tokens after which a stop string can end: those whose text holds a stop's (ASCII) last character; None: check every token."
     if not stops or any(not s[-1].isascii() for s in stops): return None
-    key = (id(tokenizer), len(tokenizer), tuple(sorted({s[-1] for s in stops})))
+    vocab = (id(tokenizer), len(tokenizer))
+    key = (*vocab, tuple(sorted({s[-1] for s in stops})))
     if key not in _STOP_TOKENS:
-        texts = tokenizer.batch_decode([[i] for i in range(len(tokenizer))])
-        _STOP_TOKENS[key] = {i for i, x in enumerate(texts) if any(c in x for c in key[2])}
+        if vocab not in _VOCAB_TEXTS: _VOCAB_TEXTS[vocab] = tokenizer.batch_decode([[i] for i in range(len(tokenizer))])  # once per tokenizer
+        _STOP_TOKENS[key] = {i for i, x in enumerate(_VOCAB_TEXTS[vocab]) if any(c in x for c in key[2])}
     return _STOP_TOKENS[key]
 
 # %% ../nbs/02_decode.ipynb #c026

@@ -344,24 +344,49 @@ def keep(self: LM, state: LMState, rows) -> None:
     state.cache.batch_select_indices(rows)
     state.mask, state.positions = state.mask[rows], state.positions[rows]
 
+# %% ../nbs/01_lm.ipynb #c036b
+def _common_len(rows: list) -> int:
+    "Tokens that every row of `rows` starts with, leaving each row at least one token of its own."
+    n = min(map(len, rows)) - 1
+    for i in range(n):
+        if any(r[i] != rows[0][i] for r in rows): return i
+    return n
+
+@patch
+def _score_batch(self: LM, prompts: list, conts: list) -> torch.Tensor:
+    "Summed log-probs of token lists `conts` after token lists `prompts`: shared start and each distinct prompt prefilled once."
+    uniq = {p: i for i, p in enumerate(dict.fromkeys(map(tuple, prompts)))}
+    rows = [list(p) for p in uniq]; n = _common_len(rows)
+    cache = slack_cache()
+    if n:
+        self.model(input_ids=torch.tensor([rows[0][:n]], device=self.device), past_key_values=cache, use_cache=True, logits_to_keep=1)
+        if len(rows) > 1: cache.batch_repeat_interleave(len(rows))
+    ids, mask = self._left_padded([r[n:] for r in rows], n)
+    pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, n:]
+    state = LMState(cache, mask, pos[:, -1] + 1)
+    where = torch.tensor([uniq[tuple(p)] for p in prompts], device=self.device)
+    lp = F.log_softmax(self._forward(ids, state, pos, logits_to_keep=1).logits[:, -1].float(), -1)[where]
+    C = max(map(len, conts))
+    pad = lambda c, k: c + [self.pad_id] * (k - len(c))
+    tok = lp.gather(-1, torch.tensor([[c[0]] for c in conts], device=self.device))       # each continuation's first token
+    if C > 1:                                     # the rest: feed tokens 0..C-2 of every continuation, read 1..C-1
+        self.keep(state, where)
+        state.mask = torch.cat([state.mask, state.mask.new_ones(len(conts), C - 1)], -1)
+        logits = self._forward(torch.tensor([pad(c[:-1], C - 1) for c in conts], device=self.device), state,
+                               state.positions[:, None] + torch.arange(C - 1, device=self.device)).logits
+        nxt = F.log_softmax(logits.float(), -1).gather(-1, torch.tensor([pad(c[1:], C - 1) for c in conts], device=self.device)[..., None])[..., 0]
+        tok = torch.cat([tok, nxt], -1)
+    real = torch.arange(C, device=self.device)[None] < torch.tensor([len(c) for c in conts], device=self.device)[:, None]
+    return torch.where(real, tok, 0.0).sum(-1)
+
 # %% ../nbs/01_lm.ipynb #c036
 @patch
 @torch.inference_mode()
 def score(self: LM, prompts: list, continuations: list, batch_size: int=16) -> torch.Tensor:
-    "Sum of log P(continuation tokens | prompt) for each (prompt, continuation) pair."
+    "Sum of log P(continuation tokens | prompt) for each (prompt, continuation) pair, `batch_size` pairs per model call."
     if len(prompts) != len(continuations): raise ValueError(f"score: {len(prompts)} prompts but {len(continuations)} continuations")
-    out = []
-    for b in range(0, len(prompts), batch_size):
-        pairs = [(self._encode(p, first=True), self._encode(c, first=False)) for p, c in zip(prompts[b:b+batch_size], continuations[b:b+batch_size])]
-        if not all(c for _, c in pairs): raise ValueError("score: empty continuation")
-        if not all(p for p, _ in pairs): raise ValueError("score: empty prompt")
-        seqs = [p + c for p, c in pairs]; L, C = max(map(len, seqs)), max(len(c) for _, c in pairs)
-        ids = torch.tensor([[self.pad_id]*(L-len(s)) + s for s in seqs], device=self.device)
-        mask = torch.tensor([[0]*(L-len(s)) + [1]*len(s) for s in seqs], device=self.device)
-        pos = (mask.cumsum(-1) - 1).clamp(min=0)
-        # only the last C positions' next-token distributions are needed (sequences are right-aligned): the vocabulary
-        # projection and log-softmax run over C positions, not all L
-        logits = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, logits_to_keep=C+1).logits[:, :-1]
-        tok_lp = F.log_softmax(logits.float(), -1).gather(-1, ids[:, L-C:, None])[..., 0]
-        for i, (_, c) in enumerate(pairs): out.append(tok_lp[i, C-len(c):].sum())
-    return torch.stack(out).cpu()
+    P, C = [self._encode(p, first=True) for p in prompts], [self._encode(c, first=False) for c in continuations]
+    if not all(C): raise ValueError("score: empty continuation")
+    if not all(P): raise ValueError("score: empty prompt")
+    if not P: return torch.zeros(0)
+    return torch.cat([self._score_batch(P[b:b+batch_size], C[b:b+batch_size]) for b in range(0, len(P), batch_size)]).cpu()

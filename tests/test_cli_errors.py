@@ -2,11 +2,12 @@
 
 Every bad input gives one line `synthlab CMD: error: …` (exit 2) before any model loads; files that are not
 synthlab's are never modified; Ctrl-C exits 130 with the output intact and resumable. Every case runs `main()` in
-this process with a tripwire on `load_lm` (a test fails if the model would load), except Ctrl-C: a real signal to a
-`synthlab generate` subprocess on the embedded model, then the same command resumed here on the session model.
+this process with a tripwire on `load_lm` (a test fails if the model would load), except Ctrl-C: a real SIGINT to this
+process while `main` generates on the session's model (a terminal's Ctrl-C; the only cost is the generation itself, not a
+second interpreter's imports and model load), then the same command resumed.
 (10_cli runs the same bad inputs through `main` in-process, so an input that made the CLI hang would hang it too.)
 """
-import json, os, signal, subprocess, sys, time
+import json, os, signal, threading, time
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,6 @@ from synthlab import backend, lm as lm_module
 from synthlab.cli import main
 from synthlab.task import get_task, save_task_card, Task
 from synthlab.records import read_records
-
-ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
-       "TOKENIZERS_PARALLELISM": "false", "TRANSFORMERS_VERBOSITY": "error"}
-
 
 @pytest.fixture(autouse=True)
 def no_model(monkeypatch):
@@ -146,31 +142,32 @@ def test_experiment_config_errors(capsys, tmp_path, config, expected):
 
 # Ctrl-C with the real embedded model: exit 130, the file intact, and the same command resumes it (summary totals both runs)
 def test_ctrl_c_keeps_the_file_and_resumes(lm, tmp_path, capsys, monkeypatch):
+    if threading.current_thread() is not threading.main_thread(): pytest.skip("signals reach the main thread only")
     out = tmp_path/"s.jsonl"
     args = ["generate", "--task", "sst2", "--n", "40", "--out", str(out), "--max-new-tokens", "8", "--per-label", "1", "--k-shots", "1"]
-    p = subprocess.Popen([sys.executable, "-c", "from synthlab.cli import main; main()", *args], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # an xdist worker ignores SIGINT; a user's shell does not
-    try:
+    # `load_backend` gives the session model, which is what it would load (`load_lm()`, this machine's dtype)
+    monkeypatch.setattr(backend, "load_lm", lambda *a, **k: lm)
+    stop = threading.Event()
+    def ctrl_c_after_the_first_batch():
         deadline = time.monotonic() + 300
-        while not (out.is_file() and out.read_bytes().count(b"\n") >= 1):   # the first batch landed
-            assert p.poll() is None, p.communicate()
-            assert time.monotonic() < deadline, "no record written in 300 s"
-            time.sleep(0.05)
-        p.send_signal(signal.SIGINT)
-        _, err = p.communicate(timeout=120)
+        while not stop.is_set() and time.monotonic() < deadline:
+            if out.is_file() and out.read_bytes().count(b"\n") >= 1: os.kill(os.getpid(), signal.SIGINT); return
+            time.sleep(0.02)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)   # a terminal's Python; an xdist worker ignores SIGINT
+    ctrl_c = threading.Thread(target=ctrl_c_after_the_first_batch, daemon=True); ctrl_c.start()
+    try:
+        with pytest.raises(SystemExit) as e: main(args)
+    except KeyboardInterrupt: pytest.fail("Ctrl-C escaped `main` as a KeyboardInterrupt: a traceback in a terminal")
     finally:
-        if p.poll() is None: p.kill()
-    assert p.returncode == 130, err
+        stop.set(); ctrl_c.join(timeout=10); signal.signal(signal.SIGINT, before)
+    err = capsys.readouterr().err
+    assert e.value.code == 130, err
     assert "synthlab generate: interrupted; rerun the same command to resume" in err and "Traceback" not in err
     first = read_records(out)                      # every line parses
     assert 1 <= len(first) < 40
     summary = json.loads(Path(f"{out}.summary.json").read_text())
     assert summary["n"] == len(first)
-    # the same command again, topping up by 2 records only (tiny budget), here: `load_backend` gives the session model,
-    # which is what it would load (`load_lm()`, this machine's dtype; a different dtype would be refused as a resume)
-    monkeypatch.setattr(backend, "load_lm", lambda *a, **k: lm)
-    capsys.readouterr()
+    # the same command again, topping up by 2 records only (tiny budget)
     args[args.index("--n") + 1] = str(len(first) + 2)
     main(args)
     printed = capsys.readouterr().out

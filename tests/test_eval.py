@@ -10,15 +10,15 @@ from synthlab.student import train_student, evaluate_file, compare
 TEXTS = ["a moving, beautifully acted film .", "flat , lifeless and dull .", "what a mess ."]
 
 def test_cache_is_shared_across_processes(tmp_path):
-    "Vectors written by one process are read by another without loading the model."
-    code = ("import sys; from synthlab.embed import Embedder; e = Embedder(cache=sys.argv[1]); "
-            f"e.encode({TEXTS!r}); print(e.n_encoded)")
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
+    "Vectors written by this process are read by another without loading the model (the reader never imports sentence-transformers)."
+    E = Embedder(cache=tmp_path).encode(TEXTS)
+    code = ("import sys, json; from synthlab.embed import Embedder; e = Embedder(cache=sys.argv[1]); E = e.encode(json.loads(sys.argv[2])); "
+            "print(json.dumps([e.n_model_calls, e.n_encoded, e._model is None, 'sentence_transformers' in sys.modules, E.tolist()]))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path), json.dumps(TEXTS)], capture_output=True, text=True, check=True,
                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    assert out.stdout.strip().splitlines()[-1] == "3"
-    e = Embedder(cache=tmp_path)
-    E = e.encode(TEXTS)
-    assert (e.n_model_calls, e.n_encoded, e._model) == (0, 0, None)
+    calls, encoded, unloaded, imported, got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (calls, encoded, unloaded, imported) == (0, 0, True, False)
+    np.testing.assert_allclose(np.array(got, np.float32), E, atol=0)                # the same floats, read back
     np.testing.assert_allclose(E, Embedder(cache=False).encode(TEXTS), atol=1e-5)
 
 def test_other_sentence_transformers_folder_has_its_own_keys(tmp_path):
@@ -54,13 +54,14 @@ def test_unknown_student_is_a_clear_error():
                       seeds=(0,), progress=False)
 
 def test_evaluate_file_infers_task_from_meta(tmp_path):
-    recs = load_split("sst2", "train", n=60, seed=3).to_list()            # trained on train, scored on validation: disjoint
+    "TREC: its test split is the one test_compare_linear_multiclass embeds (one cache for both), not SST-2's 872 more texts."
+    recs = load_split("trec", "train", n=60, seed=3).to_list()            # trained on train, scored on test: disjoint
     p = tmp_path / "gen.jsonl"
-    p.write_text("".join(json.dumps({**r, "meta": {"task": "sst2", "method": "test"}}) + "\n" for r in recs))
-    df = evaluate_file(p, "validation", seeds=(0,), progress=False)          # task from meta['task']
-    assert df.iloc[0]["n_train"] == 60 and df.iloc[0]["test"] == "sst2:validation"
+    p.write_text("".join(json.dumps({**r, "meta": {"task": "trec", "method": "test"}}) + "\n" for r in recs))
+    df = evaluate_file(p, "test", seeds=(0,), progress=False)                # task from meta['task']
+    assert df.iloc[0]["n_train"] == 60 and df.iloc[0]["test"] == "trec:test" and df.iloc[0]["n_test"] == 500
     with pytest.raises(ValueError, match="unknown split 'dev'"):
-        evaluate_file(p, "sst2:dev", progress=False)
+        evaluate_file(p, "trec:dev", progress=False)
 
 def test_compare_linear_multiclass():
     "A 6-label task: same seeds for every row, reference rows included."

@@ -1,7 +1,8 @@
 """Sharded generation, SST-2 FewGen on the embedded model, n=8 in 2 shards. The reference is `generate --shards 2`: every
 shard here, one by one, then merged. The same shards run apart from the command line (one of them SIGKILLed mid-run and
-resumed from its file) and as Ray tasks side by side on a real local cluster (one worker SIGKILLed once its first record is on
-disk, the task retried elsewhere) must give the same bytes, shard by shard and merged."""
+resumed from its file) and as Ray tasks on a real local cluster of one CPU (one worker SIGKILLed once its first record is on
+disk, the task retried in a new worker) must give the same bytes, shard by shard and merged. Where the shards run in this
+process they use the session's model (conftest's `lm`), not a second copy."""
 import os, signal, subprocess, sys, threading, time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import torch
 from synthlab.cli import main, make_parser
 from synthlab.configure import build_method
 from synthlab.records import read_records
+from synthlab import shard
 from synthlab.shard import ShardJob, count_lines, merge, run_ray, shard_path, start_ray
 from synthlab.task import get_task
 
@@ -24,6 +26,16 @@ def one_thread():
     n = torch.get_num_threads(); torch.set_num_threads(1)
     yield
     torch.set_num_threads(n)
+
+@pytest.fixture(scope="module", autouse=True)
+def session_model(lm):
+    "Shards run here (`worker_lm`, once per process) get the session's model: what `load_lm()` would load, without a second load."
+    key = ("smollm2-135m", ())
+    before = shard._LMS.get(key)
+    shard._LMS[key] = lm
+    yield
+    if before is None: shard._LMS.pop(key, None)
+    else: shard._LMS[key] = before
 
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory) -> Path:
@@ -60,7 +72,8 @@ def test_shards_run_apart_and_merged_equal_the_sharded_run(whole, tmp_path, caps
 
 @pytest.fixture(scope="module")
 def cluster():
-    try: r = start_ray(num_cpus=2, tries=1)
+    "A local cluster of one CPU: the shards run one after the other in one worker, then the killed shard's retry in a second."
+    try: r = start_ray(num_cpus=1, tries=1)
     except RuntimeError as e: pytest.skip(f"no local Ray cluster: {e}")   # a machine too busy for Ray's start-up, not a shard bug
     yield r
     r.shutdown()
@@ -78,7 +91,7 @@ def _holders(path) -> list:
     return [p for p in out if p != os.getpid()]
 
 def test_ray_shards_with_a_killed_worker_equal_the_one_by_one_run(whole, cluster, tmp_path):
-    "Both shards as Ray tasks at once (the job and method the CLI builds); shard 0's worker is killed after its first record."
+    "Both shards as Ray tasks (the job and method the CLI builds); shard 0's worker is killed after its first record."
     out = tmp_path/"ray.jsonl"
     o = make_parser().parse_args(["generate", *SMALL, "--out", str(out), "--shards", "2"])
     job = ShardJob(get_task(o.task), n=o.n, out=o.out, shards=2, seed=o.seed, spare=o.spare, model=o.model,
@@ -101,7 +114,7 @@ def test_ray_shards_with_a_killed_worker_equal_the_one_by_one_run(whole, cluster
     assert rep1["n"] == 4 and rep1["resumed"] == 0
     summary = merge(job.out, job.shards)
     assert summary["labels"] == {"negative": 4, "positive": 4}
-    same_bytes(out, whole)                     # side by side on Ray, crash and retry included == one by one here
+    same_bytes(out, whole)                     # on Ray, crash and retry included == one by one here
 
 def test_errors_name_the_problem(tmp_path, capsys):
     for args, msg in [(["--out", "x.jsonl", "--shards", "2", "--shard", "2"], "shard must be in 0..1, got 2"),

@@ -180,11 +180,12 @@ def test_extract_attributes_retries_are_counted(lm):
 
 def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
     from synthlab.generate import generate
-    # short budgets (a topic line and a short sentence fit): the cost is decode steps, three runs of them
+    # short budgets (a topic line and a short sentence fit): the cost is decode steps, three runs of them. Seed 0: on the
+    # float32 model every run fills n=2 in one batch (seed 3 needed a second batch in each after a label-leak rejection)
     kw = dict(per_label=1, pool_size=120, sampling=SamplingConfig(max_new_tokens=32),
               attr_sampling=SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=24, stop=("\n\n",)))
-    a = generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"a.jsonl", seed=3, progress=False)
-    generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"b.jsonl", seed=3, progress=False)
+    a = generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"a.jsonl", seed=0, progress=False)
+    generate(SynAlign(**kw), "sst2", lm, n=2, out=tmp_path/"b.jsonl", seed=0, progress=False)
     assert (tmp_path/"a.jsonl").read_bytes() == (tmp_path/"b.jsonl").read_bytes()
     pool = load_pool("sst2", n=120)
     assert Counter(r["label"] for r in a) == {"negative": 1, "positive": 1}
@@ -194,7 +195,7 @@ def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
         assert pool[m["pool_index"]]["label"] == r["label"]
         assert f"topic: {m['attributes']['topic']}" in m["prompt"]
     # the ablation: no attribute step, the FewGen request on GP-chosen clusters
-    c = generate(SynAlign(attributes=False, **kw), "sst2", lm, n=2, seed=3, progress=False)
+    c = generate(SynAlign(attributes=False, **kw), "sst2", lm, n=2, seed=0, progress=False)
     assert all(r["meta"]["attributes"] is None and "attributes (" not in r["meta"]["prompt"] for r in c)
 
 

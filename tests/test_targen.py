@@ -8,7 +8,7 @@ import torch
 
 from synthlab.task import get_task, list_tasks, field_title
 from synthlab.records import parse_example
-from synthlab.decode import SamplingConfig, IdentityCombiner
+from synthlab.decode import SamplingConfig
 from synthlab.judge import correct_label, map_answer
 from synthlab.targen import TarGEN, parse_list, instance_conversation, answer_head, relabel_matrix, corrsynth_combiner
 
@@ -151,20 +151,19 @@ def test_combiner_hook(lm):
     sampling = SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=16, alpha=0.1)
     pairs = [("a film festival", "A young director shows her first feature to a packed hall."),
              ("a rainy weekend", "A family watches an old comedy at home.")]
-    calls = []
-    def identity(K, groups): calls.append((K, groups)); return IdentityCombiner(K * groups)
+    calls, no_contrast = [], corrsynth_combiner(gamma=1.0, delta=1.0)
+    def recorded(K, groups): calls.append((K, groups)); return no_contrast(K, groups)
     def step3(labels=sst2.label_names, **kw):   # a fresh, identically seeded generator for every run
         tg = TarGEN(judge=None, sampling=sampling, **SMALL, **kw)
         return tg.instances(lm, sst2, pairs, labels, torch.Generator().manual_seed(0), batch=5)
     raw = lambda recs: [r["meta"]["raw"] for r in recs]
     plain = step3()
-    hooked = step3(["positive"], combiner_factory=identity)    # contrast needs every label: asked for one, all K decoded
+    # CorrSynth with delta = gamma = 1 has no contrast (W = I), so through the hook it decodes exactly like plain TarGEN
+    # (one decode checks both the hook and the factory; an identity combiner would only repeat the first)
+    hooked = step3(["positive"], combiner_factory=recorded)    # contrast needs every label: asked for one, all K decoded
     assert calls == [(2, 2)]                                    # K = 2 label rows per seed, 2 seeds
     assert [(r["meta"]["group"], r["meta"]["seed_sentence"], r["label"]) for r in hooked] == \
            [(f"b5-s{j}", s, y) for j, (_, s) in enumerate(pairs) for y in sst2.label_names]   # seed-major rows
-    assert raw(hooked) == raw(plain)                            # identity combiner = plain decoding
-    # CorrSynth with delta = gamma = 1 has no contrast (W = I), so it decodes exactly like plain TarGEN; with delta < 1
-    # the label rows of a seed are pushed apart, so the same random numbers give other texts
-    cs = step3(combiner_factory=corrsynth_combiner(gamma=1.0, delta=1.0))
-    assert raw(cs) == raw(plain) and cs[0]["meta"]["sampling"]["alpha"] == 0.1
+    assert raw(hooked) == raw(plain) and hooked[0]["meta"]["sampling"]["alpha"] == 0.1
+    # with delta < 1 the label rows of a seed are pushed apart, so the same random numbers give other texts
     assert raw(step3(combiner_factory=corrsynth_combiner(gamma=1.0, delta=0.5))) != raw(plain)

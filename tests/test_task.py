@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from synthlab.task import get_task
-from synthlab.data import load_split
+from synthlab.data import data_dir, load_split
 from synthlab.records import RecordWriter, RecordError, read_records
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,27 +91,19 @@ def test_lock_is_released_when_the_holder_dies(tmp_path):
 
 
 @pytest.mark.parametrize("cwd", [REPO, REPO / "tests", REPO / "nbs", Path("/")])
-def test_data_dir_found_from_any_cwd(cwd):
-    "Without SYNTHLAB_DATA the shared data is found from the repo root, tests/, nbs/ and an unrelated folder (via the package)."
-    env = {k: v for k, v in os.environ.items() if k != "SYNTHLAB_DATA"}
-    r = _run_child("""
-        from synthlab.data import data_dir, load_split
-        print(data_dir()); print(len(load_split("sst2", "validation")))
-    """, cwd=cwd, env=env)
-    assert r.returncode == 0, r.stderr
-    d, n = r.stdout.split()
-    assert (Path(d) / "sst2" / "validation.jsonl").is_file() and n == "872"
+def test_data_dir_found_from_any_cwd(cwd, monkeypatch):
+    """Without SYNTHLAB_DATA the shared data is found from the repo root, tests/, nbs/ and an unrelated folder (via the package).
+    Here, not in a child: `data_dir` looks at the folder and the environment at each call (nothing is cached)."""
+    monkeypatch.delenv("SYNTHLAB_DATA", raising=False); monkeypatch.chdir(cwd)
+    d = data_dir()
+    assert (d / "sst2" / "validation.jsonl").is_file() and len(load_split("sst2", "validation")) == 872
 
 
-def test_synthlab_data_env_wins(tmp_path):
+def test_synthlab_data_env_wins(tmp_path, monkeypatch):
     (tmp_path / "sst2").mkdir()
     (tmp_path / "sst2" / "validation.jsonl").write_text('{"text": "good .", "label": "positive"}\n{"text": "bad .", "label": "negative"}\n')
-    r = _run_child("""
-        from synthlab.data import load_split
-        print(load_split("sst2", "validation")["label"][:])
-    """, env={**os.environ, "SYNTHLAB_DATA": str(tmp_path)})
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "['positive', 'negative']"
+    monkeypatch.setenv("SYNTHLAB_DATA", str(tmp_path)); monkeypatch.chdir(REPO)   # the shared data is next to the repo, yet loses
+    assert load_split("sst2", "validation")["label"][:] == ['positive', 'negative']
 
 
 def test_full_splits_load_with_expected_sizes():
