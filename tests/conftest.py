@@ -10,15 +10,15 @@ for k, v in dict(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLE
     os.environ.setdefault(k, v)
 import pytest
 
-# Estimated seconds each group takes in `make test` (`-n 2`, idle 2 cores): the fresh-clone durations of 2026-11-22 scaled
-# by the CPU seconds each group saved when the suite was cut (2026-11-23, issue 14; measured one item at a time, loaded).
+# Estimated seconds each group takes in `make test` (`-n 2`, idle 2 cores): fresh-clone durations scaled by the CPU
+# seconds each group saved in the later cuts (issue 14; measured one item at a time, loaded).
 # Only the order matters: longest first. Update from `--durations` when a group's cost moves a lot.
-COST = {"05_targen.ipynb": 150, "test_shard.py": 140, "test_server.py": 120, "13_pipeline.ipynb": 100,
-        "04_corrsynth.ipynb": 90, "10b_experiment.ipynb": 75, "test_eval.py": 80, "test_synalign.py": 80,
-        "test_pair_tasks.py": 45, "04a_judge.ipynb": 78, "test_targen.py": 75, "03_fewgen.ipynb": 65, "06b_align.ipynb": 60,
-        "06c_synalign.ipynb": 60, "test_cli_errors.py": 60, "test_corrsynth.py": 60, "09_student.ipynb": 55,
-        "test_decode.py": 55, "10_cli.ipynb": 55, "test_export.py": 50, "08_metrics.ipynb": 50, "01_lm.ipynb": 40,
-        "06a_explore.ipynb": 40}
+COST = {"05_targen.ipynb": 125, "test_shard.py": 125, "test_server.py": 120, "13_pipeline.ipynb": 80,
+        "04_corrsynth.ipynb": 80, "10b_experiment.ipynb": 60, "test_eval.py": 65, "test_synalign.py": 50,
+        "test_pair_tasks.py": 35, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
+        "06c_synalign.ipynb": 50, "test_cli_errors.py": 45, "test_corrsynth.py": 50, "09_student.ipynb": 37,
+        "test_decode.py": 50, "10_cli.ipynb": 50, "test_export.py": 45, "08_metrics.ipynb": 40, "01_lm.ipynb": 35,
+        "06a_explore.ipynb": 30}
 DEFAULT = 30
 
 

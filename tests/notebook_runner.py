@@ -10,11 +10,12 @@ import gc, os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)   # an xdist worker ignores Ctrl-C; a notebook (02a) tests what it does
 from pathlib import Path
 
-# Libraries whose import dominates a notebook's start (`python -X importtime`); none of them starts a thread on import.
+# Libraries whose import dominates a notebook's start (`python -X importtime`). With `OMP_NUM_THREADS=1` (make test) the
+# only thread they start is pyarrow's jemalloc background thread, which jemalloc's own fork handlers take care of.
 HEAVY = ["torch", "transformers", "transformers.models.llama.modeling_llama", "transformers.models.auto.modeling_auto",
          "transformers.models.auto.tokenization_auto", "transformers.generation.utils", "tokenizers", "safetensors",
          "numpy", "scipy.stats", "pandas", "sklearn.linear_model", "sklearn.metrics", "sklearn.model_selection",
-         "datasets", "yaml", "tqdm.auto", "matplotlib", "fastcore.all", "execnb.shell", "nbdev.test", "nbdev.config"]
+         "datasets", "sentence_transformers", "seaborn", "yaml", "tqdm.auto", "matplotlib", "fastcore.all", "execnb.shell", "nbdev.test", "nbdev.config"]
 
 
 def preload(names=HEAVY):
