@@ -39,8 +39,13 @@ def run_notebook(path: Path, log: Path) -> int:
     return 0 if ok else 1
 
 
+NICENESS = 5   # notebooks are batch work: the integration tests' own daemons (Ray's agents must report within 15 s,
+               # servers) come first when the two workers' processes outnumber the cores
+
+
 def serve():
     "Answer each `NOTEBOOK<TAB>LOG` line on stdin with the exit code of a forked child that ran it."
+    os.nice(NICENESS)
     preload()
     gc.freeze()   # the preloaded objects leave the collector's view: a child's collections no longer copy their pages
     for line in sys.stdin:

@@ -72,8 +72,12 @@ def test_shards_run_apart_and_merged_equal_the_sharded_run(whole, tmp_path, caps
 
 @pytest.fixture(scope="module")
 def cluster():
-    "A local cluster of one CPU: the shards run one after the other in one worker, then the killed shard's retry in a second."
-    try: r = start_ray(num_cpus=1, tries=1)
+    """A local cluster of one CPU: the shards run one after the other in one worker, then the killed shard's retry in a second.
+    On a busy machine Ray's raylet can abort at start-up (its agents must report within a fixed 15 s, ray-project/ray#65983):
+    each try then fails after 60 s instead of Ray's 120, and a second try starts (the notebooks run at a lower priority,
+    `notebook_runner.py`, so that Ray's daemons get the CPU they need)."""
+    os.environ["RAY_raylet_start_wait_time_s"] = "60"
+    try: r = start_ray(num_cpus=1, tries=2)
     except RuntimeError as e: pytest.skip(f"no local Ray cluster: {e}")   # a machine too busy for Ray's start-up, not a shard bug
     yield r
     r.shutdown()
