@@ -302,6 +302,19 @@ def _forward(self: LM, ids: torch.Tensor, state: LMState, positions: torch.Tenso
     return self.model(input_ids=ids, position_ids=positions, past_key_values=state.cache, use_cache=True, **kwargs)
 
 @patch
+def _prefill(self: LM, pre: list, rows: list, share: bool=False) -> tuple:
+    "Prefill token list `pre` once and each token list of `rows` after it; return (LMState, next-token log-probs [len(rows), vocab]).\n    `share`: the rows read ONE copy of `pre` (`prefix_attention`) where the model allows it, else each row gets its own copy."
+    cache, shared = slack_cache(), 0
+    if pre:
+        self.model(input_ids=torch.tensor([pre], device=self.device), past_key_values=cache, use_cache=True, logits_to_keep=1)
+        if share and prefix_attention_ready(self.model): cache, shared = shared_prefix_cache(cache), len(pre)
+        elif len(rows) > 1: cache.batch_repeat_interleave(len(rows))
+    ids, mask = self._left_padded(rows, len(pre))
+    pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, len(pre):]
+    state = LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=len(pre) + sum(map(len, rows)), shared_prefix=shared)
+    return state, F.log_softmax(self._forward(ids, state, pos, logits_to_keep=1).logits[:, -1].float(), -1)
+
+@patch
 @torch.inference_mode()
 def start(self: LM, prompts: list, prefix: str="") -> tuple:
     "Prefill `prefix` once and each of `prompts` after it; return (LMState, next-token log-probs [rows, vocab])."
@@ -310,19 +323,11 @@ def start(self: LM, prompts: list, prefix: str="") -> tuple:
     uniq = {p: i for i, p in enumerate(dict.fromkeys(prompts))}   # identical prompts are prefilled once, then copied
     rows = [self._encode(p, first=not pre) for p in uniq]
     if not all(rows): raise ValueError("start: every prompt needs at least one token after the prefix")
-    cache, shared = slack_cache(), 0
-    if pre:
-        self.model(input_ids=torch.tensor([pre], device=self.device), past_key_values=cache, use_cache=True, logits_to_keep=1)
-        if self.share_prefix_from is not None and len(prompts) >= self.share_prefix_from and prefix_attention_ready(self.model):
-            cache, shared = shared_prefix_cache(cache), len(pre)
-        elif len(rows) > 1: cache.batch_repeat_interleave(len(rows))
-    ids, mask = self._left_padded(rows, len(pre))
-    pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, len(pre):]
-    state = LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=len(pre) + sum(map(len, rows)), shared_prefix=shared)
-    out = self._forward(ids, state, pos, logits_to_keep=1)
+    share = self.share_prefix_from is not None and len(prompts) >= self.share_prefix_from
+    state, logp = self._prefill(pre, rows, share)
     where = torch.tensor([uniq[p] for p in prompts], device=self.device)
     if len(uniq) < len(prompts): self.keep(state, where)
-    return state, F.log_softmax(out.logits[:, -1].float(), -1)[where]
+    return state, logp[where]
 
 # %% ../nbs/01_lm.ipynb #c029t
 @patch
@@ -357,15 +362,9 @@ def _score_batch(self: LM, prompts: list, conts: list) -> torch.Tensor:
     "Summed log-probs of token lists `conts` after token lists `prompts`: shared start and each distinct prompt prefilled once."
     uniq = {p: i for i, p in enumerate(dict.fromkeys(map(tuple, prompts)))}
     rows = [list(p) for p in uniq]; n = _common_len(rows)
-    cache = slack_cache()
-    if n:
-        self.model(input_ids=torch.tensor([rows[0][:n]], device=self.device), past_key_values=cache, use_cache=True, logits_to_keep=1)
-        if len(rows) > 1: cache.batch_repeat_interleave(len(rows))
-    ids, mask = self._left_padded([r[n:] for r in rows], n)
-    pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, n:]
-    state = LMState(cache, mask, pos[:, -1] + 1)
+    state, lp = self._prefill(rows[0][:n], [r[n:] for r in rows])   # the shared start once, then each distinct prompt
     where = torch.tensor([uniq[tuple(p)] for p in prompts], device=self.device)
-    lp = F.log_softmax(self._forward(ids, state, pos, logits_to_keep=1).logits[:, -1].float(), -1)[where]
+    lp = lp[where]
     C = max(map(len, conts))
     pad = lambda c, k: c + [self.pad_id] * (k - len(c))
     tok = lp.gather(-1, torch.tensor([[c[0]] for c in conts], device=self.device))       # each continuation's first token
