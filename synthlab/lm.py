@@ -107,25 +107,20 @@ def pick_dtype(device: torch.device, dtype=None) -> torch.dtype:
 # %% ../nbs/01_lm.ipynb #c013e
 LAYOUTS = ("auto", "standard", "transposed")
 
-def _embedding_weights(model) -> set:
-    "ids of the weights `model`'s embeddings hold (a tied `lm_head` shares one of them)."
-    return {id(m.weight) for m in model.modules() if isinstance(m, torch.nn.Embedding)}
-
-def _own_linears(model) -> list:
-    "`model`'s `Linear` layers whose weight no embedding shares."
-    tied = _embedding_weights(model)
-    return [m for m in model.modules() if isinstance(m, torch.nn.Linear) and id(m.weight) not in tied]
+def _linears(model) -> list:
+    "`model`'s `Linear` layers, each weight once (a tied head shares the embedding's)."
+    return list({id(m.weight): m for m in model.modules() if isinstance(m, torch.nn.Linear)}.values())
 
 def transpose_linear_weights(model) -> int:
-    "Store each untied `Linear` weight of `model` transposed in memory (same shape and values); returns how many changed."
-    changed = [m for m in _own_linears(model) if m.weight.is_contiguous()]
+    "Store each `Linear` weight of `model` transposed in memory (same shape and values); returns how many changed."
+    changed = [m for m in _linears(model) if m.weight.is_contiguous()]
     for m in changed: m.weight.data = m.weight.data.t().contiguous().t()
     return len(changed)
 
 def weight_layout(model) -> str:
-    "`transposed` when `model`'s untied `Linear` weights are stored transposed, else `standard`."
-    own = _own_linears(model)
-    return "transposed" if own and not any(m.weight.is_contiguous() for m in own) else "standard"
+    "`transposed` when `model`'s `Linear` weights are stored transposed, else `standard`."
+    linears = _linears(model)
+    return "transposed" if linears and not any(m.weight.is_contiguous() for m in linears) else "standard"
 
 # %% ../nbs/01_lm.ipynb #c013j
 @contextmanager
@@ -147,12 +142,13 @@ def _best_seconds(f, reps: int) -> float:
 
 @torch.inference_mode()
 def layout_speedup(shapes: dict, # (in, out) → how many `Linear` layers have that shape
-                   dtype=torch.float32, rows: tuple=(8, 48), reps: int=10) -> float:
+                   dtype=torch.float32, rows: tuple=(8, 48), budget: float=2e7) -> float:
     "How many times faster one pass through `shapes` runs on one CPU thread with weights stored transposed than standard."
     seconds = dict(standard=0., transposed=0.)
     with torch_threads(1):
         for (i, o), count in shapes.items():
             w = torch.randn(o, i, dtype=dtype); stored = dict(standard=w, transposed=w.t().contiguous().t())
+            reps = min(10, max(1, int(budget // (i * o))))       # a large head: fewer calls
             for r in rows:
                 x = torch.randn(r, i, dtype=dtype)
                 for layout, weight in stored.items(): seconds[layout] += count * _best_seconds(lambda: F.linear(x, weight), reps)
@@ -179,8 +175,8 @@ def choose_layout(model, layout=None, path: Path|None=None) -> tuple:
     if layout != "auto": return layout, "requested"
     device, dtype = next(model.parameters()).device, next(model.parameters()).dtype
     if device.type != "cpu": return "standard", f"{device.type}: its BLAS takes either layout"
-    shapes = Counter((m.in_features, m.out_features) for m in _own_linears(model))
-    if not shapes: return "standard", "no untied Linear layers"
+    shapes = Counter((m.in_features, m.out_features) for m in _linears(model))
+    if not shapes: return "standard", "no Linear layers"
     key = (f"{cpuinfo('model name') or 'unknown CPU'} | torch {torch.__version__} | {str(dtype).removeprefix('torch.')} | "
            + " ".join(f"{i}x{o}" for i, o in sorted(shapes)))
     s = _cached_speedup(key, lambda: layout_speedup(shapes, dtype), path or cache_dir()/"layouts.json")
