@@ -42,6 +42,15 @@ def embedded_gguf(name: str="smollm2-135m") -> Path:
     return path
 
 # %% ../nbs/01_lm.ipynb #c010
+@contextmanager
+def _gguf_parsed_once():
+    "While converting: one `GGUFReader` per file and one tensor-name map per architecture, where transformers builds the first three times (config, tokenizer, weights) and the second once per tensor."
+    import gguf
+    saved = gguf.GGUFReader, gguf.get_tensor_name_map
+    gguf.GGUFReader, gguf.get_tensor_name_map = functools.cache(saved[0]), functools.cache(saved[1])
+    try: yield
+    finally: gguf.GGUFReader, gguf.get_tensor_name_map = saved
+
 def dequantised_dir(name: str="smollm2-135m", progress: bool=True) -> Path:
     "Folder with embedded model `name` as dense safetensors, converting the GGUF file on first use."
     out = cache_dir()/"models"/name
@@ -49,9 +58,10 @@ def dequantised_dir(name: str="smollm2-135m", progress: bool=True) -> Path:
     if complete(out): return out
     from transformers import AutoModelForCausalLM, AutoTokenizer
     gguf = embedded_gguf(name)
-    if progress: print(f"synthlab: dequantising {gguf.name} once into {out} (about 30 s)...")
-    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    if progress: print(f"synthlab: dequantising {gguf.name} once into {out} (about 25 s)...")
+    with _gguf_parsed_once():
+        tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"): del model.config.quantization_config
     out.parent.mkdir(parents=True, exist_ok=True)
