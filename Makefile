@@ -27,9 +27,10 @@ $(STAMP): settings.ini setup.py
 setup: $(STAMP)
 
 # the embedded model dequantised once into synthlab's cache before the tests start (else every test worker and
-# notebook process that starts first would convert it at the same time)
+# notebook process that starts first would convert it at the same time), and loaded once, so that its weight layout
+# is measured here, before the test workers load the machine (load_lm caches the choice; it prints it)
 model: setup
-	$(PY) -c "from synthlab.lm import dequantised_dir; dequantised_dir()"
+	$(PY) -c "from synthlab.lm import load_lm; print(load_lm())"
 
 demo: setup
 	$(VENV)/bin/synthlab demo

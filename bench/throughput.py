@@ -1,7 +1,7 @@
 """Benchmark: how fast synthlab makes data on this machine.
 
-Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--n 64] [--methods fewgen corrsynth] [--no-decode] [--out PATH]
-Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype chosen and why), then
+Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--layout auto|standard|transposed] [--n 64] [--methods fewgen corrsynth] [--no-decode] [--out PATH]
+Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype and weight layout chosen and why), then
 1. kept examples/min of every method at its CLI defaults (FewGen, CFG, CorrSynth with `--batch-rows` 64 on CPU / 256 on GPU),
    on SST-2,
    and on AG News unless --quick (--quick: FewGen, CFG, CorrSynth on SST-2 only);
@@ -31,7 +31,7 @@ def machine(lm) -> str:
     gpu = f", GPU {torch.cuda.get_device_name()}" if lm.device.type == "cuda" else ""
     return (f"machine: {cpu}, {os.cpu_count()} cores, flags {' '.join(flags) or 'none'}{gpu}; torch {torch.__version__}, "
             f"{torch.get_num_threads()} threads; dtype {str(lm.dtype).removeprefix('torch.')} ({lm.dtype_reason}); "
-            f"load average {os.getloadavg()[0]:.1f}")
+            f"layout {lm.layout} ({lm.layout_reason}); load average {os.getloadavg()[0]:.1f}")
 
 
 def kept_per_minute(lm, task, method, n, seed=0) -> dict:
@@ -50,6 +50,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--dtype", default="auto")
+    ap.add_argument("--layout", default=None, help="weights' layout: auto (measured once per machine), standard or transposed")
     ap.add_argument("--n", type=int, help="records kept per method (default 64; --quick 40)")
     ap.add_argument("--new-tokens", type=int, default=48)
     ap.add_argument("--methods", nargs="+", help="only these methods (default: all of the run's kind)")
@@ -57,7 +58,7 @@ def main():
     ap.add_argument("--out", help="write the tables here (default bench/results/throughput[-quick].md)")
     o = ap.parse_args()
     n = o.n or (40 if o.quick else 64)
-    lm = load_lm(dtype=o.dtype)
+    lm = load_lm(dtype=o.dtype, layout=o.layout)
     head = machine(lm); print(head, flush=True)
     tasks = ["sst2"] if o.quick else ["sst2", "ag_news"]
     methods = o.methods or ["fewgen", "cfg", "corrsynth"] + ([] if o.quick else ["synalign", "targen"])

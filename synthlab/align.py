@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .task import get_task
+from .lm import torch_threads
 from .data import load_split, parse_split_ref, largest_remainder
 from .records import read_records, atomic_write_text, check_record
 from .embed import embed_records
@@ -20,15 +21,6 @@ from .explore import as_matrix, label_groups, with_synalign_meta
 
 # %% auto #0
 __all__ = ['Alignment', 'mmd_align', 'resample', 'align_records', 'plot_alignment', 'align_file']
-
-# %% ../nbs/06b_align.ipynb #c053
-@contextmanager
-def _torch_threads(n: int|None):
-    "Temporarily cap torch's intra-op threads at `n` (None = leave unchanged)."
-    old = torch.get_num_threads()
-    if n is not None and n < old: torch.set_num_threads(n)
-    try: yield
-    finally: torch.set_num_threads(old)
 
 # %% ../nbs/06b_align.ipynb #c056
 @dataclass
@@ -81,7 +73,7 @@ def mmd_align(synthetic_emb,              # (n, d) embeddings of the synthetic s
     bw = float(bandwidth or mmd_bandwidth(R, seed=seed))
     params = dict(steps=steps, lr=lr, reg=reg, hidden=hidden, bandwidth=bw, seed=seed, regulariser="KL(w||uniform)")
     if threads is None and len(S) <= 2048: threads = 1
-    with torch.random.fork_rng(devices=[]), _torch_threads(threads):
+    with torch.random.fork_rng(devices=[]), torch_threads(threads):
         torch.manual_seed(seed)
         St, n = torch.from_numpy(S), len(S)
         mmd2 = _mmd_objective(St, torch.from_numpy(R), bw)
