@@ -181,7 +181,7 @@ def split_evenly(n: int, keys: list) -> dict:
 
 # %% ../nbs/02a_generate.ipynb #c018b
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason")   # recorded only: a run may move to another machine
+_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason")   # recorded only: a run may move to another machine
 
 def _differences(got, want, key: str) -> list:
     "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."
@@ -207,7 +207,7 @@ def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:
     "What every record of one output file shares (its provenance); `dtype` and `device` only once the model `lm` is loaded."
     loaded = {} if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
                                         dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")),
-                                        **({"layout": lm.layout, "layout_reason": lm.layout_reason} if hasattr(lm, "layout") else {}),
+                                        **{k: getattr(lm, k) for k in ("layout", "layout_reason", "threads", "threads_reason") if hasattr(lm, k)},
                                         **getattr(lm, "provenance", {}))   # a server: URL, served model, API
     return dict(method=method.name, task=task.name, model=model, **loaded,
                 params=json.loads(json.dumps(method.params(), default=str)), seed=seed)

@@ -6,8 +6,9 @@
 __all__ = ['EMBEDDED_MODELS', 'DTYPES', 'BF16_CPU_FLAGS', 'LAYOUTS', 'PREFIX_ATTENTION', 'PREFIX_MODEL_TYPES', 'cache_dir',
            'embedded_gguf', 'dequantised_dir', 'pick_device', 'default_batch_rows', 'cpuinfo', 'cpu_flags',
            'choose_dtype', 'pick_dtype', 'transpose_linear_weights', 'weight_layout', 'torch_threads', 'layout_speedup',
-           'choose_layout', 'LMState', 'LM', 'load_lm', 'SlackKV', 'slack_cache', 'cascade_attention',
-           'prefix_attention', 'prefix_attention_ready', 'PrefixKV', 'shared_prefix_cache', 'own_mask']
+           'choose_layout', 'busy_cores', 'choose_threads', 'LMState', 'LM', 'load_lm', 'SlackKV', 'slack_cache',
+           'cascade_attention', 'prefix_attention', 'prefix_attention_ready', 'PrefixKV', 'shared_prefix_cache',
+           'own_mask']
 
 # %% ../nbs/01_lm.ipynb #c004
 import os, functools, importlib.util, json, math, shutil, tempfile, time
@@ -192,6 +193,28 @@ def choose_layout(model, layout=None, path: Path|None=None) -> tuple:
     s = _cached_speedup(key, lambda: layout_speedup(shapes, dtype), path or cache_dir()/"layouts.json")
     return ("transposed" if s >= 1.1 else "standard"), f"measured here: transposed weights {s:.2f}× as fast"
 
+# %% ../nbs/01_lm.ipynb #c013q
+def busy_cores(interval: float=0.25, path: str="/proc/stat") -> float:
+    "How many cores the machine kept busy over the next `interval` seconds (0 where `path` cannot be read)."
+    def times():
+        try: v = [int(x) for x in Path(path).read_text().splitlines()[0].split()[1:]]
+        except (OSError, ValueError, IndexError): return None
+        return sum(v), v[3] + (v[4] if len(v) > 4 else 0)            # total, idle + iowait
+    a = times(); time.sleep(interval); b = times()
+    if a is None or b is None or b[0] <= a[0]: return 0.
+    return (os.cpu_count() or 1) * (1 - (b[1] - a[1]) / (b[0] - a[0]))
+
+def choose_threads(device: torch.device, threads: int=None, busy: float=None) -> tuple:
+    "(threads, reason) for torch on `device`: `threads`, else `$OMP_NUM_THREADS`, else the cores not `busy` (measured), at most torch's current count."
+    if device.type != "cpu": return torch.get_num_threads(), f"{device.type}: unchanged"
+    if threads is not None:
+        if int(threads) != threads or threads < 1: raise ValueError(f"threads must be an integer ≥ 1, got {threads!r}")
+        return int(threads), "requested"
+    if os.environ.get("OMP_NUM_THREADS"): return torch.get_num_threads(), "OMP_NUM_THREADS"
+    busy = busy_cores() if busy is None else busy
+    free = max(1, int((os.cpu_count() or 1) - busy + 0.5))
+    return min(torch.get_num_threads(), free), f"{busy:.1f} of {os.cpu_count()} cores busy elsewhere"
+
 # %% ../nbs/01_lm.ipynb #c015
 @dataclass
 class LMState:
@@ -206,10 +229,12 @@ class LMState:
 class LM:
     "A causal language model with its tokenizer: chat rendering, shared-prefix batched prefill, stepping and scoring."
     share_prefix_from = 32  # from this many rows on, rows read ONE copy of a shared prefix (`prefix_attention_ready`); None: never
-    def __init__(self, model, tokenizer, name: str, dtype_reason: str="requested", layout_reason: str="as given"):
+    def __init__(self, model, tokenizer, name: str, dtype_reason: str="requested", layout_reason: str="as given",
+                 threads_reason: str="as set"):
         self.model, self.tokenizer, self.name = model.eval(), tokenizer, name
         self.device, self.dtype, self.dtype_reason = model.device, model.dtype, dtype_reason
         self.layout, self.layout_reason = weight_layout(model), layout_reason
+        self.threads, self.threads_reason = torch.get_num_threads(), threads_reason
         if tokenizer.pad_token_id is None: tokenizer.pad_token = tokenizer.eos_token
         self.pad_id = tokenizer.pad_token_id
         self.eos_ids = self._eos_ids()
@@ -226,15 +251,17 @@ class LM:
 
     def __repr__(self):
         return (f"LM({self.name!r}, device={self.device}, dtype={self.dtype} ({self.dtype_reason}), "
-                f"layout={self.layout} ({self.layout_reason}))")
+                f"layout={self.layout} ({self.layout_reason}), threads={self.threads} ({self.threads_reason}))")
 
 # %% ../nbs/01_lm.ipynb #c018
-def load_lm(spec: str="smollm2-135m", device=None, dtype=None, layout=None) -> LM:
-    "Load `spec` (an embedded model name, a Hugging Face model id or a local folder); `dtype`/`layout`: auto (`choose_dtype`/`choose_layout`) or a name."
+def load_lm(spec: str="smollm2-135m", device=None, dtype=None, layout=None, threads: int=None) -> LM:
+    "Load `spec` (an embedded model name, a Hugging Face model id or a local folder); `dtype`/`layout`/`threads`: auto (`choose_dtype`/`choose_layout`/`choose_threads`) or given."
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
     hf_logging.disable_progress_bar()
     device = pick_device(device); dtype, reason = choose_dtype(device, dtype)
+    n_threads, threads_reason = choose_threads(device, threads)
+    if device.type == "cpu": torch.set_num_threads(n_threads)
     path = dequantised_dir(spec) if spec in EMBEDDED_MODELS else spec
     if not spec in EMBEDDED_MODELS and not Path(spec).exists() and (spec.startswith((".", "/", "~")) or spec.count("/") > 1):
         raise FileNotFoundError(f"model not found: {spec!r} is not an embedded model ({', '.join(EMBEDDED_MODELS)}) and no such folder exists")
@@ -247,7 +274,7 @@ def load_lm(spec: str="smollm2-135m", device=None, dtype=None, layout=None) -> L
     tok.padding_side = "left"
     layout, layout_reason = choose_layout(model, layout)
     if layout == "transposed": transpose_linear_weights(model)
-    return LM(model, tok, name=spec, dtype_reason=reason, layout_reason=layout_reason)
+    return LM(model, tok, name=spec, dtype_reason=reason, layout_reason=layout_reason, threads_reason=threads_reason)
 
 # %% ../nbs/01_lm.ipynb #c023
 def _plain_chat(messages, add_generation_prompt):
