@@ -18,15 +18,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false"); os.environ.setdefault(
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from decode_bench import prompts_for, time_synthlab, time_generate
-from synthlab.lm import load_lm, cpu_flags, default_batch_rows, BF16_CPU_FLAGS
+from synthlab.lm import load_lm, cpuinfo, cpu_flags, default_batch_rows, BF16_CPU_FLAGS
 from synthlab.task import get_task
 from synthlab.generate import generate
 from synthlab.cli import make_parser, build_method
 
 
 def machine(lm) -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.processor()) \
-        if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = cpuinfo("model name") or platform.processor()
     flags = sorted(f for f in cpu_flags() if f in BF16_CPU_FLAGS or f.startswith("amx") or f == "avx512f")
     gpu = f", GPU {torch.cuda.get_device_name()}" if lm.device.type == "cuda" else ""
     return (f"machine: {cpu}, {os.cpu_count()} cores, flags {' '.join(flags) or 'none'}{gpu}; torch {torch.__version__}, "

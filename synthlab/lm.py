@@ -166,16 +166,18 @@ def layout_speedup(shapes: dict, # (in, out) → how many `Linear` layers have t
     return seconds["standard"] / seconds["transposed"]
 
 # %% ../nbs/01_lm.ipynb #c013k
+def _read_json(path: Path) -> dict:
+    "The JSON object in `path`; {} when it is missing or unreadable."
+    try: return json.loads(path.read_text())
+    except (OSError, ValueError): return {}
+
 def _cached_speedup(key: str, measure, path: Path) -> float:
     "The speedup stored under `key` in the JSON file `path`, measured (`measure()`) and stored the first time."
     from synthlab.task import atomic_write_text
-    read = lambda: json.loads(path.read_text()) if path.exists() else {}
-    try: known = read()
-    except ValueError: known = {}
+    known = _read_json(path)
     if key not in known:
         value = round(measure(), 3)
-        try: known = read()                         # another process may have written meanwhile: keep its entries
-        except ValueError: known = {}
+        known = _read_json(path)                    # another process may have written meanwhile: keep its entries
         known.setdefault(key, value); atomic_write_text(path, json.dumps(known, indent=1, sort_keys=True))
     return known[key]
 
