@@ -26,7 +26,9 @@ class RecordFilter:
     def __init__(self, task, min_words: int=3, near_dup: float=0.8, pool: list=None):
         self.task, self.min_words, self.near_dup = task, min_words, near_dup
         self.counts = Counter()
-        self._shots = self._index(task.shots if pool is None else pool)
+        shots = task.shots if pool is None else pool
+        self._shots = self._index(shots)
+        self._shot_fields = {f: self._index(shots, [f]) for f in task.long_fields} if len(task.fields) > 1 else {}
         self._kept = ({}, [])
         labels = set(task.label_names) | {v.lower() for v in task.labels.values()}
         words = sorted({w for l in labels for w in normalise(l).split()} | {normalise(l) for l in labels}, key=len, reverse=True)
@@ -34,12 +36,12 @@ class RecordFilter:
 
 # %% ../nbs/02d_filters.ipynb #c010
 @patch
-def _key(self: RecordFilter, rec): return normalise(" ".join(rec[f] for f in self.task.fields))
+def _key(self: RecordFilter, rec, fields=None): return normalise(" ".join(rec[f] for f in fields or self.task.fields))
 
 @patch
-def _index(self: RecordFilter, recs):
+def _index(self: RecordFilter, recs, fields=None):
     exact, grams = {}, []
-    for r in recs: k = self._key(r); exact[k] = True; grams.append(shingles(k))
+    for r in recs: k = self._key(r, fields); exact[k] = True; grams.append(shingles(k))
     return exact, grams
 
 @patch
@@ -48,6 +50,11 @@ def _near(self: RecordFilter, key, index) -> bool:
     if key in exact: return True
     s = shingles(key)
     return any(len(s & o) / len(s | o) >= self.near_dup for o in grams)
+
+@patch
+def _copies_shot(self: RecordFilter, rec, key) -> bool:
+    "The whole record, or one long field of it, is a near copy of a shot's (the same field's, for a field)."
+    return self._near(key, self._shots) or any(self._near(self._key(rec, [f]), index) for f, index in self._shot_fields.items())
 
 # %% ../nbs/02d_filters.ipynb #c011
 @patch
@@ -58,7 +65,7 @@ def reason(self: RecordFilter, rec) -> str:
     if any(len(rec[f].split()) < self.min_words for f in self.task.long_fields): return "too_short"
     if any(self._leak.match(rec[f]) for f in self.task.fields): return "label_leak"
     key = self._key(rec)
-    if self._near(key, self._shots): return "copies_shot"
+    if self._copies_shot(rec, key): return "copies_shot"
     if self._near(key, self._kept): return "duplicate"
     return None
 
