@@ -1,7 +1,8 @@
 """Write README.md from nbs/index.ipynb (nbdev_readme needs Quarto, which this project does not install).
 
 Markdown cells are copied; code cells become ```python blocks (directives dropped); stored text outputs follow them.
-The `BENCHMARKS` placeholder is replaced by the tables in bench/results/*.md.
+The `BENCHMARKS` placeholder is replaced by the tables in bench/results/*.md, and `STUDY_RESULTS` by the study's tables
+(nbs/tutorials/study/results.md, written by the last cells of nbs/tutorials/study.ipynb).
 """
 import json, re
 from pathlib import Path
@@ -23,6 +24,8 @@ for c in nb["cells"]:
 bench = ""
 for f in sorted((root/"bench"/"results").glob("*.md")):
     bench += f"### {f.stem}\n\n{f.read_text().strip()}\n\n"
-text = "\n\n".join(parts).replace("BENCHMARKS", bench.strip() or "(run `make bench`)") + "\n"
+study = root/"nbs"/"tutorials"/"study"/"results.md"
+study = study.read_text().strip() if study.exists() else "(execute `nbs/tutorials/study.ipynb`)"
+text = "\n\n".join(parts).replace("BENCHMARKS", bench.strip() or "(run `make bench`)").replace("STUDY_RESULTS", study) + "\n"
 (root/"README.md").write_text(text)
 print(f"wrote README.md ({len(text)} chars)")
