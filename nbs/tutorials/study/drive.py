@@ -1,6 +1,6 @@
 """Generate the study's rows in the background: `python study/drive.py [--task T] [--n N] ROW...` from nbs/tutorials,
 under `nice -n 19`. Runs the cells of study.ipynb marked `# setup` (tasks, rows, `run_row`), loads the model once,
-then runs or resumes each row of task T (default sst2) for every seed of that task, logging its time and load to
+then runs or resumes each row of task T (default sst2) for every seed it runs at (`seeds_of`), logging its time and load to
 study/<task>/timing.jsonl. `--n` overrides the set size (a short run to time it; the same file resumes to the full
 size later). Stop it at any time."""
 import argparse, json
@@ -21,6 +21,6 @@ from synthlab.backend import load_backend
 lm = load_backend("smollm2-135m", dtype="auto")
 (ns["STUDY"]/args.task).mkdir(parents=True, exist_ok=True)
 for row in args.rows:
-    for seed in ns["TASKS"][args.task]["seeds"]:
+    for seed in ns["seeds_of"](args.task, row):
         s = ns["run_row"](row, seed, args.task, lm=lm, log=ns["STUDY"]/args.task/"timing.jsonl", n=args.n)
         print(f"{args.task}, {row}, seed {seed}:\n{ns['stage_table'](s)}\n", flush=True)
