@@ -15,7 +15,7 @@ import pytest
 # Only the order matters: longest first. Update from `--durations` when a group's cost moves a lot.
 COST = {"05_targen.ipynb": 125, "test_shard.py": 125, "test_server.py": 120, "13_pipeline.ipynb": 80,
         "04_corrsynth.ipynb": 80, "10b_experiment.ipynb": 60, "test_eval.py": 65, "test_synalign.py": 50,
-        "test_pair_tasks.py": 35, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
+        "test_pair_tasks.py": 90, "test_dtypes.py": 30, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
         "06c_synalign.ipynb": 50, "test_cli_errors.py": 45, "test_corrsynth.py": 50, "09_student.ipynb": 37,
         "test_decode.py": 50, "10_cli.ipynb": 50, "test_export.py": 45, "08_metrics.ipynb": 40, "01_lm.ipynb": 35,
         "06a_explore.ipynb": 30}
@@ -49,9 +49,30 @@ def lm(embedded_lm):
     return embedded_lm
 
 
+def _embedded_in(embedded_lm, dtype: str):
+    "The embedded model in `dtype`: the session's own model where this machine picked that dtype, else loaded once more."
+    import torch
+    from synthlab.lm import load_lm
+    return embedded_lm if embedded_lm.dtype == getattr(torch, dtype) else load_lm(dtype=dtype)
+
+
 @pytest.fixture(scope="session")
 def lm_fp32(embedded_lm):
     "The embedded model in float32, for tests that compare numbers tightly: the same model where this machine picked float32."
-    import torch
-    from synthlab.lm import load_lm
-    return embedded_lm if embedded_lm.dtype == torch.float32 else load_lm(dtype="float32")
+    return _embedded_in(embedded_lm, "float32")
+
+
+@pytest.fixture(scope="session")
+def lm_bf16(embedded_lm):
+    "The embedded model in bfloat16 (what CPUs with AMX or avx512_bf16 pick; it runs on any CPU, only slower without them)."
+    return _embedded_in(embedded_lm, "bfloat16")
+
+
+DTYPES = ("float32", "bfloat16")
+
+
+@pytest.fixture(params=DTYPES)
+def lm_each_dtype(request):
+    """The embedded model in each dtype a machine may pick, whatever this machine picks: a dtype-sensitive test runs twice,
+    so an fp32-only machine catches a bf16 failure before a bf16 machine's CI does (and the other way round)."""
+    return request.getfixturevalue("lm_fp32" if request.param == "float32" else "lm_bf16")
