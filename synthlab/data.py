@@ -172,12 +172,14 @@ def load_split(
 # %% ../nbs/00a_data.ipynb #c071
 def parse_split_ref(
     ref:str, # 'task:split', the task a built-in name or a YAML card path: 'sst2:validation', 'cards/spam.yaml:test'
+    task=None, # the task in hand (e.g. a custom card): used when `ref` names it, so a card is never looked up again by name
 ) -> tuple:  # `(Task, split)`
     "Parse a split reference, checking that the task has the split."
     if not isinstance(ref, str) or ":" not in ref or not all(p.strip() for p in ref.rsplit(":", 1)):
         raise ValueError(f"expected a split reference 'task:split' such as 'sst2:validation', got {ref!r}")
     name, split = (p.strip() for p in ref.rsplit(":", 1))
-    task = get_task(name)
+    mine = get_task(task) if task is not None else None
+    task = mine if mine is not None and name in (mine.name, mine.card_path) else get_task(name)
     if split not in task.split_names:
         raise ValueError(f"unknown split {split!r} for task {task.name!r} in {ref!r}; available splits: {', '.join(task.split_names)}")
     return task, split

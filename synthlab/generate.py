@@ -17,7 +17,7 @@ import torch
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 
-from .task import get_task
+from .task import get_task, task_provenance
 from .data import largest_remainder
 from .records import RecordWriter, atomic_write_text, check_record
 from .decode import SamplingConfig, decode, DecodeResult
@@ -181,7 +181,8 @@ def split_evenly(n: int, keys: list) -> dict:
 
 # %% ../nbs/02a_generate.ipynb #c018b
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason")   # recorded only: a run may move to another machine
+_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",   # recorded only: a run may move to another machine
+                 "task_card", "task_hash")   # where the card is and its hash: for later steps to find it (a card may move)
 
 def _differences(got, want, key: str) -> list:
     "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."
@@ -209,7 +210,7 @@ def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:
                                         dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")),
                                         **{k: getattr(lm, k) for k in ("layout", "layout_reason", "threads", "threads_reason") if hasattr(lm, k)},
                                         **getattr(lm, "provenance", {}))   # a server: URL, served model, API
-    return dict(method=method.name, task=task.name, model=model, **loaded,
+    return dict(method=method.name, **task_provenance(task), model=model, **loaded,
                 params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
 
 def open_output(out, method: Method, task, model: str, n: int, seed: int=0) -> RecordWriter:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
-from .task import Task, get_task
+from .task import Task, get_task, task_from_provenance
 from .data import load_split, parse_split_ref
 from .records import read_records
 from .embed import embed_texts
@@ -23,11 +23,11 @@ __all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'da
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
-    "The `meta['task']` of the first record of a records list or JSONL file, else None."
+    "The `meta` of the first record of a records list or JSONL file (its task's provenance) when it names a task, else None."
     if isinstance(d, (str, Path)) and Path(d).expanduser().is_file(): d = read_records(Path(d).expanduser())
     if isinstance(d, list) and d and isinstance(d[0], dict):
-        t = (d[0].get("meta") or {}).get("task")
-        if isinstance(t, str): return t
+        m = d[0].get("meta") or {}
+        if isinstance(m.get("task"), str): return m   # the task's provenance: name, card path, hash
 
 # %% ../nbs/09_student.ipynb #c005b
 def resolve_task(task=None, # a task name, card or `Task`; wins when given
@@ -38,7 +38,7 @@ def resolve_task(task=None, # a task name, card or `Task`; wins when given
     for d in data:
         if _is_split_ref(d): return parse_split_ref(d)[0]
     for d in data:
-        if (t := _task_of_records(d)) is not None: return get_task(t)
+        if (t := _task_of_records(d)) is not None: return task_from_provenance(t, where=str(d) if isinstance(d, (str, Path)) else "records")
     raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
 
 # %% ../nbs/09_student.ipynb #c005f
@@ -48,7 +48,7 @@ def _load_side(data, task: Task, what: str) -> list[dict]:
             and not data.endswith(".jsonl") and "/" not in data):
         data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
     if not _is_split_ref(data): return as_records(data, what)
-    t, split = parse_split_ref(data)   # raises on a split the task does not have
+    t, split = parse_split_ref(data, task)   # raises on a split the task does not have
     if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")
     try: return load_split(t, split).to_list()
     except FileNotFoundError as e: raise FileNotFoundError(f"{what} split {data!r} is not available: {e}") from None
