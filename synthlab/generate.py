@@ -167,8 +167,10 @@ def warn_few_shots(method: Method, task):
     if not hasattr(method, "_pool"): return  # the method does not draw shots from the card (SynAlign, TarGEN)
     have = Counter(s["label"] for s in (task.shots if pool is None else pool))
     short = {y: have[y] for y in task.label_names if have[y] < k}
-    if short: warnings.warn(f"task {task.name!r}: k_shots={k}, but the few-shot pool has only "
-                            f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less often")
+    if short and not getattr(method, "_warned_shots", False):   # once per method: the CLI warns before the model loads, `generate` again
+        warnings.warn(f"task {task.name!r}: k_shots={k}, but the few-shot pool has only "
+                      f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less often")
+        method._warned_shots = True
 
 # %% ../nbs/02a_generate.ipynb #c018
 def _batch_seed(seed: int, batch: int) -> int:

@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 from .task import Task, get_task, task_from_provenance
 from .data import load_split, parse_split_ref
-from .records import read_records
+from .records import read_records, read_task_records
 from .embed import embed_texts
 from .finetune import StudentConfig, finetune
 from .metrics import _is_split_ref, as_records, texts_of
@@ -47,6 +47,7 @@ def _load_side(data, task: Task, what: str) -> list[dict]:
     if (isinstance(data, str) and not _is_split_ref(data) and not Path(data).expanduser().exists()
             and not data.endswith(".jsonl") and "/" not in data):
         data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
+    if isinstance(data, (str, Path)) and Path(data).expanduser().is_file(): return read_task_records(Path(data).expanduser(), task)
     if not _is_split_ref(data): return as_records(data, what)
     t, split = parse_split_ref(data, task)   # raises on a split the task does not have
     if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")
