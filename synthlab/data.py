@@ -81,7 +81,11 @@ def _load_local(task, path):
     with _quiet_datasets(): ds = datasets.load_dataset("json", data_files=str(path), split="train")
     miss = [c for c in [*task.fields, "label"] if c not in ds.column_names]
     if miss: raise ValueError(f"{path}: missing column(s) {miss} for task {task.name!r}; columns present: {ds.column_names}")
-    return _finish_split(ds.select_columns([*task.fields, "label"]), task, str(path))
+    try: return _finish_split(ds.select_columns([*task.fields, "label"]), task, str(path))
+    except ValueError:   # a NaN, number or null where text belongs: name the first such line
+        from synthlab.records import read_task_records
+        read_task_records(path, task)
+        raise
 
 # %% ../nbs/00a_data.ipynb #d024
 def _hub_label(v, names):
