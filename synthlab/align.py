@@ -245,7 +245,8 @@ def align_file(synthetic_path,            # JSONL of generated records
         if task is None: raise ValueError(f"real data {real_spec} is a file: pass `task` to say how its records are read.")
         real = read_records(real_spec)
     else:
-        if task is None and (syn[0].get("meta") or {}).get("task_hash"): task = task_from_provenance(syn[0]["meta"], where=str(synthetic_path))
+        if task is None and (syn[0].get("meta") or {}).get("task_hash"):   # the card the records name
+            task = task_from_provenance(syn[0]["meta"], where=str(synthetic_path))
         if task is None: task = parse_split_ref(str(real_spec))[0]
         real = str(real_spec)
     task = get_task(task)

@@ -25,8 +25,8 @@ def add_export_parser(sub):
     x = sub.add_parser("export", help="a run as a Hugging Face dataset (Arrow + parquet) with an evidence card README.md")
     x.add_argument("run", help="JSONL records written by `synthlab generate`")
     x.add_argument("--out", required=True, help="output folder (replaced atomically when it is an earlier export)")
-    x.add_argument("--task", help="the records' task card (YAML path) or built-in name; default: the card their provenance names")
-    x.add_argument("--overwrite", action="store_true", help="replace --out even when it holds files an export did not write")
+    x.add_argument("--task", help="the records' task: a YAML card or built-in name (default: the card the records name)")
+    x.add_argument("--overwrite", action="store_true", help="replace --out even if it holds files an export did not write")
     x.add_argument("--val-frac", type=unit_float, default=0.0, help="share of each label held out as a synthetic validation split")
     x.add_argument("--seed", type=int, default=0, help="seed of the validation split, metric samples and plots")
     x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on (not the train split)")
@@ -41,7 +41,8 @@ def cmd_export(o):
     check_not_input(o.out, o.run, inside=True)   # the export replaces the folder --out: never one holding the run
     if o.push_to_hub: hub_ready(o.push_to_hub)
     dd = export_run(o.run, o.out, val_frac=o.val_frac, seed=o.seed, evaluate=o.evaluate, student=o.student,
-                    student_seeds=tuple(o.seeds), metrics=not o.no_metrics, n_real=o.n_real, task=o.task, overwrite=o.overwrite)
+                    student_seeds=tuple(o.seeds), metrics=not o.no_metrics, n_real=o.n_real, task=o.task,
+                    overwrite=o.overwrite)
     print(f"exported {', '.join(f'{s}: {len(d)}' for s, d in dd.items())} records to {o.out} (card: {Path(o.out)/'README.md'})")
     if o.push_to_hub: print(f"uploaded: {push_to_hub(o.out, o.push_to_hub, private=not o.public)}")
     return dd
@@ -61,7 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("align", help="SynAlign: reweight a synthetic set towards real data by MMD and resample it")
     a.add_argument("--synthetic", required=True); a.add_argument("--real", required=True, help="TASK:SPLIT")
     a.add_argument("--out", required=True); a.add_argument("--n", type=positive_int); a.add_argument("--seed", type=int, default=0)
-    a.add_argument("--overwrite", action="store_true", help="replace --out even when it is not an aligned set synthlab wrote")
+    a.add_argument("--overwrite", action="store_true", help="replace --out even if it is not an aligned set synthlab wrote")
     x = sub.add_parser("experiment", help="run several methods at one budget and compare students (YAML config)")
     x.add_argument("config")
     d = sub.add_parser("demo", help="the quick-start job: FewGen on SST-2 with the embedded model, then a student")
@@ -79,11 +80,11 @@ def _add_shard_arguments(g, sub):
     s.add_argument("--shard", type=int, help="run only shard I (0-based) of --shards K; join them with `synthlab merge`")
     s.add_argument("--spare", type=int, default=0, help="extra records per label per shard, for merge's top-ups after its global duplicate check")
     s.add_argument("--ray", nargs="?", const="", metavar="ADDRESS", help="run the shards as Ray tasks (a local cluster when no ADDRESS), then merge")
-    s.add_argument("--overwrite", action="store_true", help="let the merge replace --out even when it is not a merged set synthlab wrote")
+    s.add_argument("--overwrite", action="store_true", help="let the merge replace --out even if synthlab did not write it")
     m = sub.add_parser("merge", help="join the shard files of a sharded `generate` into one set (global duplicate check)")
     m.add_argument("--out", required=True, help="the job's --out; shard files are found next to it")
     m.add_argument("--shards", type=int, required=True); m.add_argument("--task", help="task card, when not a built-in task")
-    m.add_argument("--overwrite", action="store_true", help="replace --out even when it is not a merged set synthlab wrote")
+    m.add_argument("--overwrite", action="store_true", help="replace --out even if it is not a merged set synthlab wrote")
 
 # %% ../nbs/10_cli.ipynb #c008p
 def add_pipeline_parser(sub):
@@ -91,7 +92,8 @@ def add_pipeline_parser(sub):
     x = sub.add_parser("pipeline", help="run a composed pipeline from YAML: demonstrations → generation → judge → guard → filters → align → evaluate (rerun to resume)")
     x.add_argument("config", help="pipeline YAML (see examples/pipeline.yaml)")
     x.add_argument("--out", help="the output folder (default: the YAML's `out`)")
-    x.add_argument("--overwrite", action="store_true", help="replace records.jsonl, summary.json or stage files in it that a pipeline did not write")
+    x.add_argument("--overwrite", action="store_true",
+                   help="replace records.jsonl, summary.json or stage files in --out that a pipeline did not write")
 
 def cmd_pipeline(o) -> dict:
     from synthlab.pipeline import load_pipeline, run_pipeline, stage_table
@@ -127,8 +129,9 @@ def warn_large_n(n: int, per_minute: int = 500, limit: int = 10**6):
     "Warn when `n` records is over `limit`, with the time it would take at about `per_minute` kept records a minute."
     if n > limit:
         days = n / per_minute / 60 / 24
-        warnings.warn(f"--n {n:,} records: at about {per_minute} records a minute (the embedded model on a CPU) that is about "
-                      f"{days:,.0f} days; the run is resumable, but check the number (Ctrl-C stops it, the file stays valid)")
+        warnings.warn(f"--n {n:,} records: at about {per_minute} records a minute (the embedded model on a CPU) that is "
+                      f"about {days:,.0f} days; the run is resumable, but check the number (Ctrl-C stops it, the file "
+                      "stays valid)")
 
 # %% ../nbs/10_cli.ipynb #c011
 def summary_table(summary: dict) -> str:
@@ -192,7 +195,8 @@ def cmd_demo(o):
     "FewGen on SST-2 with the embedded model, a few examples shown, then a student scored on real SST-2 validation."
     from synthlab.student import evaluate_file
     if Path(o.out).exists() and not Path(o.out).is_dir():
-        raise ValueError(f"--out {o.out} is a file; demo writes a folder (its records go to {o.out}/sst2-fewgen.jsonl): choose another --out")
+        raise ValueError(f"--out {o.out} is a file; demo writes a folder (its records go to {o.out}/sst2-fewgen.jsonl): "
+                         "choose another --out")
     t0, out = time.time(), Path(o.out)/"sst2-fewgen.jsonl"
     recs = cmd_generate(make_parser().parse_args(["generate", "--task", "sst2", "--n", str(o.n), "--out", str(out)]))
     print("\nA few generated examples:")

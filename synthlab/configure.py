@@ -104,8 +104,9 @@ def check_model(spec: str, what: str="model", builtin=None) -> str:
     builtin = EMBEDDED_MODELS if builtin is None else builtin
     p = Path(spec).expanduser()
     if p.is_dir() and not (p/"config.json").is_file():
-        raise FileNotFoundError(f"{what} {spec}: a folder without config.json is not a Hugging Face model folder; give a model "
-                                f"folder, a hub id{' or an embedded model (' + ', '.join(builtin) + ')' if builtin else ''}")
+        also = f" or {'an embedded model (' if what == 'model' else ''}{', '.join(builtin)}{')' if what == 'model' else ''}"
+        raise FileNotFoundError(f"{what} {spec}: a folder without config.json is not a Hugging Face model folder; "
+                                f"give a model folder, a hub id{also if builtin else ''}")
     if spec in builtin or "://" in spec or p.exists(): return spec
     from huggingface_hub import try_to_load_from_cache
     from huggingface_hub.utils import HFValidationError, validate_repo_id

@@ -176,7 +176,7 @@ def load_split(
 # %% ../nbs/00a_data.ipynb #c071
 def parse_split_ref(
     ref:str, # 'task:split', the task a built-in name or a YAML card path: 'sst2:validation', 'cards/spam.yaml:test'
-    task=None, # the task in hand (e.g. a custom card): used when `ref` names it, so a card is never looked up again by name
+    task=None, # the task in hand (a custom card): used when `ref` names it, so a card is never looked up by name again
 ) -> tuple:  # `(Task, split)`
     "Parse a split reference, checking that the task has the split."
     if not isinstance(ref, str) or ":" not in ref or not all(p.strip() for p in ref.rsplit(":", 1)):

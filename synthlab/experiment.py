@@ -49,7 +49,7 @@ def check_experiment(config, where: str="experiment config") -> dict:
 
 # %% ../nbs/10b_experiment.ipynb #6807f808
 def slug(name: str) -> str:
-    "An ASCII file-name form of a row name: Greek letters spelled out, '=' and spaces dropped or dashed, nothing a shell quotes."
+    "An ASCII file name for a row name: Greek letters spelled out, '=' dropped, spaces dashed, nothing a shell quotes."
     import unicodedata
     out = []
     for ch in name:

@@ -175,11 +175,12 @@ def foreign_files(d) -> list:
     "Files in an earlier export folder `d` that no export writes (the user's own): a re-export would delete them."
     d = Path(d)
     top = [p for p in d.iterdir() if p.name not in _EXPORT_FILES]
-    data = [p for p in (d/"data").iterdir() if not re.fullmatch(r"\w+-\d{5}-of-\d{5}\.parquet", p.name)] if (d/"data").is_dir() else []
+    parquet = r"\w+-\d{5}-of-\d{5}\.parquet"
+    data = [p for p in (d/"data").iterdir() if not re.fullmatch(parquet, p.name)] if (d/"data").is_dir() else []
     return sorted(top + data)
 
 def check_export_dir(out, overwrite: bool = False) -> Path:
-    "`out` as a Path, when it is missing, empty or an earlier export holding only export files (or `overwrite`); else a ValueError."
+    "`out` when it is missing, empty or an earlier export holding only export files (or `overwrite`); else a ValueError."
     out = Path(out)
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file, not an export folder; choose another --out")
     if overwrite or not out.is_dir() or not any(out.iterdir()): return out
@@ -187,9 +188,9 @@ def check_export_dir(out, overwrite: bool = False) -> Path:
         raise ValueError(f"--out {out} is a non-empty folder that is not a synthlab export; it is left untouched: "
                          "choose another --out, or pass --overwrite to replace it")
     if extra := foreign_files(out):
-        raise ValueError(f"--out {out} is an earlier export, but also holds {', '.join(str(p.relative_to(out)) for p in extra[:5])}"
-                         f"{' …' if len(extra) > 5 else ''}, which a re-export would delete: move them, choose another --out, "
-                         "or pass --overwrite")
+        names = ", ".join(str(p.relative_to(out)) for p in extra[:5]) + (" …" if len(extra) > 5 else "")
+        raise ValueError(f"--out {out} is an earlier export, but also holds {names}, which a re-export would delete: "
+                         "move them, choose another --out, or pass --overwrite")
     return out
 
 # %% ../nbs/11_export.ipynb #c029
@@ -205,7 +206,7 @@ def replace_dir(src, dst) -> Path:
 # %% ../nbs/11_export.ipynb #c030
 def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|None = None, student: str = "linear",
                student_seeds=(0, 1, 2), metrics: bool = True, n_real: int = 1000,
-               task=None,               # the records' task (name, card path or `Task`); default: the card their provenance names
+               task=None,               # the records' task (name, card or `Task`); default: the card the records name
                overwrite: bool = False, # replace `out` even when it holds files an export did not write
               ):
     "Export JSONL `run` to folder `out`: `arrow/` (save_to_disk), `data/*.parquet`, the README.md evidence card and its plots."

@@ -167,7 +167,7 @@ def warn_few_shots(method: Method, task):
     if not hasattr(method, "_pool"): return  # the method does not draw shots from the card (SynAlign, TarGEN)
     have = Counter(s["label"] for s in (task.shots if pool is None else pool))
     short = {y: have[y] for y in task.label_names if have[y] < k}
-    if short and not getattr(method, "_warned_shots", False):   # once per method: the CLI warns before the model loads, `generate` again
+    if short and not getattr(method, "_warned_shots", False):   # once: the CLI warns before the model loads, then `generate`
         warnings.warn(f"task {task.name!r}: k_shots={k}, but the few-shot pool has only "
                       f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less often")
         method._warned_shots = True
@@ -183,8 +183,8 @@ def split_evenly(n: int, keys: list) -> dict:
 
 # %% ../nbs/02a_generate.ipynb #c018b
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",   # recorded only: a run may move to another machine
-                 "task_card", "task_hash")   # where the card is and its hash: for later steps to find it (a card may move)
+_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",   # a run may move machines
+                 "task_card", "task_hash")   # recorded only: where the card is and its hash, for later steps to find it
 
 def _differences(got, want, key: str) -> list:
     "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."

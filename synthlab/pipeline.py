@@ -243,15 +243,15 @@ def _own_json(*keys):
     return ours
 
 def check_pipeline_out(out, overwrite: bool = False) -> Path:
-    "`out` when every file a pipeline replaces there is missing, empty or a pipeline's own (or `overwrite`); else a one-line error."
+    "`out` when every file a pipeline replaces there is missing, empty or a pipeline's own (or `overwrite`); else an error."
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file; a pipeline writes a folder: choose another --out")
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file; a pipeline writes a folder: choose another")
     check_replaceable(out/"records.jsonl", own_records("pipeline"), "a pipeline's records", overwrite=overwrite)
     check_replaceable(out/"summary.json", _own_json("stages", "pipeline"), "a pipeline's summary", overwrite=overwrite)
     for s in _STAGE_FILES:
         check_replaceable(out/f"{s}.json", _own_json("key"), f"a pipeline's {s} report", overwrite=overwrite)
-        check_replaceable(out/f"{s}.jsonl", lambda _, s=s: _own_json("key")(out/f"{s}.json"), f"a pipeline's {s} records",
-                          overwrite=overwrite)
+        ours = lambda p, s=s: _own_json("key")(out/f"{s}.json") or own_records("pipeline")(p)   # report lost in a crash
+        check_replaceable(out/f"{s}.jsonl", ours, f"a pipeline's {s} records", overwrite=overwrite)
     return out
 
 # %% ../nbs/13_pipeline.ipynb #p036

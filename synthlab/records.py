@@ -62,7 +62,7 @@ def read_task_records(
     path, # a JSONL file of records of `task`
     task, # a built-in name, a `Task` or a YAML card path
 ) -> list:
-    "The records of `path`, each with a text for every field of `task`, else `RecordError` naming file and line (labels are the caller's to check)."
+    "The records of `path`, each with a text for every field of `task`, else `RecordError` naming file and line."
     path, task = Path(path), get_task(task)
     if not path.is_file(): raise FileNotFoundError(f"records file {path} not found")
     data = path.read_bytes()
@@ -199,7 +199,7 @@ def check_replaceable(
     flag:str="--out",     # the option that named it
     overwrite:bool=False, # the user asked to replace whatever is there
 ) -> Path:
-    "`path` when it may be (re)written: missing, empty, synthlab's own (`ours`) or `overwrite`; else a one-line `ValueError`."
+    "`path` when it may be (re)written: missing, empty, synthlab's own (`ours`) or `overwrite`; else a `ValueError`."
     p = Path(path).expanduser()
     if not p.is_dir(): check_output_path(p, flag, atomic=True)
     empty = not p.exists() or (p.is_dir() and not any(p.iterdir())) or (p.is_file() and p.stat().st_size == 0)

@@ -120,7 +120,7 @@ def _job_of(files: list, records: list, k: int) -> dict:
 
 # %% ../nbs/12_shard.ipynb #c14a6549
 def check_merge_out(out, overwrite: bool = False) -> Path:
-    "`out` when `merge` may write it: missing, empty, an earlier merged set, or `overwrite`; else a one-line `ValueError`."
+    "`out` when `merge` may write it: missing, empty, an earlier merged set, or `overwrite`; else a `ValueError`."
     return check_replaceable(out, own_records("shard"), "a merged set", overwrite=overwrite)
 
 # %% ../nbs/12_shard.ipynb #c015a
@@ -147,7 +147,8 @@ def merge(out, shards: int, task=None,
     if absent: raise FileNotFoundError(f"missing shard file(s) {', '.join(absent)}; run those shards first")
     records = [read_records(f) for f in files]
     job = _job_of(files, records, shards)
-    task = task_from_provenance(records[0][0].get("meta") if records[0] else {"task": job["task"]}, task, where=str(files[0]))
+    first = next((recs[0].get("meta") for recs in records if recs), None)   # the card the shards name
+    task = task_from_provenance(first, task, where=str(files[0]))
     primary, spares = _merge_order(files, records, shard_quotas(task, job["n"], shards), job["spare"])
     need, filt, kept = split_evenly(job["n"], task.label_names), RecordFilter(task), []
     for i, line, r in primary + spares:

@@ -38,7 +38,8 @@ def resolve_task(task=None, # a task name, card or `Task`; wins when given
     for d in data:
         if _is_split_ref(d): return parse_split_ref(d)[0]
     for d in data:
-        if (t := _task_of_records(d)) is not None: return task_from_provenance(t, where=str(d) if isinstance(d, (str, Path)) else "records")
+        if (t := _task_of_records(d)) is not None:
+            return task_from_provenance(t, where=str(d) if isinstance(d, (str, Path)) else "records")
     raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
 
 # %% ../nbs/09_student.ipynb #c005f
@@ -47,7 +48,8 @@ def _load_side(data, task: Task, what: str) -> list[dict]:
     if (isinstance(data, str) and not _is_split_ref(data) and not Path(data).expanduser().exists()
             and not data.endswith(".jsonl") and "/" not in data):
         data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
-    if isinstance(data, (str, Path)) and Path(data).expanduser().is_file(): return read_task_records(Path(data).expanduser(), task)
+    if isinstance(data, (str, Path)) and Path(data).expanduser().is_file():   # a NaN where text belongs: named by line
+        return read_task_records(Path(data).expanduser(), task)
     if not _is_split_ref(data): return as_records(data, what)
     t, split = parse_split_ref(data, task)   # raises on a split the task does not have
     if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")

@@ -197,7 +197,7 @@ def check_output_path(
         raise ValueError(f"{what} {p} is not a regular file (a FIFO, device or socket); write to a regular file")
     parent = next((a for a in p.absolute().parents if a.exists()), None)
     if parent is not None and not parent.is_dir(): raise ValueError(f"{what} {p}: {parent} is a file, not a folder")
-    if p.exists() and not os.access(p, os.W_OK): raise ValueError(f"{what} {p} is read-only; make it writable or choose another path")
+    if p.exists() and not os.access(p, os.W_OK): raise ValueError(f"{what} {p} is read-only; make it writable or choose another")
     if parent is not None and (atomic or not p.exists()) and not os.access(parent, os.W_OK | os.X_OK):
         raise ValueError(f"{what} {p}: cannot create files in {parent} (no write permission); choose another path")
     return p
@@ -275,7 +275,8 @@ def _card_kwargs(d:dict, path:Path) -> dict:
         raise ValueError(f"{path}: `labels` must be a mapping label -> verbalisation, got {type(kw['labels']).__name__}")
     labels = [_label_str(k) for k in kw["labels"]]
     if dup := next((l for l in labels if labels.count(l) > 1), None):
-        raise ValueError(f"{path}: label {dup!r} is listed twice in `labels` (as {' and '.join(repr(k) for k in kw['labels'] if _label_str(k) == dup)})")
+        spelt = " and ".join(repr(k) for k in kw["labels"] if _label_str(k) == dup)
+        raise ValueError(f"{path}: label {dup!r} is listed twice in `labels` (as {spelt})")
     kw["labels"] = {_label_str(k): v for k, v in kw["labels"].items()}
     if kw["shots"] is None: kw["shots"] = []
     if not isinstance(kw["shots"], list): raise ValueError(f"{path}: `shots` must be a list, got {type(kw['shots']).__name__}")
@@ -296,7 +297,8 @@ def load_task_card(
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"task card {path} not found")
     try: d = yaml.load(path.read_text(encoding="utf-8"), Loader=_CardLoader)
-    except UnicodeDecodeError as e: raise ValueError(f"{path}: not UTF-8 text (byte {e.object[e.start]:#x} at offset {e.start}); save the card as UTF-8") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text (byte {e.object[e.start]:#x} at offset {e.start}); save it as UTF-8") from None
     except yaml.YAMLError as e: raise ValueError(f"{path}: not valid YAML: {e}") from None
     except ValueError as e: raise ValueError(f"{path}: {e}") from None   # a duplicate key
     kw = _card_kwargs(_card_mapping(d, path), path)
@@ -351,7 +353,7 @@ def _is_builtin(t:Task) -> bool:
 def task_provenance(
     task, # a built-in name, a `Task` or a YAML card path
 ) -> dict:
-    "`task` (its name), `task_card` (the card's absolute path; not for built-in cards) and `task_hash` (`Task.card_hash`)."
+    "`task` (its name), `task_card` (the card's absolute path; not for built-in cards), `task_hash` (`Task.card_hash`)."
     t = get_task(task)
     card = None if _is_builtin(t) else t.card_path
     return dict(task=t.name, **({"task_card": card} if card else {}), task_hash=t.card_hash)
@@ -371,8 +373,8 @@ def task_from_provenance(
         return t
     ask = "pass --task with the card's YAML path"
     if not isinstance(name, str) or not name:
-        raise ValueError(f"{where}: the records do not say which task they are for (no meta.task): not written by synthlab "
-                         f"generate/pipeline/merge? {ask} (or a built-in task name)")
+        raise ValueError(f"{where}: the records do not say which task they are for (no meta.task): not written by "
+                         f"synthlab generate/pipeline/merge? {ask} (or a built-in task name)")
     if isinstance(card, str) and card:
         if Path(card).is_file(): return load_task_card(card)
         raise ValueError(f"{where}: the records were made from task card {card}, which is no longer there; {ask}")
@@ -382,4 +384,5 @@ def task_from_provenance(
             raise ValueError(f"{where}: the records were made with a task named {name!r} that is not the built-in card "
                              f"(card hash {h}, built-in {t.card_hash}); {ask}")
         return t
-    raise ValueError(f"{where}: the records are for task {name!r}, which is not a built-in task, and they name no card file; {ask}")
+    raise ValueError(f"{where}: the records are for task {name!r}, which is not a built-in task, and they name no "
+                     f"card file; {ask}")
