@@ -33,13 +33,17 @@ def _task_of_records(d) -> str|None:
 def resolve_task(task=None, # a task name, card or `Task`; wins when given
                  *data,     # training/test sets: a 'task:split' reference, records, or a JSONL path
                 ) -> Task:
-    "The task: `task` if given, else the task of a 'task:split' reference in `data`, else the records' `meta['task']`."
+    "The task: `task` if given, else the task of a 'task:split' reference in `data`, else the card the records name."
     if task is not None: return get_task(task)
+    named = None   # the records' own card: a 'holdout:validation' reference then names it, not a lookup by name
     for d in data:
-        if _is_split_ref(d): return parse_split_ref(d)[0]
+        if (t := _task_of_records(d)) is None: continue
+        try: named = task_from_provenance(t, where=str(d) if isinstance(d, (str, Path)) else "records"); break
+        except ValueError:
+            if not any(map(_is_split_ref, data)): raise
     for d in data:
-        if (t := _task_of_records(d)) is not None:
-            return task_from_provenance(t, where=str(d) if isinstance(d, (str, Path)) else "records")
+        if _is_split_ref(d): return parse_split_ref(d, named)[0]
+    if named is not None: return named
     raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
 
 # %% ../nbs/09_student.ipynb #c005f

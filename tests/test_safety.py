@@ -281,3 +281,13 @@ def test_nan_text_in_a_data_file(capsys, tmp_path, no_model):
     (tmp_path/"t.jsonl").write_text('{"text": "fine", "label": "good"}\n{"text": "bad one", "label": "bad"}\n')
     line = fails(capsys, "evaluate", "--train", tmp_path/"t.jsonl", "--test", f"{tmp_path/'c.yaml'}:train", "--seeds", "0")
     assert f"{tmp_path/'train.jsonl'}:2: record has no text for field(s) ['text']" in line
+
+
+def test_evaluate_and_align_by_the_cards_name(capsys, run_file, tmp_path):
+    "`--test holdout_cr:validation`: the name of a custom card the records came from, not a lookup among built-ins."
+    out, _ = run_file
+    so, _ = run(capsys, "evaluate", "--train", out, "--test", "holdout_cr:validation", "--seeds", "0")
+    assert "holdout_cr:validation" in so
+    so, _ = run(capsys, "align", "--synthetic", out, "--real", "holdout_cr:train", "--out", tmp_path/"aligned.jsonl")
+    assert json.loads(so)["task"] == "holdout_cr" and len(read_records(tmp_path/"aligned.jsonl")) == 4
+    run(capsys, "align", "--synthetic", out, "--real", "holdout_cr:train", "--out", tmp_path/"aligned.jsonl")  # its own: replaced
