@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .task import get_task
+from .task import get_task, task_from_provenance
 from .lm import torch_threads
 from .data import load_split, parse_split_ref, largest_remainder
-from .records import read_records, atomic_write_text, check_record
+from .records import read_records, atomic_write_text, check_record, check_replaceable, own_records
 from .embed import embed_records
 from .metrics import rbf_kernel, mmd_bandwidth, mmd2
 from .explore import as_matrix, label_groups, with_synalign_meta
@@ -122,7 +122,7 @@ def resample(records,                  # the records to draw from
 # %% ../nbs/06b_align.ipynb #c067
 def _load_real(real, task, n_real: int, seed: int) -> list[dict]:
     if isinstance(real, str):
-        if ":" in real: t, split = parse_split_ref(real)
+        if ":" in real: t, split = parse_split_ref(real, task)
         else: t, split = get_task(task), real
         real = load_split(t, split)                                      # (a smaller split is used whole, no warning)
         if len(real) > n_real: real = load_split(t, split, n=n_real, seed=seed)
@@ -233,9 +233,11 @@ def align_file(synthetic_path,            # JSONL of generated records
                seed: int = 0,
                task=None,                 # Task or name (default: the task of `real_spec`)
                by_label: bool = True, n_real: int = 2000, steps: int = 300, lr: float = 0.05, reg: float = 0.1,
-               hidden: int = 0, scheme: str = "systematic", embedder=None) -> dict:   # as in `align_records`
+               hidden: int = 0, scheme: str = "systematic", embedder=None,   # as in `align_records`
+               overwrite: bool = False) -> dict:  # replace `out` even when it is not an aligned set synthlab wrote
     "Reweight a synthetic JSONL file towards real data by MMD and write the resampled records; returns the report (MMD² before/after)."
-    synthetic_path, out = Path(synthetic_path), Path(out)
+    synthetic_path = Path(synthetic_path)
+    out = check_replaceable(out, own_records("synalign"), "an aligned set", overwrite=overwrite)
     syn = read_records(synthetic_path)
     if not syn: raise ValueError(f"{synthetic_path}: no records to align.")
     real_file = isinstance(real_spec, (str, Path)) and str(real_spec).endswith(".jsonl")
@@ -243,6 +245,8 @@ def align_file(synthetic_path,            # JSONL of generated records
         if task is None: raise ValueError(f"real data {real_spec} is a file: pass `task` to say how its records are read.")
         real = read_records(real_spec)
     else:
+        if task is None and (syn[0].get("meta") or {}).get("task_hash"):   # the card the records name
+            task = task_from_provenance(syn[0]["meta"], where=str(synthetic_path))
         if task is None: task = parse_split_ref(str(real_spec))[0]
         real = str(real_spec)
     task = get_task(task)

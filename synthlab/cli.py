@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['COMMANDS', 'add_export_parser', 'cmd_export', 'make_parser', 'add_pipeline_parser', 'cmd_pipeline', 'tokenizer_view',
-           'check_not_input', 'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate', 'cmd_align', 'cmd_demo',
-           'main', 'cmd_generate_sharded', 'cmd_merge']
+           'check_not_input', 'warn_large_n', 'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate',
+           'cmd_align', 'cmd_demo', 'main', 'cmd_generate_sharded', 'cmd_merge']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time, warnings
@@ -24,7 +24,9 @@ def add_export_parser(sub):
     "The `export` sub-command's arguments."
     x = sub.add_parser("export", help="a run as a Hugging Face dataset (Arrow + parquet) with an evidence card README.md")
     x.add_argument("run", help="JSONL records written by `synthlab generate`")
-    x.add_argument("--out", required=True, help="output folder (replaced atomically)")
+    x.add_argument("--out", required=True, help="output folder (replaced atomically when it is an earlier export)")
+    x.add_argument("--task", help="the records' task: a YAML card or built-in name (default: the card the records name)")
+    x.add_argument("--overwrite", action="store_true", help="replace --out even if it holds files an export did not write")
     x.add_argument("--val-frac", type=unit_float, default=0.0, help="share of each label held out as a synthetic validation split")
     x.add_argument("--seed", type=int, default=0, help="seed of the validation split, metric samples and plots")
     x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on (not the train split)")
@@ -39,7 +41,8 @@ def cmd_export(o):
     check_not_input(o.out, o.run, inside=True)   # the export replaces the folder --out: never one holding the run
     if o.push_to_hub: hub_ready(o.push_to_hub)
     dd = export_run(o.run, o.out, val_frac=o.val_frac, seed=o.seed, evaluate=o.evaluate, student=o.student,
-                    student_seeds=tuple(o.seeds), metrics=not o.no_metrics, n_real=o.n_real)
+                    student_seeds=tuple(o.seeds), metrics=not o.no_metrics, n_real=o.n_real, task=o.task,
+                    overwrite=o.overwrite)
     print(f"exported {', '.join(f'{s}: {len(d)}' for s, d in dd.items())} records to {o.out} (card: {Path(o.out)/'README.md'})")
     if o.push_to_hub: print(f"uploaded: {push_to_hub(o.out, o.push_to_hub, private=not o.public)}")
     return dd
@@ -59,6 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("align", help="SynAlign: reweight a synthetic set towards real data by MMD and resample it")
     a.add_argument("--synthetic", required=True); a.add_argument("--real", required=True, help="TASK:SPLIT")
     a.add_argument("--out", required=True); a.add_argument("--n", type=positive_int); a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--overwrite", action="store_true", help="replace --out even if it is not an aligned set synthlab wrote")
     x = sub.add_parser("experiment", help="run several methods at one budget and compare students (YAML config)")
     x.add_argument("config")
     d = sub.add_parser("demo", help="the quick-start job: FewGen on SST-2 with the embedded model, then a student")
@@ -76,9 +80,11 @@ def _add_shard_arguments(g, sub):
     s.add_argument("--shard", type=int, help="run only shard I (0-based) of --shards K; join them with `synthlab merge`")
     s.add_argument("--spare", type=int, default=0, help="extra records per label per shard, for merge's top-ups after its global duplicate check")
     s.add_argument("--ray", nargs="?", const="", metavar="ADDRESS", help="run the shards as Ray tasks (a local cluster when no ADDRESS), then merge")
+    s.add_argument("--overwrite", action="store_true", help="let the merge replace --out even if synthlab did not write it")
     m = sub.add_parser("merge", help="join the shard files of a sharded `generate` into one set (global duplicate check)")
     m.add_argument("--out", required=True, help="the job's --out; shard files are found next to it")
     m.add_argument("--shards", type=int, required=True); m.add_argument("--task", help="task card, when not a built-in task")
+    m.add_argument("--overwrite", action="store_true", help="replace --out even if it is not a merged set synthlab wrote")
 
 # %% ../nbs/10_cli.ipynb #c008p
 def add_pipeline_parser(sub):
@@ -86,12 +92,14 @@ def add_pipeline_parser(sub):
     x = sub.add_parser("pipeline", help="run a composed pipeline from YAML: demonstrations → generation → judge → guard → filters → align → evaluate (rerun to resume)")
     x.add_argument("config", help="pipeline YAML (see examples/pipeline.yaml)")
     x.add_argument("--out", help="the output folder (default: the YAML's `out`)")
+    x.add_argument("--overwrite", action="store_true",
+                   help="replace records.jsonl, summary.json or stage files in --out that a pipeline did not write")
 
 def cmd_pipeline(o) -> dict:
     from synthlab.pipeline import load_pipeline, run_pipeline, stage_table
     p = load_pipeline(o.config)
     if o.out: p.out = o.out
-    s = run_pipeline(p)
+    s = run_pipeline(p, overwrite=o.overwrite)
     print(stage_table(s)); print(f"\nrecords: {Path(p.out)/'records.jsonl'}; summary: {Path(p.out)/'summary.json'}")
     return s
 
@@ -115,6 +123,15 @@ def check_not_input(out, *inputs, inside: bool=False):
         p = Path(str(i)).expanduser().resolve()
         if p == o or inside and p.is_relative_to(o):
             raise ValueError(f"--out {out} is {'also' if p == o else 'a folder holding'} an input ({i}); write the output to another path")
+
+# %% ../nbs/10_cli.ipynb #c607dcd0
+def warn_large_n(n: int, per_minute: int = 500, limit: int = 10**6):
+    "Warn when `n` records is over `limit`, with the time it would take at about `per_minute` kept records a minute."
+    if n > limit:
+        days = n / per_minute / 60 / 24
+        warnings.warn(f"--n {n:,} records: at about {per_minute} records a minute (the embedded model on a CPU) that is "
+                      f"about {days:,.0f} days; the run is resumable, but check the number (Ctrl-C stops it, the file "
+                      "stays valid)")
 
 # %% ../nbs/10_cli.ipynb #c011
 def summary_table(summary: dict) -> str:
@@ -142,7 +159,7 @@ def cmd_generate(o) -> list:
     from synthlab.backend import load_backend
     from synthlab.generate import generate, open_output, check_prompt_fits, warn_few_shots
     task = get_task(o.task)
-    method = build_method(o.method, o, task); warn_few_shots(method, task)
+    method = build_method(o.method, o, task); warn_few_shots(method, task); warn_large_n(o.n)
     check_model(o.model); check_not_input(o.out, o.task if Path(o.task).is_file() else None)
     if o.shards is not None or o.shard is not None or o.ray is not None: return cmd_generate_sharded(o, task, method)
     writer = open_output(o.out, method, task, model=o.model, n=o.n, seed=o.seed)   # locked and checked before the model loads
@@ -169,7 +186,7 @@ def cmd_align(o):
     "`synthlab align`: the synthetic set reweighted towards real data by MMD and resampled into `--out`."
     from synthlab.align import align_file
     check_not_input(o.out, o.synthetic, o.real)
-    report = align_file(o.synthetic, o.real, o.out, n=o.n, seed=o.seed)
+    report = align_file(o.synthetic, o.real, o.out, n=o.n, seed=o.seed, overwrite=o.overwrite)
     print(json.dumps(report, indent=1, default=str))
     return report
 
@@ -177,6 +194,9 @@ def cmd_align(o):
 def cmd_demo(o):
     "FewGen on SST-2 with the embedded model, a few examples shown, then a student scored on real SST-2 validation."
     from synthlab.student import evaluate_file
+    if Path(o.out).exists() and not Path(o.out).is_dir():
+        raise ValueError(f"--out {o.out} is a file; demo writes a folder (its records go to {o.out}/sst2-fewgen.jsonl): "
+                         "choose another --out")
     t0, out = time.time(), Path(o.out)/"sst2-fewgen.jsonl"
     recs = cmd_generate(make_parser().parse_args(["generate", "--task", "sst2", "--n", str(o.n), "--out", str(out)]))
     print("\nA few generated examples:")
@@ -204,10 +224,16 @@ def main(argv=None):
     warnings.formatwarning = lambda message, *a, **k: f"{who}: warning: {message}\n"
     try: COMMANDS[o.command](o)
     except KeyboardInterrupt:
-        again = "; rerun the same command to resume" if o.command in ("generate", "experiment", "demo") else ""
+        again = "; rerun the same command to resume" if o.command in ("generate", "experiment", "demo", "pipeline") else ""
         print(f"{who}: interrupted{again}", file=sys.stderr); sys.exit(130)
     except (ValueError, OSError, RuntimeError, ImportError) as e:   # OSError: missing files, unknown model ids
-        print(f"{who}: error: {' '.join(str(e).split())}", file=sys.stderr); sys.exit(2)
+        print(f"{who}: error: {' '.join(_message(e).split())}", file=sys.stderr); sys.exit(2)
+
+def _message(e: BaseException) -> str:
+    "An error's text; an `OSError` from the system ('[Errno 13] Permission denied: …') as 'PATH: permission denied'."
+    if isinstance(e, OSError) and e.strerror and e.filename and str(e).startswith("[Errno"):
+        return f"{e.filename}: {e.strerror[:1].lower() + e.strerror[1:]}"
+    return str(e)
 
 # %% ../nbs/10_cli.ipynb #c016s
 def _merge_table(s: dict) -> str:
@@ -220,24 +246,25 @@ def _merge_table(s: dict) -> str:
 # %% ../nbs/10_cli.ipynb #c016t
 def cmd_generate_sharded(o, task, method):
     "`generate --shards K`: one shard (`--shard I`), or all shards here one by one or on Ray (`--ray`), then merge."
-    from synthlab.shard import ShardJob, run_shard, run_local, run_ray, start_ray
+    from synthlab.shard import ShardJob, run_shard, run_local, run_ray, start_ray, check_merge_out
     if o.shard is not None and o.ray is not None: raise ValueError("--shard runs one shard here and --ray runs them all: use one of them")
     if o.shard is not None and o.shards is None: raise ValueError("--shard I needs --shards K")
     k = o.shards
     if k is None:   # --ray alone: one shard per GPU, else per CPU of the cluster
         res = start_ray(o.ray or None).cluster_resources(); k = int(res.get("GPU", 0) or res.get("CPU", 1))
     lm_kwargs = {a: getattr(o, a) for a in ("dtype", "device") if getattr(o, a, None)}
+    check_merge_out(o.out, o.overwrite)   # before any shard runs: the merge must be free to write --out
     job = ShardJob(task, n=o.n, out=o.out, shards=k, seed=o.seed, spare=o.spare, model=o.model, lm_kwargs=lm_kwargs)
     if o.shard is not None:
         report = run_shard(job, method, job.check(o.shard))
         print(f"shard {o.shard} of {k}: {report['n']} records in {job.path(o.shard)}; once all {k} are done: synthlab merge --out {o.out} --shards {k}")
         return report
     run_ray(job, method, address=o.ray or None) if o.ray is not None else run_local(job, method)
-    return cmd_merge(argparse.Namespace(out=job.out, shards=k, task=task))
+    return cmd_merge(argparse.Namespace(out=job.out, shards=k, task=task, overwrite=o.overwrite))
 
 def cmd_merge(o) -> dict:
     from synthlab.shard import merge
-    summary = merge(o.out, o.shards, task=o.task)
+    summary = merge(o.out, o.shards, task=o.task, overwrite=o.overwrite)
     print(_merge_table(summary))
     return summary
 

@@ -81,7 +81,11 @@ def _load_local(task, path):
     with _quiet_datasets(): ds = datasets.load_dataset("json", data_files=str(path), split="train")
     miss = [c for c in [*task.fields, "label"] if c not in ds.column_names]
     if miss: raise ValueError(f"{path}: missing column(s) {miss} for task {task.name!r}; columns present: {ds.column_names}")
-    return _finish_split(ds.select_columns([*task.fields, "label"]), task, str(path))
+    try: return _finish_split(ds.select_columns([*task.fields, "label"]), task, str(path))
+    except ValueError:   # a NaN, number or null where text belongs: name the first such line
+        from synthlab.records import read_task_records
+        read_task_records(path, task)
+        raise
 
 # %% ../nbs/00a_data.ipynb #d024
 def _hub_label(v, names):
@@ -172,12 +176,14 @@ def load_split(
 # %% ../nbs/00a_data.ipynb #c071
 def parse_split_ref(
     ref:str, # 'task:split', the task a built-in name or a YAML card path: 'sst2:validation', 'cards/spam.yaml:test'
+    task=None, # the task in hand (a custom card): used when `ref` names it, so a card is never looked up by name again
 ) -> tuple:  # `(Task, split)`
     "Parse a split reference, checking that the task has the split."
     if not isinstance(ref, str) or ":" not in ref or not all(p.strip() for p in ref.rsplit(":", 1)):
         raise ValueError(f"expected a split reference 'task:split' such as 'sst2:validation', got {ref!r}")
     name, split = (p.strip() for p in ref.rsplit(":", 1))
-    task = get_task(name)
+    mine = get_task(task) if task is not None else None
+    task = mine if mine is not None and name in (mine.name, mine.card_path) else get_task(name)
     if split not in task.split_names:
         raise ValueError(f"unknown split {split!r} for task {task.name!r} in {ref!r}; available splits: {', '.join(task.split_names)}")
     return task, split

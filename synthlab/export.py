@@ -6,7 +6,7 @@
 __all__ = ['PROVENANCE', 'COST_KEYS', 'METRIC_NAMES', 'features_for', 'export_row', 'records_to_dataset', 'split_records',
            'size_category', 'card_header', 'run_summary', 'md_table', 'generation_section', 'intrinsic_evidence',
            'metrics_section', 'save_plots', 'check_evaluate', 'student_section', 'card_title', 'is_export',
-           'check_export_dir', 'replace_dir', 'export_run', 'hub_ready', 'push_to_hub']
+           'foreign_files', 'check_export_dir', 'replace_dir', 'export_run', 'hub_ready', 'push_to_hub']
 
 # %% ../nbs/11_export.ipynb #c004
 import json, os, random, re, shutil, tempfile
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .task import get_task
+from .task import get_task, task_from_provenance
 from .data import parse_split_ref, _quiet_datasets
 from .records import read_records
 
@@ -141,7 +141,7 @@ def save_plots(records: list, task, real: list|None, out, seed: int = 0) -> dict
 # %% ../nbs/11_export.ipynb #c026
 def check_evaluate(spec: str, task) -> str:
     "`spec` ('task:split') checked against the records' `task`; the train split is refused (the references train on it)."
-    t, split = parse_split_ref(spec)
+    t, split = parse_split_ref(spec, task)
     if t.name != task.name: raise ValueError(f"evaluate {spec!r}: the records are for task {task.name!r}, not {t.name!r}")
     if split == "train": raise ValueError(f"evaluate {spec!r}: the real references train on {t.name}:train; score on another split")
     return spec
@@ -169,12 +169,28 @@ def is_export(d) -> bool:
     d = Path(d)
     return (d/"README.md").is_file() and (d/"arrow"/"dataset_dict.json").is_file()
 
-def check_export_dir(out) -> Path:
-    "`out` as a Path, when it is missing, empty or an earlier export; otherwise a ValueError (it is not ours to replace)."
+_EXPORT_FILES = {"README.md", "arrow", "data", "label_cosine.png", "projection.png"}
+
+def foreign_files(d) -> list:
+    "Files in an earlier export folder `d` that no export writes (the user's own): a re-export would delete them."
+    d = Path(d)
+    top = [p for p in d.iterdir() if p.name not in _EXPORT_FILES]
+    parquet = r"\w+-\d{5}-of-\d{5}\.parquet"
+    data = [p for p in (d/"data").iterdir() if not re.fullmatch(parquet, p.name)] if (d/"data").is_dir() else []
+    return sorted(top + data)
+
+def check_export_dir(out, overwrite: bool = False) -> Path:
+    "`out` when it is missing, empty or an earlier export holding only export files (or `overwrite`); else a ValueError."
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise ValueError(f"{out} is a file, not an export folder; choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not is_export(out):
-        raise ValueError(f"{out} is a non-empty folder that is not a synthlab export; refusing to replace it; choose another --out")
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file, not an export folder; choose another --out")
+    if overwrite or not out.is_dir() or not any(out.iterdir()): return out
+    if not is_export(out):
+        raise ValueError(f"--out {out} is a non-empty folder that is not a synthlab export; it is left untouched: "
+                         "choose another --out, or pass --overwrite to replace it")
+    if extra := foreign_files(out):
+        names = ", ".join(str(p.relative_to(out)) for p in extra[:5]) + (" …" if len(extra) > 5 else "")
+        raise ValueError(f"--out {out} is an earlier export, but also holds {names}, which a re-export would delete: "
+                         "move them, choose another --out, or pass --overwrite")
     return out
 
 # %% ../nbs/11_export.ipynb #c029
@@ -189,14 +205,17 @@ def replace_dir(src, dst) -> Path:
 
 # %% ../nbs/11_export.ipynb #c030
 def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|None = None, student: str = "linear",
-               student_seeds=(0, 1, 2), metrics: bool = True, n_real: int = 1000, task=None):
+               student_seeds=(0, 1, 2), metrics: bool = True, n_real: int = 1000,
+               task=None,               # the records' task (name, card or `Task`); default: the card the records name
+               overwrite: bool = False, # replace `out` even when it holds files an export did not write
+              ):
     "Export JSONL `run` to folder `out`: `arrow/` (save_to_disk), `data/*.parquet`, the README.md evidence card and its plots."
     from datasets import DatasetDict
     from synthlab.student import compare
-    out = check_export_dir(out)
+    out = check_export_dir(out, overwrite)
     records = read_records(run)
     if not records: raise ValueError(f"{run}: no records to export")
-    task = get_task(task or records[0].get("meta", {}).get("task") or "")
+    task = task_from_provenance(records[0].get("meta"), task, where=str(run))
     if evaluate: check_evaluate(evaluate, task)
     splits = split_records(records, val_frac, seed)
     dd = DatasetDict({s: records_to_dataset(rs, task) for s, rs in splits.items()})
@@ -214,6 +233,8 @@ def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|Non
             table = compare({"synthetic (this dataset)": splits["train"]}, test=evaluate, task=task, student=student, seeds=student_seeds)
             body += "\n" + student_section(table, evaluate)
         (tmp/"README.md").write_text(card_header(task, splits, records[0]["meta"].get("method", "?")) + card_title(task, run, dd) + body)
+        umask = os.umask(0); os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it 0700; an export folder gets the usual permissions
         replace_dir(tmp, out)
     except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
     return dd

@@ -17,7 +17,7 @@ import torch
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 
-from .task import get_task
+from .task import get_task, task_provenance
 from .data import largest_remainder
 from .records import RecordWriter, atomic_write_text, check_record
 from .decode import SamplingConfig, decode, DecodeResult
@@ -167,8 +167,10 @@ def warn_few_shots(method: Method, task):
     if not hasattr(method, "_pool"): return  # the method does not draw shots from the card (SynAlign, TarGEN)
     have = Counter(s["label"] for s in (task.shots if pool is None else pool))
     short = {y: have[y] for y in task.label_names if have[y] < k}
-    if short: warnings.warn(f"task {task.name!r}: k_shots={k}, but the few-shot pool has only "
-                            f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less often")
+    if short and not getattr(method, "_warned_shots", False):   # once: the CLI warns before the model loads, then `generate`
+        warnings.warn(f"task {task.name!r}: k_shots={k}, but the few-shot pool has only "
+                      f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less often")
+        method._warned_shots = True
 
 # %% ../nbs/02a_generate.ipynb #c018
 def _batch_seed(seed: int, batch: int) -> int:
@@ -181,7 +183,8 @@ def split_evenly(n: int, keys: list) -> dict:
 
 # %% ../nbs/02a_generate.ipynb #c018b
 _IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason")   # recorded only: a run may move to another machine
+_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",   # a run may move machines
+                 "task_card", "task_hash")   # recorded only: where the card is and its hash, for later steps to find it
 
 def _differences(got, want, key: str) -> list:
     "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."
@@ -209,7 +212,7 @@ def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:
                                         dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")),
                                         **{k: getattr(lm, k) for k in ("layout", "layout_reason", "threads", "threads_reason") if hasattr(lm, k)},
                                         **getattr(lm, "provenance", {}))   # a server: URL, served model, API
-    return dict(method=method.name, task=task.name, model=model, **loaded,
+    return dict(method=method.name, **task_provenance(task), model=model, **loaded,
                 params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
 
 def open_output(out, method: Method, task, model: str, n: int, seed: int=0) -> RecordWriter:

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['STAGES', 'Demos', 'Generation', 'Judge', 'Guard', 'Filters', 'Align', 'Evaluate', 'Pipeline', 'from_mapping',
            'load_pipeline', 'to_yaml', 'make_method', 'test_split', 'check_pipeline', 'fingerprint', 'write_records',
-           'cached_stage', 'stage_entry', 'with_stage', 'demonstrations', 'with_shots', 'fit_guard', 'guard_records',
-           'judge_records', 'run_generation', 'evaluate_records', 'run_pipeline', 'stage_table']
+           'cached_stage', 'stage_entry', 'with_stage', 'check_pipeline_out', 'demonstrations', 'with_shots',
+           'fit_guard', 'guard_records', 'judge_records', 'run_generation', 'evaluate_records', 'run_pipeline',
+           'stage_table']
 
 # %% ../nbs/13_pipeline.ipynb #p004
 import dataclasses, difflib, hashlib, json, random, time, types
@@ -18,7 +19,7 @@ from typing import get_args
 import yaml
 
 from .task import get_task
-from .records import read_records, atomic_write_text
+from .records import read_records, atomic_write_text, check_replaceable, own_records
 from .filters import RecordFilter
 from .prompts import sample_shots
 from .generate import open_output, run_settings, generate, _check_resume
@@ -230,6 +231,29 @@ def with_stage(rec: dict, entry: dict, **meta) -> dict:
     m = dict(rec.get("meta") or {})
     return {**rec, "meta": {**m, **meta, "pipeline": [*m.get("pipeline", []), entry]}}
 
+# %% ../nbs/13_pipeline.ipynb #f4ef87cf
+_STAGE_FILES = ("demos", "judge", "guard", "filters", "align", "evaluate")
+
+def _own_json(*keys):
+    "A `check_replaceable` check: a JSON object with all of `keys`."
+    def ours(path) -> bool:
+        try: d = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError): return False
+        return isinstance(d, dict) and all(k in d for k in keys)
+    return ours
+
+def check_pipeline_out(out, overwrite: bool = False) -> Path:
+    "`out` when every file a pipeline replaces there is missing, empty or a pipeline's own (or `overwrite`); else an error."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file; a pipeline writes a folder: choose another")
+    check_replaceable(out/"records.jsonl", own_records("pipeline"), "a pipeline's records", overwrite=overwrite)
+    check_replaceable(out/"summary.json", _own_json("stages", "pipeline"), "a pipeline's summary", overwrite=overwrite)
+    for s in _STAGE_FILES:
+        check_replaceable(out/f"{s}.json", _own_json("key"), f"a pipeline's {s} report", overwrite=overwrite)
+        ours = lambda p, s=s: _own_json("key")(out/f"{s}.json") or own_records("pipeline")(p)   # report lost in a crash
+        check_replaceable(out/f"{s}.jsonl", ours, f"a pipeline's {s} records", overwrite=overwrite)
+    return out
+
 # %% ../nbs/13_pipeline.ipynb #p036
 def demonstrations(s: Demos, task, seed: int = 0) -> list:
     "The few-shot pool of stage `s`: the card's shots, a random sample of the training pool, or SynAlign's GP selection from it."
@@ -244,7 +268,7 @@ def demonstrations(s: Demos, task, seed: int = 0) -> list:
 
 def with_shots(task, demos: list):
     "A copy of `task` whose few-shot pool is `demos` (without their meta)."
-    return dataclasses.replace(task, shots=[{k: v for k, v in r.items() if k != "meta"} for r in demos])
+    return get_task(task).derived(shots=[{k: v for k, v in r.items() if k != "meta"} for r in demos])
 
 # %% ../nbs/13_pipeline.ipynb #p039
 def fit_guard(pool: list, task, C: float = 10.0, seed: int = 0):
@@ -333,11 +357,13 @@ def evaluate_records(records: list, task, s: Evaluate, split: str, out: Path, pr
     return {**r.summary(), "test": f"{task.name}:{split}", "scores": r.scores.to_dict("records")}
 
 # %% ../nbs/13_pipeline.ipynb #p051
-def run_pipeline(p, lm=None, progress: bool = True) -> dict:
+def run_pipeline(p, lm=None, progress: bool = True,
+                 overwrite: bool = False, # replace files in `out` that a pipeline would write but did not (the user's)
+                ) -> dict:
     "Run (or resume) every enabled stage of pipeline `p` (a `Pipeline` or a YAML path); returns the run summary, also in `out/summary.json`."
     p = p if isinstance(p, Pipeline) else load_pipeline(p)
     task, method = check_pipeline(p)                       # everything checked before any model loads
-    out, model, t0 = Path(p.out), _Model(p, lm), time.time()
+    out, model, t0 = check_pipeline_out(p.out, overwrite), _Model(p, lm), time.time()
     out.mkdir(parents=True, exist_ok=True)
     demos, rep = cached_stage(out, "demos", stage_entry("demos", p.demos) | dict(enabled=p.demos.enabled, seed=p.seed, task=task.name), [],
                               lambda: (demonstrations(p.demos, task, p.seed), {}))

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
-from .task import Task, get_task
+from .task import Task, get_task, task_from_provenance
 from .data import load_split, parse_split_ref
-from .records import read_records
+from .records import read_records, read_task_records
 from .embed import embed_texts
 from .finetune import StudentConfig, finetune
 from .metrics import _is_split_ref, as_records, texts_of
@@ -23,22 +23,27 @@ __all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'da
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
-    "The `meta['task']` of the first record of a records list or JSONL file, else None."
+    "The `meta` of the first record of a records list or JSONL file (its task's provenance) when it names a task, else None."
     if isinstance(d, (str, Path)) and Path(d).expanduser().is_file(): d = read_records(Path(d).expanduser())
     if isinstance(d, list) and d and isinstance(d[0], dict):
-        t = (d[0].get("meta") or {}).get("task")
-        if isinstance(t, str): return t
+        m = d[0].get("meta") or {}
+        if isinstance(m.get("task"), str): return m   # the task's provenance: name, card path, hash
 
 # %% ../nbs/09_student.ipynb #c005b
 def resolve_task(task=None, # a task name, card or `Task`; wins when given
                  *data,     # training/test sets: a 'task:split' reference, records, or a JSONL path
                 ) -> Task:
-    "The task: `task` if given, else the task of a 'task:split' reference in `data`, else the records' `meta['task']`."
+    "The task: `task` if given, else the task of a 'task:split' reference in `data`, else the card the records name."
     if task is not None: return get_task(task)
+    named = None   # the records' own card: a 'holdout:validation' reference then names it, not a lookup by name
     for d in data:
-        if _is_split_ref(d): return parse_split_ref(d)[0]
+        if (t := _task_of_records(d)) is None: continue
+        try: named = task_from_provenance(t, where=str(d) if isinstance(d, (str, Path)) else "records"); break
+        except ValueError:
+            if not any(map(_is_split_ref, data)): raise
     for d in data:
-        if (t := _task_of_records(d)) is not None: return get_task(t)
+        if _is_split_ref(d): return parse_split_ref(d, named)[0]
+    if named is not None: return named
     raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
 
 # %% ../nbs/09_student.ipynb #c005f
@@ -47,8 +52,10 @@ def _load_side(data, task: Task, what: str) -> list[dict]:
     if (isinstance(data, str) and not _is_split_ref(data) and not Path(data).expanduser().exists()
             and not data.endswith(".jsonl") and "/" not in data):
         data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
+    if isinstance(data, (str, Path)) and Path(data).expanduser().is_file():   # a NaN where text belongs: named by line
+        return read_task_records(Path(data).expanduser(), task)
     if not _is_split_ref(data): return as_records(data, what)
-    t, split = parse_split_ref(data)   # raises on a split the task does not have
+    t, split = parse_split_ref(data, task)   # raises on a split the task does not have
     if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is {task.name!r}")
     try: return load_split(t, split).to_list()
     except FileNotFoundError as e: raise FileNotFoundError(f"{what} split {data!r} is not available: {e}") from None

@@ -359,4 +359,4 @@ def synalign_shots(task, n_per_label: int = 4, k_neighbours: int = 0, pool_size:
     E = embed_records(pool, task, embedder=embedder, progress=True)
     demos = select_demonstrations(pool, task, n_per_label=n_per_label, k_neighbours=k_neighbours, embeddings=E, tau=tau,
                                   seed=seed, acquisition=acquisition, labels=task.label_names)
-    return dataclasses.replace(task, shots=as_shots(demos))
+    return task.derived(shots=as_shots(demos))   # still names the card it came from
