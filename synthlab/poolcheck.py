@@ -9,10 +9,10 @@ import pandas as pd
 from .task import get_task
 from .embed import embed_texts
 from .metrics import texts_of, as_records
-from .student import POOL_WEIGHT, pool_sample_weights, _pool_records, resolve_task
+from .student import POOL_WEIGHT, pool_sample_weights, _pool_records, resolve_task, verdict_sentence, add_verdicts
 
 # %% auto #0
-__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'pool_check', 'pool_check_line', 'verdict_sentence', 'add_verdicts']
+__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'pool_check', 'pool_check_line']
 
 # %% ../nbs/09b_poolcheck.ipynb #p005
 HARMFUL_KAPPA, DOUBTFUL_KAPPA, HARMFUL_GAIN = 0.15, 0.25, -0.05
@@ -82,18 +82,3 @@ def pool_check_line(report: dict) -> str:
                            f"{report['cv']['pool + synthetic']:.2f} with the set")
     if report["labels_below_chance"]: s += f"; below chance: {', '.join(report['labels_below_chance'])}"
     return s + (f". {report['advice'][0].upper()}{report['advice'][1:]}" if report["advice"] else "")
-
-# %% ../nbs/09b_poolcheck.ipynb #p016
-def verdict_sentence(name: str, acc: float, pool_acc: float, margin: float = 0.0) -> str:
-    "'X 0.70 < pool alone 0.72: this set makes your classifier worse.' when `acc` < `pool_acc` − `margin`, else a plain comparison."
-    if acc < pool_acc - margin:
-        return f"{name} {acc:.3f} < pool alone {pool_acc:.3f}: this set makes your classifier worse."
-    return f"{name} {acc:.3f} ≥ pool alone {pool_acc:.3f}."
-
-def add_verdicts(df: pd.DataFrame, pool_row=None, col: str = "accuracy") -> pd.DataFrame:
-    "`df` with a `verdict` column comparing each row's `col` with the pool row's (default: the row whose name starts 'few-shot pool')."
-    if pool_row is None: pool_row = next((i for i in df.index if str(i).startswith("few-shot pool")), None)
-    if pool_row is None or pool_row not in df.index: return df
-    p = float(df.loc[pool_row, col])
-    return df.assign(verdict=["pool alone" if i == pool_row else "" if pd.isna(a) or str(i).startswith("real")
-                              else verdict_sentence(str(i), float(a), p) for i, a in zip(df.index, df[col])])

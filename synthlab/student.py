@@ -20,8 +20,8 @@ from .filters import normalise
 
 # %% auto #0
 __all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'StudentResult', 'train_student', 'datamap',
-           'plot_datamap', 'results_table', 'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split',
-           'real_baselines', 'compare', 'pool_shares']
+           'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts', 'evaluate_file', 'merge_results',
+           'train_seeded', 'default_test_split', 'real_baselines', 'compare', 'pool_shares']
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -266,6 +266,20 @@ def results_table(results: dict) -> pd.DataFrame:
     df["F1 (mean ± std)"] = [f"{a:.3f} ± {s:.3f}" for a, s in zip(df["macro_f1"], df["macro_f1_std"])]
     return df
 
+# %% ../nbs/09_student.ipynb #c038b2
+def verdict_sentence(name: str, acc: float, pool_acc: float) -> str:
+    "'NAME 0.700 < pool alone 0.720: this set makes your classifier worse.' when `acc` < `pool_acc`, else 'NAME 0.750 ≥ pool alone 0.720.'"
+    if acc < pool_acc: return f"{name} {acc:.3f} < pool alone {pool_acc:.3f}: this set makes your classifier worse."
+    return f"{name} {acc:.3f} ≥ pool alone {pool_acc:.3f}."
+
+def add_verdicts(df: pd.DataFrame, pool_row=None, col: str = "accuracy") -> pd.DataFrame:
+    "`df` + a `verdict` column comparing each row's `col` with the pool row's (default: the row named 'few-shot pool…')."
+    if pool_row is None: pool_row = next((i for i in df.index if str(i).startswith("few-shot pool")), None)
+    if pool_row is None or pool_row not in df.index: return df
+    p = float(df.loc[pool_row, col])
+    return df.assign(verdict=["pool alone" if i == pool_row else "" if pd.isna(a) or str(i).startswith("real (")
+                              else verdict_sentence(str(i), float(a), p) for i, a in zip(df.index, df[col])])
+
 # %% ../nbs/09_student.ipynb #c038c
 def evaluate_file(train_path,                # a JSONL file of (synthetic) records
                   test_split,                # the real test set: 'task:split', or a split name of the task
@@ -334,19 +348,25 @@ def real_baselines(task, n: int, # real training examples in the `real (n=N)` ro
 
 # %% ../nbs/09_student.ipynb #c038l
 def compare(sets: dict, test=None, task=None, student: str = "linear", seeds=(0, 1, 2), baselines: bool = True,
-            n_real: int|None = None, data_seed: int = 0, progress: bool = True, return_results: bool = False, **kw):
-    "Train the same student at the same seeds on each named set (name → data, or name → {seed: data}) + real reference rows → table."
+            n_real: int|None = None, data_seed: int = 0, progress: bool = True, return_results: bool = False,
+            with_pool: bool = False, # also a `NAME + pool` row per set: the card's shots beside it, at `pool_weight`
+            pool_weight: float|None = POOL_WEIGHT, **kw):
+    "Train the same student at the same seeds on each named set (name → data, or name → {seed: data}) (+ pool) + reference rows → table."
     if not sets: raise ValueError("compare() needs at least one training set")
     seeded = {name for name, d in sets.items() if _is_seeded(d)}
     task = resolve_task(task, test, *[x for name, d in sets.items() for x in (d.values() if name in seeded else [d])])
     test = test or default_test_split(task)
     results = {name: train_seeded(d, test, task, student, progress, **kw) if name in seeded
                      else train_student(d, test, task, student, seeds, progress=progress, **kw) for name, d in sets.items()}
+    if with_pool:
+        results.update({f"{name} + pool": train_seeded(d, test, task, student, progress, pool=True, pool_weight=pool_weight, **kw)
+                        if name in seeded else train_student(d, test, task, student, seeds, progress=progress, pool=True,
+                                                             pool_weight=pool_weight, **kw) for name, d in sets.items()})
     if baselines:
-        n = n_real or max(r.n_train for r in results.values())
+        n = n_real or max(r.n_train for k, r in results.items() if k in sets)
         bseeds = sorted({s for name in seeded for s in sets[name]}) if seeded else seeds
         results.update(real_baselines(task, n, bseeds, test, student, data_seed, vary_data=bool(seeded), progress=progress, **kw))
-    df = results_table(results)
+    df = add_verdicts(results_table(results))
     return (df, results) if return_results else df
 
 # %% ../nbs/09_student.ipynb #c046e
