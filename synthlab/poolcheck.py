@@ -9,10 +9,10 @@ import pandas as pd
 from .task import get_task
 from .embed import embed_texts
 from .metrics import texts_of, as_records
-from .student import POOL_WEIGHT, pool_sample_weights, _pool_records, resolve_task, verdict_sentence, add_verdicts
+from .student import POOL_WEIGHT, pool_sample_weights, _pool_records, resolve_task, verdict_sentence, add_verdicts, train_student
 
 # %% auto #0
-__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'pool_check', 'pool_check_line']
+__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'pool_check', 'pool_check_line', 'pool_report']
 
 # %% ../nbs/09b_poolcheck.ipynb #p005
 HARMFUL_KAPPA, DOUBTFUL_KAPPA, HARMFUL_GAIN = 0.15, 0.25, -0.05
@@ -82,3 +82,15 @@ def pool_check_line(report: dict) -> str:
                            f"{report['cv']['pool + synthetic']:.2f} with the set")
     if report["labels_below_chance"]: s += f"; below chance: {', '.join(report['labels_below_chance'])}"
     return s + (f". {report['advice'][0].upper()}{report['advice'][1:]}" if report["advice"] else "")
+
+# %% ../nbs/09b_poolcheck.ipynb #p015b
+def pool_report(records, task, test=None, student: str = "linear", seeds=(0,), progress: bool = False) -> dict|None:
+    "`pool_check` of `records` against `task`'s shots; with `test`, pool / synthetic / pool + synthetic scored there."
+    task = get_task(task); records = as_records(records, "synthetic")
+    if not records or len({s["label"] for s in task.shots}) < 2: return None
+    rep = pool_check(records, task)
+    if test:
+        acc = lambda d, **a: train_student(d, test, task, student, seeds, progress=progress, **a).summary()["accuracy"]
+        t = {"test": test if isinstance(test, str) else f"{len(test)} test records", "student": student, "pool": acc(task.shots), "synthetic": acc(records), "pool + synthetic": acc(records, pool=True)}
+        rep["on_test"] = {**t, "verdicts": [verdict_sentence(k, t[k], t["pool"]) for k in ("synthetic", "pool + synthetic")]}
+    return rep
