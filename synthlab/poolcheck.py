@@ -91,6 +91,8 @@ def pool_report(records, task, test=None, student: str = "linear", seeds=(0,), p
     rep = pool_check(records, task)
     if test:
         acc = lambda d, **a: train_student(d, test, task, student, seeds, progress=progress, **a).summary()["accuracy"]
-        t = {"test": test if isinstance(test, str) else f"{len(test)} test records", "student": student, "pool": acc(task.shots), "synthetic": acc(records), "pool + synthetic": acc(records, pool=True)}
-        rep["on_test"] = {**t, "verdicts": [verdict_sentence(k, t[k], t["pool"]) for k in ("synthetic", "pool + synthetic")]}
+        t = {"test": test if isinstance(test, str) else f"{len(test)} test records", "student": student}
+        try: t |= {"pool": acc(task.shots), "synthetic": acc(records), "pool + synthetic": acc(records, pool=True)}
+        except ValueError as e: t |= {"error": str(e)}     # e.g. records of a single label: no synthetic-only student
+        rep["on_test"] = {**t, "verdicts": [verdict_sentence(k, t[k], t["pool"]) for k in ("synthetic", "pool + synthetic") if k in t]}
     return rep
