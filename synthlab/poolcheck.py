@@ -27,8 +27,9 @@ def _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) -> dict:
     k = int(min(folds, np.bincount(yp).min()))
     hit = {"pool": [], "pool + synthetic": []}
     for tr, te in StratifiedKFold(k, shuffle=True, random_state=seed).split(Xp, yp):
-        hit["pool"] += (_fit(Xp[tr], yp[tr], seed=seed).predict(Xp[te]) == yp[te]).tolist()
         w = pool_sample_weights(len(tr), len(ys), pool_weight)
+        # the pool alone at its rows' weight in the joint run: the same regularisation, so only the synthetic rows differ
+        hit["pool"] += (_fit(Xp[tr], yp[tr], w[:len(tr)], seed).predict(Xp[te]) == yp[te]).tolist()
         clf = _fit(np.vstack([Xp[tr], Xs]), np.r_[yp[tr], ys], w, seed)
         hit["pool + synthetic"] += (clf.predict(Xp[te]) == yp[te]).tolist()
     acc = {k_: float(np.mean(v)) for k_, v in hit.items()}
@@ -58,13 +59,13 @@ def pool_check(records,                     # the synthetic set: records or a JS
     counts = np.bincount(yp, minlength=K)
     cv = _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) if counts.min() >= min_per_label else None
     gain = cv["gain"] if cv else None
-    if cv: verdict = "harmful" if gain <= HARMFUL_GAIN else "doubtful" if gain < 0 or kappa < HARMFUL_KAPPA else "helpful"
-    else: verdict = "harmful" if kappa < HARMFUL_KAPPA else "doubtful" if kappa < DOUBTFUL_KAPPA else "helpful"
+    verdict = ("harmful" if kappa < HARMFUL_KAPPA or (cv and gain <= HARMFUL_GAIN) else
+               "doubtful" if kappa < DOUBTFUL_KAPPA or (cv and gain < 0) else "helpful")
     low = [l for l, d in per_label.items() if d["agreement"] is not None and d["agreement"] < chance]
     advice = None
     if verdict == "harmful":
-        why = (f"adding the set lowers accuracy on your held-out examples by {-gain:.2f}" if cv else
-               f"labels disagree with your examples on {1 - agree:.0%} of records")
+        why = (f"labels disagree with your examples on {1 - agree:.0%} of records" if kappa < HARMFUL_KAPPA else
+               f"adding the set lowers accuracy on your held-out examples by {-gain:.2f}")
         advice = f"{why}: try curate, a different method, or more shots"
     elif verdict == "doubtful":
         advice = (f"labels agree with your examples on only {agree:.0%} of records (chance {chance:.0%}); "
