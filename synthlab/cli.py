@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['COMMANDS', 'add_export_parser', 'cmd_export', 'make_parser', 'add_pipeline_parser', 'cmd_pipeline', 'tokenizer_view',
-           'check_not_input', 'warn_large_n', 'summary_table', 'score_table', 'cmd_generate', 'cmd_evaluate',
-           'cmd_align', 'cmd_demo', 'main', 'cmd_generate_sharded', 'cmd_merge']
+           'check_not_input', 'warn_large_n', 'summary_table', 'score_table', 'cmd_generate', 'pool_line',
+           'cmd_evaluate', 'cmd_align', 'cmd_demo', 'main', 'cmd_generate_sharded', 'cmd_merge']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time, warnings
@@ -170,7 +170,17 @@ def cmd_generate(o) -> list:
     recs = generate(method, task, lm, n=o.n, out=writer, seed=o.seed)
     recs.summary = {**recs.summary, "model_load_seconds": load_s}   # this call's, not the file's
     print(summary_table(recs.summary))
+    if (line := pool_line(recs, task)) is not None: print(line)
     return recs
+
+# %% ../nbs/10_cli.ipynb #c011u
+def pool_line(recs, task) -> str|None:
+    "`generate`'s closing line: the records against the card's shots; a warning when harmful; None without a pool or an embedder."
+    from synthlab.poolcheck import pool_report, pool_check_line
+    try: pc = pool_report(list(recs), task)
+    except OSError: return None                     # no embedding model here: the check is skipped, not an error
+    if pc and pc["verdict"] == "harmful": warnings.warn(f"this set looks harmful: {pc['advice']}")
+    return pool_check_line(pc) if pc else None
 
 # %% ../nbs/10_cli.ipynb #c011c
 def cmd_evaluate(o):

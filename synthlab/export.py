@@ -6,7 +6,7 @@
 __all__ = ['PROVENANCE', 'COST_KEYS', 'METRIC_NAMES', 'features_for', 'export_row', 'records_to_dataset', 'split_records',
            'size_category', 'card_header', 'run_summary', 'md_table', 'generation_section', 'intrinsic_evidence',
            'metrics_section', 'save_plots', 'check_evaluate', 'student_section', 'card_title', 'is_export',
-           'foreign_files', 'check_export_dir', 'replace_dir', 'export_run', 'hub_ready', 'push_to_hub']
+           'foreign_files', 'check_export_dir', 'replace_dir', 'export_run', 'pool_section', 'hub_ready', 'push_to_hub']
 
 # %% ../nbs/11_export.ipynb #c004
 import json, os, random, re, shutil, tempfile
@@ -230,14 +230,26 @@ def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|Non
             m, real, note = intrinsic_evidence(splits["train"], task, n_real, seed)
             body += "\n" + metrics_section(m, note, save_plots(splits["train"], task, real, tmp, seed))
         if evaluate:
-            table = compare({"synthetic (this dataset)": splits["train"]}, test=evaluate, task=task, student=student, seeds=student_seeds)
+            table = compare({"synthetic (this dataset)": splits["train"]}, test=evaluate, task=task, student=student, seeds=student_seeds,
+                            with_pool=True)
             body += "\n" + student_section(table, evaluate)
+        body += pool_section(splits["train"], task, table if evaluate else None)
         (tmp/"README.md").write_text(card_header(task, splits, records[0]["meta"].get("method", "?")) + card_title(task, run, dd) + body)
         umask = os.umask(0); os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it 0700; an export folder gets the usual permissions
         replace_dir(tmp, out)
     except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
     return dd
+
+# %% ../nbs/11_export.ipynb #c030q
+def pool_section(records: list, task, table=None) -> str:
+    "Markdown: the records checked against the card's shots, and the student table's verdicts below the pool alone."
+    from synthlab.poolcheck import pool_report, pool_check_line
+    pc = pool_report(records, task)
+    if pc is None: return ""
+    worse = [v for v in (table["verdict"] if table is not None and "verdict" in table else []) if v.endswith("worse.")]
+    return ("\n## Against your own examples\n\n" + pool_check_line(pc) + "\n"
+            + "".join(f"\n- **{v}**" for v in worse) + ("\n" if worse else ""))
 
 # %% ../nbs/11_export.ipynb #c032
 def hub_ready(repo: str) -> str:

@@ -115,15 +115,16 @@ def _warmup_decay(steps: int, warmup: float):
     return lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
 
 # %% ../nbs/09a_finetune.ipynb #f026
-def _train_epoch(model, tok, texts, y, order, cfg, opt, sched, gold, hit, bar) -> float:
-    "Train one epoch over rows `order`; fills `gold`/`hit` (this epoch's column views); returns the mean loss."
+def _train_epoch(model, tok, texts, y, order, cfg, opt, sched, gold, hit, bar, w=None) -> float:
+    "Train one epoch over rows `order` (per-row loss weights `w`, mean 1); fills `gold`/`hit` (this epoch's column views); returns the mean loss."
     model.train(); losses = []
     for i in range(0, len(order), cfg.batch_size):
         idx = order[i:i+cfg.batch_size]
         b = tok([texts[j] for j in idx], padding=True, truncation=True, max_length=cfg.max_length, return_tensors="pt")
         logits = _logits(model, b).float()
         target = torch.as_tensor(y[idx])
-        loss = F.cross_entropy(logits, target)
+        ce = F.cross_entropy(logits, target, reduction="none")
+        loss = ce.mean() if w is None else (ce * torch.as_tensor(w[idx], dtype=ce.dtype)).mean()
         opt.zero_grad(); loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step(); sched.step()
@@ -150,12 +151,18 @@ def _load_for_finetune(student: str, n_labels: int, cfg: StudentConfig):
 
 # %% ../nbs/09a_finetune.ipynb #f032
 def finetune(student: str, train_texts: list[str], ytr: np.ndarray, test_texts: list[str], n_labels: int,
-             seed: int = 0, cfg: StudentConfig|None = None, progress: bool = False) -> dict:
+             seed: int = 0, cfg: StudentConfig|None = None, progress: bool = False,
+             sample_weight: np.ndarray|None = None, # per training row: weight of its loss (mean 1 keeps the LR scale)
+             hold_out: np.ndarray|None = None,      # bool per row: may it be held out for early stopping (default: all)
+            ) -> dict:
     "One seeded fine-tuning run → dict(pred, proba, epochs, best_epoch, history, dynamics)."
     cfg = cfg or StudentConfig()
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     model, tok = _load_for_finetune(student, n_labels, cfg)
-    tr, va = _split_val(ytr, cfg.val_frac, seed)
+    ok = np.arange(len(ytr)) if hold_out is None else np.flatnonzero(hold_out)
+    tr_o, va_o = _split_val(ytr[ok], cfg.val_frac, seed)
+    va = ok[va_o]; tr = np.setdiff1d(np.arange(len(ytr)), va)
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
     steps = cfg.epochs * math.ceil(len(tr) / cfg.batch_size)
     opt = _optimizer(model, cfg, student)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _warmup_decay(steps, cfg.warmup))
@@ -163,7 +170,7 @@ def finetune(student: str, train_texts: list[str], ytr: np.ndarray, test_texts: 
     history, best, best_state, bad = [], None, None, 0
     with tqdm(total=steps, desc=f"{student} seed {seed}", unit="batch", disable=not progress, leave=False) as bar:
         for ep in range(cfg.epochs):
-            loss = _train_epoch(model, tok, train_texts, ytr, tr[rng.permutation(len(tr))], cfg, opt, sched, gold[:, ep], hit[:, ep], bar)
+            loss = _train_epoch(model, tok, train_texts, ytr, tr[rng.permutation(len(tr))], cfg, opt, sched, gold[:, ep], hit[:, ep], bar, w)
             history.append(rec := {"epoch": ep + 1, "train_loss": loss, **(_validate(model, tok, train_texts, ytr, va, cfg) if len(va) else {})})
             if not len(va): continue
             if best is None or (rec["val_acc"], -rec["val_loss"]) > best:

@@ -7,7 +7,7 @@ __all__ = ['STAGES', 'Demos', 'Generation', 'Judge', 'Guard', 'Filters', 'Align'
            'load_pipeline', 'to_yaml', 'make_method', 'test_split', 'check_pipeline', 'fingerprint', 'write_records',
            'cached_stage', 'stage_entry', 'with_stage', 'check_pipeline_out', 'demonstrations', 'with_shots',
            'fit_guard', 'guard_records', 'judge_records', 'run_generation', 'evaluate_records', 'run_pipeline',
-           'stage_table']
+           'pool_field', 'stage_table']
 
 # %% ../nbs/13_pipeline.ipynb #p004
 import dataclasses, difflib, hashlib, json, random, time, types
@@ -384,9 +384,18 @@ def run_pipeline(p, lm=None, progress: bool = True,
         _, stages["evaluate"] = cached_stage(out, "evaluate", stage_entry("evaluate", p.evaluate), recs,
                                              lambda: (recs, evaluate_records(recs, task, p.evaluate, test_split(p, task), out, progress)))
     summary = dict(task=task.name, out=str(out), n=len(recs), labels=dict(Counter(r["label"] for r in recs)),
-                   seconds=round(time.time() - t0, 2), pipeline=asdict(p), stages=stages)
+                   seconds=round(time.time() - t0, 2), pipeline=asdict(p), stages=stages, pool_check=pool_field(p, recs))
     atomic_write_text(out/"summary.json", json.dumps(summary, indent=1, default=str))
     return summary
+
+# %% ../nbs/13_pipeline.ipynb #p051q
+def pool_field(p: Pipeline, recs: list) -> dict|None:
+    "The run's `pool_check` report field: the records against the card's shots (+ on the scored split when `evaluate` is on)."
+    from synthlab.poolcheck import pool_report
+    from synthlab.data import load_split
+    card = get_task(p.task)
+    split = test_split(p, card) if p.evaluate.enabled else None
+    return pool_report(recs, card, load_split(card, split).to_list() if split else None, "linear", p.evaluate.seeds)
 
 # %% ../nbs/13_pipeline.ipynb #p054
 def _did(name: str, r: dict) -> str:
@@ -406,4 +415,12 @@ def stage_table(summary: dict) -> str:
         state = "off" if not r.get("enabled", True) else ("resumed" if r.get("resumed") else "ran")
         rows.append((name, state, str(r.get("n", r.get("n_train", ""))), "" if state == "off" else _did(name, r)))
     w = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}  {d}" for a, b, c, d in rows)
+    table = "\n".join(f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}  {d}" for a, b, c, d in rows)
+    return table + _pool_lines(summary.get("pool_check"))
+
+# %% ../nbs/13_pipeline.ipynb #p054p
+def _pool_lines(pc: dict|None) -> str:
+    "The stage table's closing lines: the pool check, and its verdicts on the scored split."
+    if not pc: return ""
+    from synthlab.poolcheck import pool_check_line
+    return "\n\n" + pool_check_line(pc) + "".join(f"\n{v}" for v in pc.get("on_test", {}).get("verdicts", []))

@@ -16,10 +16,12 @@ from .records import read_records, read_task_records
 from .embed import embed_texts
 from .finetune import StudentConfig, finetune
 from .metrics import _is_split_ref, as_records, texts_of
+from .filters import normalise
 
 # %% auto #0
-__all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table',
-           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare']
+__all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'StudentResult', 'train_student', 'datamap',
+           'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts', 'evaluate_file', 'merge_results',
+           'train_seeded', 'default_test_split', 'real_baselines', 'compare', 'pool_shares']
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -86,10 +88,68 @@ def student_data(data,              # records, a Dataset, a JSONL path, 'task:sp
     return texts_of(recs, task), _label_ids([r.get("label") for r in recs], task, what), recs
 
 # %% ../nbs/09_student.ipynb #c009d
-def _linear_run(Xtr, ytr, Xte, seed, cfg):
+def _linear_run(Xtr, ytr, Xte, seed, cfg, sample_weight=None):
     from sklearn.linear_model import LogisticRegression
-    clf = LogisticRegression(C=cfg.C, max_iter=2000, random_state=seed).fit(Xtr, ytr)
+    clf = LogisticRegression(C=cfg.C, max_iter=2000, random_state=seed).fit(Xtr, ytr, sample_weight=sample_weight)
     return dict(pred=clf.predict(Xte), epochs=None, best_epoch=None, dynamics=None, history=[])
+
+# %% ../nbs/09_student.ipynb #c009f
+POOL_WEIGHT = 0.5   # the pool's share of the training weight by default: measured in 09_student (pool + synthetic table)
+
+def pool_sample_weights(n_pool: int,                      # pool rows (they come first)
+                        n_syn: int,                       # synthetic rows (they follow)
+                        pool_weight: float|None = POOL_WEIGHT, # the pool's share of the total weight; None = concatenate
+                        weights=None,                     # the synthetic records' own weights (e.g. MMD's), default 1
+                       ) -> np.ndarray:
+    "Sample weights of pool rows then synthetic rows: the pool holds `pool_weight` of the total; all sum to n_pool + n_syn."
+    w = np.ones(n_syn) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != (n_syn,): raise ValueError(f"weights has {w.size} values for {n_syn} synthetic rows")
+    if n_syn and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
+        raise ValueError("record weights must be finite, ≥ 0 and not all 0")
+    N = n_pool + n_syn
+    share = n_pool / max(N, 1) if pool_weight is None or n_pool == 0 else float(pool_weight)
+    if not 0 <= share <= 1: raise ValueError(f"pool_weight must be between 0 and 1 (the pool's share of the weight), got {pool_weight}")
+    if n_syn == 0: share = 1.0
+    return np.r_[np.full(n_pool, share * N / n_pool) if n_pool else np.zeros(0), (1 - share) * N * w / w.sum() if n_syn else np.zeros(0)]
+
+# %% ../nbs/09_student.ipynb #c009j
+def _pool_records(pool, task: Task) -> list[dict]:
+    "The pool's records: None/False = none, True or 'shots' = the card's shots, else records/a path/a train split."
+    if pool is None or pool is False: return []
+    if pool is True or (isinstance(pool, str) and pool == "shots"):
+        if not task.shots: raise ValueError(f"task {task.name!r} has no few-shot pool (its card lists no shots)")
+        return list(task.shots)
+    if isinstance(pool, str) and not Path(pool).expanduser().exists() and "/" not in pool and not pool.endswith(".jsonl"):
+        split = pool.split(":", 1)[-1]
+        if not split.startswith("train"):
+            raise ValueError(f"pool {pool!r} is a split that is evaluated on; a pool is the user's own examples "
+                             "(pool=True: the card's shots) or a train split")
+    recs = _load_side(pool, task, "pool")
+    _label_ids([r.get("label") for r in recs], task, "pool")
+    return recs
+
+def _check_pool_unseen(pool: list[dict], test: list[dict], task: Task):
+    "Refuse a pool that shares a text with the test set (the pool must never come from an evaluated split)."
+    seen = {normalise(t) for t in texts_of(test, task)}
+    shared = [t for t in texts_of(pool, task) if normalise(t) in seen]
+    if shared: raise ValueError(f"{len(shared)} of the pool's {len(pool)} examples are in the test set "
+                                f"(e.g. {shared[0][:60]!r}); the pool must not come from a split that is evaluated on")
+
+def _record_weights(recs: list[dict]) -> np.ndarray|None:
+    "The records' own `weight` fields (1 where absent), or None when no record has one."
+    if not any("weight" in r for r in recs): return None
+    return np.array([float(r.get("weight", 1.0)) for r in recs])
+
+def _training_rows(texts, y, recs, pool: list[dict], pool_weight, task: Task):
+    "(texts, labels, records, sample weights or None, hold-out mask) of pool rows then synthetic rows; rows of weight 0 left out."
+    if not pool and _record_weights(recs) is None: return texts, y, recs, None, None
+    pt = texts_of(pool, task) if pool else []
+    py = np.array([task.label_names.index(r["label"]) for r in pool], dtype=int)
+    w = pool_sample_weights(len(pool), len(recs), pool_weight, _record_weights(recs))
+    T, Y, R = [*pt, *texts], np.r_[py, y].astype(int), [*pool, *recs]
+    hold, keep = np.r_[np.zeros(len(pool), bool), np.ones(len(recs), bool)], np.flatnonzero(w > 0)
+    if len(set(Y[keep].tolist())) < 2: raise ValueError("the weighted training set has a single label; a classifier needs at least 2")
+    return [T[i] for i in keep], Y[keep], [R[i] for i in keep], w[keep] * len(keep) / w[keep].sum(), hold[keep]
 
 # %% ../nbs/09_student.ipynb #c020
 @dataclass
@@ -131,26 +191,34 @@ def _scores(y, pred, n_labels):
 
 # %% ../nbs/09_student.ipynb #c020d
 def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 2), config: StudentConfig|None = None,
-                  progress: bool = True, **overrides) -> StudentResult:
-    "Train `student` ('linear', 'minilm' or an HF encoder id/folder) on `train` for each seed; score it on the real `test`."
+                  progress: bool = True,
+                  pool=None,                               # also train on this pool: True = the card's shots, or records
+                  pool_weight: float|None = POOL_WEIGHT,   # the pool's share of the training weight (None: concatenate)
+                  **overrides) -> StudentResult:
+    "Train `student` ('linear', 'minilm' or an HF encoder id/folder) on `train` (+ `pool`) for each seed; score it on the real `test`."
     task = resolve_task(task, test, train)
     cfg = replace(config or StudentConfig(), **overrides)
     seeds = [seeds] if isinstance(seeds, int) else list(seeds)
     if not seeds: raise ValueError("seeds is empty")
     Xtr_t, ytr, recs = student_data(train, task, "train")
-    Xte_t, yte, _ = student_data(test, task, "test")
+    Xte_t, yte, te_recs = student_data(test, task, "test")
+    pool = _pool_records(pool, task)
+    if pool: _check_pool_unseen(pool, te_recs, task)
+    Xtr_t, ytr, recs, sw, hold = _training_rows(Xtr_t, ytr, recs, pool, pool_weight, task)
     K = len(task.labels)
     if student == "linear": Xtr, Xte = (embed_texts(t, embedder=cfg.embedder, progress=progress) for t in (Xtr_t, Xte_t))
     rows, dyn, hist = [], {}, {}
     for seed in tqdm(seeds, desc=f"{student} on {task.name}", unit="seed", disable=not progress or len(seeds) < 2):
         t0 = time.time()
-        r = _linear_run(Xtr, ytr, Xte, seed, cfg) if student == "linear" else finetune(student, Xtr_t, ytr, Xte_t, K, seed, cfg, progress)
+        r = (_linear_run(Xtr, ytr, Xte, seed, cfg, sw) if student == "linear"
+             else finetune(student, Xtr_t, ytr, Xte_t, K, seed, cfg, progress, sample_weight=sw, hold_out=hold))
         acc, f1 = _scores(yte, r["pred"], K)
         rows.append({"seed": seed, "accuracy": acc, "macro_f1": f1, "epochs": r["epochs"],
                      "best_epoch": r["best_epoch"], "seconds": time.time() - t0})
         if r["dynamics"] is not None: dyn[seed] = r["dynamics"]
         hist[seed] = r["history"]
-    return StudentResult(student, task.name, len(ytr), len(yte), pd.DataFrame(rows), dyn, recs, Xtr_t, asdict(cfg), hist)
+    return StudentResult(student, task.name, len(ytr), len(yte), pd.DataFrame(rows), dyn, recs, Xtr_t,
+                         {**asdict(cfg), "pool": len(pool), "pool_weight": pool_weight if pool else None}, hist)
 
 # %% ../nbs/09_student.ipynb #c033a
 def datamap(result: StudentResult, # a fine-tuned student's result (it holds the training dynamics)
@@ -204,6 +272,20 @@ def results_table(results: dict) -> pd.DataFrame:
     df["acc (mean ± std)"] = [f"{a:.3f} ± {s:.3f}" for a, s in zip(df["accuracy"], df["accuracy_std"])]
     df["F1 (mean ± std)"] = [f"{a:.3f} ± {s:.3f}" for a, s in zip(df["macro_f1"], df["macro_f1_std"])]
     return df
+
+# %% ../nbs/09_student.ipynb #c038b2
+def verdict_sentence(name: str, acc: float, pool_acc: float) -> str:
+    "'NAME 0.700 < pool alone 0.720: this set makes your classifier worse.' when `acc` < `pool_acc`, else 'NAME 0.750 ≥ pool alone 0.720.'"
+    if acc < pool_acc: return f"{name} {acc:.3f} < pool alone {pool_acc:.3f}: this set makes your classifier worse."
+    return f"{name} {acc:.3f} ≥ pool alone {pool_acc:.3f}."
+
+def add_verdicts(df: pd.DataFrame, pool_row=None, col: str = "accuracy") -> pd.DataFrame:
+    "`df` + a `verdict` column comparing each row's `col` with the pool row's (default: the row named 'few-shot pool…')."
+    if pool_row is None: pool_row = next((i for i in df.index if str(i).startswith("few-shot pool")), None)
+    if pool_row is None or pool_row not in df.index: return df
+    p = float(df.loc[pool_row, col])
+    return df.assign(verdict=["pool alone" if i == pool_row else "" if pd.isna(a) or str(i).startswith("real (")
+                              else verdict_sentence(str(i), float(a), p) for i, a in zip(df.index, df[col])])
 
 # %% ../nbs/09_student.ipynb #c038c
 def evaluate_file(train_path,                # a JSONL file of (synthetic) records
@@ -273,17 +355,41 @@ def real_baselines(task, n: int, # real training examples in the `real (n=N)` ro
 
 # %% ../nbs/09_student.ipynb #c038l
 def compare(sets: dict, test=None, task=None, student: str = "linear", seeds=(0, 1, 2), baselines: bool = True,
-            n_real: int|None = None, data_seed: int = 0, progress: bool = True, return_results: bool = False, **kw):
-    "Train the same student at the same seeds on each named set (name → data, or name → {seed: data}) + real reference rows → table."
+            n_real: int|None = None, data_seed: int = 0, progress: bool = True, return_results: bool = False,
+            with_pool: bool = False, # also a `NAME + pool` row per set: the card's shots beside it, at `pool_weight`
+            pool_weight: float|None = POOL_WEIGHT, **kw):
+    "Train the same student at the same seeds on each named set (name → data, or name → {seed: data}) (+ pool) + reference rows → table."
     if not sets: raise ValueError("compare() needs at least one training set")
     seeded = {name for name, d in sets.items() if _is_seeded(d)}
     task = resolve_task(task, test, *[x for name, d in sets.items() for x in (d.values() if name in seeded else [d])])
     test = test or default_test_split(task)
     results = {name: train_seeded(d, test, task, student, progress, **kw) if name in seeded
                      else train_student(d, test, task, student, seeds, progress=progress, **kw) for name, d in sets.items()}
+    if with_pool:
+        results.update({f"{name} + pool": train_seeded(d, test, task, student, progress, pool=True, pool_weight=pool_weight, **kw)
+                        if name in seeded else train_student(d, test, task, student, seeds, progress=progress, pool=True,
+                                                             pool_weight=pool_weight, **kw) for name, d in sets.items()})
     if baselines:
-        n = n_real or max(r.n_train for r in results.values())
+        n = n_real or max(r.n_train for k, r in results.items() if k in sets)
         bseeds = sorted({s for name in seeded for s in sets[name]}) if seeded else seeds
         results.update(real_baselines(task, n, bseeds, test, student, data_seed, vary_data=bool(seeded), progress=progress, **kw))
-    df = results_table(results)
+    df = add_verdicts(results_table(results))
     return (df, results) if return_results else df
+
+# %% ../nbs/09_student.ipynb #c046e
+def pool_shares(sets: dict,                 # generation seed → synthetic records (or a JSONL path)
+                task, test=None,            # the real test split (default: the task's test, else validation)
+                shares=(None, 0.1, 0.25, 0.5, 0.75), # pool shares of the training weight (None = concatenate)
+                pool=True,                  # the pool: the card's shots by default
+                student: str = "linear", progress: bool = False, **kw) -> pd.DataFrame:
+    "Accuracy at each seed of the pool alone, the synthetic set alone, and pool + synthetic at each pool share."
+    task = get_task(task); test = test or default_test_split(task)
+    pool_recs = _pool_records(pool, task)
+    rows = []
+    for seed, recs in sets.items():
+        acc = lambda **a: train_student(recs, test, task, student, [seed], progress=progress, **a, **kw).summary()["accuracy"]
+        row = {"seed": seed, "pool": train_student(pool_recs, test, task, student, [seed], progress=progress, **kw).summary()["accuracy"],
+               "synthetic": acc()}
+        for s in shares: row["pool + synthetic (concatenated)" if s is None else f"pool + synthetic ({s})"] = acc(pool=pool_recs, pool_weight=s)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("seed")
