@@ -95,11 +95,23 @@ def mmd_align(synthetic_emb,              # (n, d) embeddings of the synthetic s
     return Alignment(w, base, after, bw, float(1/(w**2).sum()), losses, params)
 
 # %% ../nbs/06b_align.ipynb #c063
+def _capped(e: np.ndarray, cap: int) -> np.ndarray:
+    "Expected copies `e` with none above `cap`: the excess is shared among the others in proportion to their own (water-filling)."
+    e = e.astype(np.float64).copy()
+    for _ in range(len(e)):
+        over = e > cap + 1e-12
+        if not over.any(): break
+        excess, e[over] = (e[over] - cap).sum(), cap
+        room = (e < cap) & (e > 0)
+        e[room] += excess * e[room] / e[room].sum()
+    return e
+
 def resample(records,                  # the records to draw from
              weights,                  # one non-negative weight per record (need not sum to 1)
              n: int|None = None,       # records to draw (default: as many as given)
              seed: int = 0,
-             scheme: str = "systematic"  # "systematic" (⌊nω⌋ or ⌈nω⌉ copies each) or "multinomial" (independent draws)
+             scheme: str = "systematic", # "systematic" (⌊nω⌋ or ⌈nω⌉ copies each) or "multinomial" (independent draws)
+             max_copies: int|None = None # systematic: at most this many copies of a record (its excess weight goes to the others)
             ) -> list[dict]:
     "Draw `n` (default: as many as given) records with probability ∝ `weights` (systematic or multinomial), as annotated copies."
     records = list(records)
@@ -111,9 +123,12 @@ def resample(records,                  # the records to draw from
     if n < 0: raise ValueError(f"n must be >= 0; got {n}.")
     p = w / w.sum()
     rng = np.random.default_rng(seed)
+    if max_copies is not None and (scheme != "systematic" or max_copies < 1 or n > max_copies * (p > 0).sum()):
+        raise ValueError(f"max_copies={max_copies} needs the systematic scheme and n ≤ max_copies × records of non-zero weight; got n={n}.")
     if scheme == "systematic":
+        e = n * p if max_copies is None else _capped(n * p, max_copies)
         pos = (rng.random() + np.arange(n)) / n
-        idx = np.minimum(np.searchsorted(np.cumsum(p), pos, side="right"), len(p) - 1)
+        idx = np.minimum(np.searchsorted(np.cumsum(e / n), pos, side="right"), len(p) - 1)
     elif scheme == "multinomial":
         idx = np.sort(rng.choice(len(p), size=n, p=p))
     else: raise ValueError(f"scheme must be 'systematic' or 'multinomial'; got {scheme!r}.")
@@ -159,7 +174,9 @@ def align_records(synthetic_records,          # generated records (list of dicts
                   embeddings=None,            # optional (synthetic_emb, real_emb), rows matching the two record lists
                   steps: int = 300, lr: float = 0.05, reg: float = 0.1, hidden: int = 0,
                   scheme: str = "systematic", seed: int = 0, embedder=None,   # `resample`'s scheme; the embedding model
-                  n: int|None = None) -> tuple[list[dict], dict]:  # records to draw (default: as many as given)
+                  n: int|None = None,         # records to draw (default: as many as given)
+                  max_copies: int|None = 2    # at most this many copies of one record (None: as the weights say)
+                 ) -> tuple[list[dict], dict]:
     "Reweight synthetic records towards the real distribution by MMD and resample them; returns (records, report)."
     syn = [dict(r) for r in synthetic_records]
     if not syn: raise ValueError("synthetic_records is empty.")
@@ -175,7 +192,8 @@ def align_records(synthetic_records,          # generated records (list of dicts
             a = Alignment(np.ones(1), float("nan"), float("nan"), float("nan"), 1.0)
         else:
             a = mmd_align(S[si], R[ri], steps=steps, lr=lr, reg=reg, hidden=hidden, seed=seed + j)
-        picked = resample([syn[i] for i in si], a.weights, n=quota[j], seed=seed + j, scheme=scheme)
+        cap = None if max_copies is None or quota[j] > max_copies * len(si) else max_copies   # too few records: uncapped
+        picked = resample([syn[i] for i in si], a.weights, n=quota[j], seed=seed + j, scheme=scheme, max_copies=cap)
         for r in picked:
             r["meta"]["synalign"]["source_index"] = si[r["meta"]["synalign"]["source_index"]]
             r["meta"]["synalign_weight"] = round(r["meta"]["synalign"]["weight"]*len(si), 6)   # relative to uniform
@@ -186,7 +204,8 @@ def align_records(synthetic_records,          # generated records (list of dicts
     bw = mmd_bandwidth(R, seed=seed)
     report = dict(n=len(out), n_real=len(rea), by_label=by_label, bandwidth=bw,
                   mmd2_before=float(mmd2(S, R, bw)), mmd2_after=float(mmd2(S[src], R, bw)),
-                  unique=len(set(src)), per_label=per,
+                  unique=len(set(src)), duplicates=round(1 - len(set(src)) / len(src), 4), max_copies=max_copies,
+                  target=real if isinstance(real, str) else f"{len(rea)} given records", per_label=per,
                   params=dict(steps=steps, lr=lr, reg=reg, hidden=hidden, scheme=scheme, seed=seed, n_real=n_real,
                               regulariser="KL(w||uniform)"))
     return out, report
