@@ -166,6 +166,8 @@ def _alignment_parts(syn: list, rea: list, by_label: bool) -> list:
     return [(l, gs[l], gr[l]) for l in gs]
 
 # %% ../nbs/06b_align.ipynb #c067x3
+def _unit(w) -> np.ndarray: w = np.asarray(w, dtype=np.float64); return w / w.sum()
+
 def align_records(synthetic_records,          # generated records (list of dicts)
                   real,                       # real records, a datasets.Dataset, or a split name ("train", "sst2:train")
                   task=None,                  # Task or name: record rendering for embedding (and the split to load)
@@ -175,12 +177,15 @@ def align_records(synthetic_records,          # generated records (list of dicts
                   steps: int = 300, lr: float = 0.05, reg: float = 0.1, hidden: int = 0,
                   scheme: str = "systematic", seed: int = 0, embedder=None,   # `resample`'s scheme; the embedding model
                   n: int|None = None,         # records to draw (default: as many as given)
-                  max_copies: int|None = 2    # at most this many copies of one record (None: as the weights say)
+                  max_copies: int|None = 2,   # at most this many copies of one record (None: as the weights say)
+                  mode: str = "resample"      # "resample" (capped copies) or "weights": each record once, with its `weight`
                  ) -> tuple[list[dict], dict]:
-    "Reweight synthetic records towards the real distribution by MMD and resample them; returns (records, report)."
+    "Reweight synthetic records towards the real distribution by MMD and resample them (or, `mode='weights'`, weight them); returns (records, report)."
     syn = [dict(r) for r in synthetic_records]
     if not syn: raise ValueError("synthetic_records is empty.")
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive integer; got {n!r}.")
+    if mode not in ("resample", "weights"): raise ValueError(f"mode must be 'resample' or 'weights'; got {mode!r}.")
+    if mode == "weights" and n not in (None, len(syn)): raise ValueError(f"mode='weights' keeps every record once: n must be None, got {n}.")
     rea = _load_real(real, task, n_real, seed) if embeddings is None or isinstance(real, str) else [dict(r) for r in real]
     if not rea: raise ValueError("no real records.")
     S, R = _embedded_pair(syn, rea, task, embeddings, embedder)
@@ -193,7 +198,10 @@ def align_records(synthetic_records,          # generated records (list of dicts
         else:
             a = mmd_align(S[si], R[ri], steps=steps, lr=lr, reg=reg, hidden=hidden, seed=seed + j)
         cap = None if max_copies is None or quota[j] > max_copies * len(si) else max_copies   # too few records: uncapped
-        picked = resample([syn[i] for i in si], a.weights, n=quota[j], seed=seed + j, scheme=scheme, max_copies=cap)
+        if mode == "weights":   # every record once; `weight` is ω relative to uniform (mean 1 within the part)
+            picked = [dict(with_synalign_meta(syn[i], weight=round(float(w), 8), source_index=k), weight=round(float(w) * len(si), 6))
+                      for k, (i, w) in enumerate(zip(si, a.weights))]
+        else: picked = resample([syn[i] for i in si], a.weights, n=quota[j], seed=seed + j, scheme=scheme, max_copies=cap)
         for r in picked:
             r["meta"]["synalign"]["source_index"] = si[r["meta"]["synalign"]["source_index"]]
             r["meta"]["synalign_weight"] = round(r["meta"]["synalign"]["weight"]*len(si), 6)   # relative to uniform
@@ -203,7 +211,8 @@ def align_records(synthetic_records,          # generated records (list of dicts
     src = [r["meta"]["synalign"]["source_index"] for r in out]
     bw = mmd_bandwidth(R, seed=seed)
     report = dict(n=len(out), n_real=len(rea), by_label=by_label, bandwidth=bw,
-                  mmd2_before=float(mmd2(S, R, bw)), mmd2_after=float(mmd2(S[src], R, bw)),
+                  mmd2_before=float(mmd2(S, R, bw)), mode=mode,
+                  mmd2_after=float(mmd2(S[src], R, bw) if mode == "resample" else mmd2(S[src], R, bw, weights=_unit([r["weight"] for r in out]))),
                   unique=len(set(src)), duplicates=round(1 - len(set(src)) / len(src), 4), max_copies=max_copies,
                   target=real if isinstance(real, str) else f"{len(rea)} given records", per_label=per,
                   params=dict(steps=steps, lr=lr, reg=reg, hidden=hidden, scheme=scheme, seed=seed, n_real=n_real,
@@ -252,7 +261,8 @@ def align_file(synthetic_path,            # JSONL of generated records
                seed: int = 0,
                task=None,                 # Task or name (default: the task of `real_spec`)
                by_label: bool = True, n_real: int = 2000, steps: int = 300, lr: float = 0.05, reg: float = 0.1,
-               hidden: int = 0, scheme: str = "systematic", embedder=None) -> dict:   # as in `align_records`
+               hidden: int = 0, scheme: str = "systematic", embedder=None,
+               max_copies: int|None = 2, mode: str = "resample") -> dict:   # as in `align_records`
     "Reweight a synthetic JSONL file towards real data by MMD and write the resampled records; returns the report (MMD² before/after)."
     synthetic_path, out = Path(synthetic_path), Path(out)
     syn = read_records(synthetic_path)
@@ -269,7 +279,7 @@ def align_file(synthetic_path,            # JSONL of generated records
         try: check_record(r, task)
         except ValueError as e: raise ValueError(f"{synthetic_path}: record {i}: {e}") from None
     recs, report = align_records(syn, real, task, by_label=by_label, n_real=n_real, steps=steps, lr=lr, reg=reg,
-                                 hidden=hidden, scheme=scheme, seed=seed, embedder=embedder, n=n)
+                                 hidden=hidden, scheme=scheme, seed=seed, embedder=embedder, n=n, max_copies=max_copies, mode=mode)
     report = dict(synthetic=str(synthetic_path), real=str(real_spec), out=str(out), task=task.name, n_in=len(syn), **report)
     atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in recs))
     atomic_write_text(f"{out}.report.json", json.dumps(report, indent=1, default=str))

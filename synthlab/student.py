@@ -18,8 +18,9 @@ from .finetune import StudentConfig, finetune
 from .metrics import _is_split_ref, as_records, texts_of
 
 # %% auto #0
-__all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table',
-           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare']
+__all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'record_weights', 'datamap', 'plot_datamap',
+           'results_table', 'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines',
+           'compare']
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -79,9 +80,9 @@ def student_data(data,              # records, a Dataset, a JSONL path, 'task:sp
     return texts_of(recs, task), _label_ids([r.get("label") for r in recs], task, what), recs
 
 # %% ../nbs/09_student.ipynb #c009d
-def _linear_run(Xtr, ytr, Xte, seed, cfg):
+def _linear_run(Xtr, ytr, Xte, seed, cfg, sample_weight=None):
     from sklearn.linear_model import LogisticRegression
-    clf = LogisticRegression(C=cfg.C, max_iter=2000, random_state=seed).fit(Xtr, ytr)
+    clf = LogisticRegression(C=cfg.C, max_iter=2000, random_state=seed).fit(Xtr, ytr, sample_weight=sample_weight)
     return dict(pred=clf.predict(Xte), epochs=None, best_epoch=None, dynamics=None, history=[])
 
 # %% ../nbs/09_student.ipynb #c020
@@ -132,18 +133,26 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
     if not seeds: raise ValueError("seeds is empty")
     Xtr_t, ytr, recs = student_data(train, task, "train")
     Xte_t, yte, _ = student_data(test, task, "test")
-    K = len(task.labels)
+    K, sw = len(task.labels), record_weights(recs)   # per-record `weight`s, for the linear student
     if student == "linear": Xtr, Xte = (embed_texts(t, embedder=cfg.embedder, progress=progress) for t in (Xtr_t, Xte_t))
     rows, dyn, hist = [], {}, {}
     for seed in tqdm(seeds, desc=f"{student} on {task.name}", unit="seed", disable=not progress or len(seeds) < 2):
         t0 = time.time()
-        r = _linear_run(Xtr, ytr, Xte, seed, cfg) if student == "linear" else finetune(student, Xtr_t, ytr, Xte_t, K, seed, cfg, progress)
+        r = _linear_run(Xtr, ytr, Xte, seed, cfg, sw) if student == "linear" else finetune(student, Xtr_t, ytr, Xte_t, K, seed, cfg, progress)
         acc, f1 = _scores(yte, r["pred"], K)
         rows.append({"seed": seed, "accuracy": acc, "macro_f1": f1, "epochs": r["epochs"],
                      "best_epoch": r["best_epoch"], "seconds": time.time() - t0})
         if r["dynamics"] is not None: dyn[seed] = r["dynamics"]
         hist[seed] = r["history"]
     return StudentResult(student, task.name, len(ytr), len(yte), pd.DataFrame(rows), dyn, recs, Xtr_t, asdict(cfg), hist)
+
+# %% ../nbs/09_student.ipynb #q402
+def record_weights(recs: list) -> np.ndarray|None:
+    "Each record's `weight` (1 where it has none), or None when no record has one."
+    if not any(isinstance(r, dict) and "weight" in r for r in recs): return None
+    w = np.array([float(r.get("weight", 1.0)) for r in recs])
+    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0: raise ValueError("record weights must be finite, ≥ 0 and not all 0")
+    return w
 
 # %% ../nbs/09_student.ipynb #c033a
 def datamap(result: StudentResult, # a fine-tuned student's result (it holds the training dynamics)
