@@ -23,16 +23,17 @@ def shingles(norm: str, n: int=3) -> frozenset:
     return frozenset(tuple(w[i:i+n]) for i in range(max(1, len(w)-n+1)))
 
 # %% ../nbs/02d_filters.ipynb #q002
-ABBREVIATIONS = frozenset("mr mrs ms dr prof sr jr st mt ft vs etc eg ie e.g i.e u.s u.k u.n a.m p.m no nos inc ltd co corp "
-                          "jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est gov gen lt col sgt rev vol cf al".split())
+ABBREVIATIONS = frozenset("mr mrs ms dr prof sr jr st mt ft vs etc eg ie e.g i.e u.s u.k u.n a.m p.m no nos inc "
+                          "ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est gov gen "
+                          "lt col sgt rev vol cf al".split())
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
 
 def sentence_ends(text: str, question: bool=False) -> list:
-    "Offsets just past each complete sentence of `text`: `.`, `!` or `?` (only `?` for a `question`), closing quotes or brackets after it, then a space or the end; not after an abbreviation ('Mr.', 'U.S.', 'e.g.'), an initial, or as an ellipsis."
+    "Offsets just past each complete sentence of `text` (only `?` ends one in a `question`); see the rules above."
     out = []
     for m in _END.finditer(text):
         mark = m.group(0)
-        if mark.startswith(".."): continue                                  # an ellipsis trails off
+        if mark.startswith(".."): continue                # an ellipsis trails off
         if question and "?" not in mark: continue
         if mark[0] == ".":
             word = re.search(r"(\S*)$", text[:m.start()]).group(1).lstrip("\"'“‘([").lower()
@@ -46,19 +47,21 @@ def trim_to_sentence(text: str, question: bool=False) -> str|None:
     return text[:ends[-1]].rstrip() if ends else None
 
 # %% ../nbs/02d_filters.ipynb #q005
-_META = (r"(?:examples?|responses?|sentences?|reviews?|versions?|alternatives?|options?|instances?|articles?|questions?|headlines?"
-         r"|answers?|attempts?|texts?|rewrites?|revisions?|possibilit(?:y|ies)|pairs?|premises?|hypothes[ie]s|stor(?:y|ies)|summary"
-         r"|ones?|more|tr(?:y|ies)|statements?|phrases?|items?|snippets?|paragraphs?|passages?|entry|entries|outputs?|results?"
-         r"|suggestions?|ideas?|messages?|samples?|drafts?|takes?)")
-_PREAMBLE = re.compile(                       # "Here is a possible response:", "Sure! Here's one:", "Sure, I can help with that."
+_META = (r"(?:examples?|responses?|sentences?|reviews?|versions?|alternatives?|options?|instances?|articles?"
+         r"|questions?|headlines?|answers?|attempts?|texts?|rewrites?|revisions?|possibilit(?:y|ies)|pairs?|premises?"
+         r"|hypothes[ie]s|stor(?:y|ies)|summary|ones?|more|tr(?:y|ies)|statements?|phrases?|items?|snippets?"
+         r"|paragraphs?|passages?|entry|entries|outputs?|results?|suggestions?|ideas?|messages?|samples?|drafts?"
+         r"|takes?)")
+_PREAMBLE = re.compile(             # "Here is a possible response:", "Sure! Here's one:", "Sure, I can help with that."
     r"^\s*(?:(?:sure|certainly|of course|absolutely|okay|ok|alright)\s*[!.,:]+\s*)?"
     r"(?:(?:here|below)\s*(?:is|are|'s|’s)\b[^:\n]{0,80}?\b" + _META + r"\b[^:\n]{0,60}?(?::|\n)"
-    r"|(?:i can|i'd be happy to|i would be happy to|i'll|i will|let me|happy to)\s+(?:help|write|generate|create|provide|give|come up)"
-    r"\b[^.!?:\n]{0,80}[.!?:]"
+    r"|(?:i can|i'd be happy to|i would be happy to|i'll|i will|let me|happy to)"
+    r"\s+(?:help|write|generate|create|provide|give|come up)\b[^.!?:\n]{0,80}[.!?:]"
     r"|(?:sure|certainly|absolutely|okay|ok)\s*[!.]+(?=\s|$))\s*", re.I)
-_SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"”)\]])|\n)\s*(?:i hope (?:this|that|it) helps|hope this helps|let me know if|feel free to"
-                       r"|[(\[]?\s*(?:note|n\.b\.|disclaimer)\s*:).*$", re.I | re.S)
-_AS_AI = re.compile(r"\bas an ai\b|\b(?:i am|i'm) an ai\b|\bas a (?:large )?language model\b|\bi (?:cannot|can't) (?:write|generate|create)\b", re.I)
+_SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"”)\]])|\n)\s*(?:i hope (?:this|that|it) helps|hope this helps|let me know if"
+                       r"|feel free to|[(\[]?\s*(?:note|n\.b\.|disclaimer)\s*:).*$", re.I | re.S)
+_AS_AI = re.compile(r"\bas an ai\b|\b(?:i am|i'm) an ai\b|\bas a (?:large )?language model\b"
+                    r"|\bi (?:cannot|can't) (?:write|generate|create)\b", re.I)
 _BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -69,28 +72,29 @@ def _unquoted(s: str) -> str:
     return s[1:].strip() if s[:1] in '"“' and sum(s.count(q) for q in '"“”') == 1 else s
 
 def strip_boilerplate(text: str) -> tuple:
-    "(`text` without assistant preambles, leading bracketed notes and sign-offs, [the pieces removed]); the text is None when the reply holds no instance: an 'As an AI' reply, a bracketed remark that is not a sentence, no letter, or nothing left."
+    "(`text` without preambles, leading notes and sign-offs, [pieces removed]); None for the text when none is left."
     removed = []
     def cut(m): removed.append(m.group(0).strip()); return ""
     if _AS_AI.search(text): return None, [text]
-    while True:                                           # preambles and leading notes, in any order: "Sure! (Note) Here is one:"
+    while True:                                     # preambles and leading notes, in any order: "Sure! Here's one:"
         t = _PREAMBLE.sub(cut, text, count=1)
-        m = _BRACKETED.match(t)      # a leading note before a capitalised or quoted sentence; SST-2's "( allen ) manages …" stays
+        m = _BRACKETED.match(t)    # a note before a capitalised or quoted sentence; SST-2's "( allen ) manages …" stays
         if m and re.match(r"[\"“A-Z]", t[m.end():]): removed.append(m.group(0).strip()); t = t[m.end():]
         if t == text: break
         text = t
     text = _SIGN_OFF.sub(cut, text).strip()
     inner = text[1:-1].strip() if _BRACKETED.fullmatch(text) else None
-    if inner and re.search(r"[.!?][\"'”’]*$", inner): removed.append(text[0] + text[-1]); text = inner   # a bracketed sentence: unwrap it
-    if not text or _BRACKETED.fullmatch(text) or not _LETTER.search(text): return None, removed + ([text] if text else [])
+    if inner and re.search(r"[.!?][\"'”’]*$", inner): removed.append(text[0] + text[-1]); text = inner   # unwrap it
+    if not text or _BRACKETED.fullmatch(text) or not _LETTER.search(text):
+        return None, removed + ([text] if text else [])
     return (_unquoted(text) if removed else text), removed
 
 # %% ../nbs/02d_filters.ipynb #c008
 class RecordFilter:
-    "Rejects unusable candidates, with a reason; repairs boilerplate and cut records where it can; remembers kept records to catch duplicates."
+    "Rejects unusable candidates, with a reason; repairs boilerplate and cut records; remembers kept ones (duplicates)."
     def __init__(self, task, min_words: int=3, near_dup: float=0.8, pool: list=None, echo: float=0.8):
         self.task, self.min_words, self.near_dup, self.echo = task, min_words, near_dup, echo
-        self.counts, self.repaired = Counter(), Counter()   # rejections by reason; kept records by repair ('trimmed', 'stripped')
+        self.counts, self.repaired = Counter(), Counter()   # rejections by reason; kept records: trimmed, stripped
         shots = task.shots if pool is None else pool
         self._shots = self._index(shots)
         self._shot_fields = {f: self._index(shots, [f]) for f in task.long_fields} if len(task.fields) > 1 else {}
@@ -99,7 +103,7 @@ class RecordFilter:
         words = sorted({w for l in labels for w in normalise(l).split()} | {normalise(l) for l in labels}, key=len, reverse=True)
         self._leak = re.compile(r"^\W*(label|sentiment|class|category)?\W*(" + "|".join(map(re.escape, words)) + r")\b\W*[:)\]-]", re.I)
         card = [label_instruction(task, y) for y in task.label_names] + list(task.labels.values()) + [task.instance]
-        self._echo = set(normalise(" ".join(card)).split())   # the card's own words: a reply made of them echoes the card
+        self._echo = set(normalise(" ".join(card)).split())   # the card's own words: a reply of them echoes it
         self._question = len(task.fields) == 1 and task.instance.strip().lower().endswith("question")
 
 # %% ../nbs/02d_filters.ipynb #c010
@@ -137,18 +141,18 @@ def _check(self: RecordFilter, rec) -> str:
 
 @patch
 def echoes(self: RecordFilter, text: str) -> bool:
-    "True when at least `echo` of `text`'s words are the card's own (its instruction, a label's description, the instance name)."
+    "True when at least `echo` of `text`'s words are the card's (its instruction, label descriptions, instance name)."
     w = normalise(text).split()
     return bool(w) and sum(x in self._echo for x in w) >= self.echo * len(w)
 
 def _ends_reply(raw, value: str) -> bool:
-    "True when the model's reply `raw` ends inside field `value` (the decode stopped there); unknown `raw` counts as ending there."
+    "True when the model's reply `raw` ends inside field `value` (the decode stopped there), or `raw` is unknown."
     return not isinstance(raw, str) or normalise(raw).endswith(normalise(value))
 
 # %% ../nbs/02d_filters.ipynb #q007
 @patch
 def clean(self: RecordFilter, rec) -> tuple:
-    "(the record to keep: `rec`, or a repaired copy whose meta says what was stripped or trimmed; why it is rejected, or None)."
+    "(`rec`, or a repaired copy whose meta says what was stripped or trimmed; why it is rejected, or None)."
     task = self.task
     if any(not rec.get(f) for f in task.fields): return rec, "unparsable"
     if any(rec[f] not in vals for f, vals in task.field_values.items()): return rec, "bad_value"
@@ -158,11 +162,12 @@ def clean(self: RecordFilter, rec) -> tuple:
         text, removed = strip_boilerplate(rec[f])
         if text is None or self.echoes(text): return rec, "boilerplate"
         if removed: stripped[f], new[f] = removed, text
-    last = task.fields[-1]            # a cut reply ends in its last field: the fields before it were closed by the next one's line
+    last = task.fields[-1]            # a cut reply ends in its last field; the next field's line closed each one before
     if meta.get("finish_reason") == "length" and last in task.long_fields and _ends_reply(meta.get("raw"), rec[last]):
         text = trim_to_sentence(new[last], self._question)
         if text is None: return rec, "truncated"
-        trimmed[last], new[last] = new[last][len(text):].strip(), _unquoted(text) if stripped.get(last) else text
+        trimmed[last] = new[last][len(text):].strip()
+        new[last] = _unquoted(text) if stripped.get(last) else text
     why = self._check(new)
     if why: return rec, "truncated" if trimmed else "boilerplate" if stripped else why
     if stripped: new["meta"] = {**meta, "stripped": stripped}
