@@ -95,11 +95,23 @@ def mmd_align(synthetic_emb,              # (n, d) embeddings of the synthetic s
     return Alignment(w, base, after, bw, float(1/(w**2).sum()), losses, params)
 
 # %% ../nbs/06b_align.ipynb #c063
+def _capped(e: np.ndarray, cap: int) -> np.ndarray:
+    "Expected copies `e` with none above `cap`: the excess is shared among the others in proportion to their own (water-filling)."
+    e = e.astype(np.float64).copy()
+    for _ in range(len(e)):
+        over = e > cap + 1e-12
+        if not over.any(): break
+        excess, e[over] = (e[over] - cap).sum(), cap
+        room = (e < cap) & (e > 0)
+        e[room] += excess * e[room] / e[room].sum()
+    return e
+
 def resample(records,                  # the records to draw from
              weights,                  # one non-negative weight per record (need not sum to 1)
              n: int|None = None,       # records to draw (default: as many as given)
              seed: int = 0,
-             scheme: str = "systematic"  # "systematic" (⌊nω⌋ or ⌈nω⌉ copies each) or "multinomial" (independent draws)
+             scheme: str = "systematic", # "systematic" (⌊nω⌋ or ⌈nω⌉ copies each) or "multinomial" (independent draws)
+             max_copies: int|None = None # systematic: at most this many copies of a record (its excess weight goes to the others)
             ) -> list[dict]:
     "Draw `n` (default: as many as given) records with probability ∝ `weights` (systematic or multinomial), as annotated copies."
     records = list(records)
@@ -111,9 +123,12 @@ def resample(records,                  # the records to draw from
     if n < 0: raise ValueError(f"n must be >= 0; got {n}.")
     p = w / w.sum()
     rng = np.random.default_rng(seed)
+    if max_copies is not None and (scheme != "systematic" or max_copies < 1 or n > max_copies * (p > 0).sum()):
+        raise ValueError(f"max_copies={max_copies} needs the systematic scheme and n ≤ max_copies × records of non-zero weight; got n={n}.")
     if scheme == "systematic":
+        e = n * p if max_copies is None else _capped(n * p, max_copies)
         pos = (rng.random() + np.arange(n)) / n
-        idx = np.minimum(np.searchsorted(np.cumsum(p), pos, side="right"), len(p) - 1)
+        idx = np.minimum(np.searchsorted(np.cumsum(e / n), pos, side="right"), len(p) - 1)
     elif scheme == "multinomial":
         idx = np.sort(rng.choice(len(p), size=n, p=p))
     else: raise ValueError(f"scheme must be 'systematic' or 'multinomial'; got {scheme!r}.")
@@ -151,6 +166,8 @@ def _alignment_parts(syn: list, rea: list, by_label: bool) -> list:
     return [(l, gs[l], gr[l]) for l in gs]
 
 # %% ../nbs/06b_align.ipynb #c067x3
+def _unit(w) -> np.ndarray: w = np.asarray(w, dtype=np.float64); return w / w.sum()
+
 def align_records(synthetic_records,          # generated records (list of dicts)
                   real,                       # real records, a datasets.Dataset, or a split name ("train", "sst2:train")
                   task=None,                  # Task or name: record rendering for embedding (and the split to load)
@@ -159,11 +176,16 @@ def align_records(synthetic_records,          # generated records (list of dicts
                   embeddings=None,            # optional (synthetic_emb, real_emb), rows matching the two record lists
                   steps: int = 300, lr: float = 0.05, reg: float = 0.1, hidden: int = 0,
                   scheme: str = "systematic", seed: int = 0, embedder=None,   # `resample`'s scheme; the embedding model
-                  n: int|None = None) -> tuple[list[dict], dict]:  # records to draw (default: as many as given)
-    "Reweight synthetic records towards the real distribution by MMD and resample them; returns (records, report)."
+                  n: int|None = None,         # records to draw (default: as many as given)
+                  max_copies: int|None = 2,   # at most this many copies of one record (None: as the weights say)
+                  mode: str = "resample"      # "resample" (capped copies) or "weights": each record once, with its `weight`
+                 ) -> tuple[list[dict], dict]:
+    "Reweight synthetic records towards the real distribution by MMD and resample them (or, `mode='weights'`, weight them); returns (records, report)."
     syn = [dict(r) for r in synthetic_records]
     if not syn: raise ValueError("synthetic_records is empty.")
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ValueError(f"n must be a positive integer; got {n!r}.")
+    if mode not in ("resample", "weights"): raise ValueError(f"mode must be 'resample' or 'weights'; got {mode!r}.")
+    if mode == "weights" and n not in (None, len(syn)): raise ValueError(f"mode='weights' keeps every record once: n must be None, got {n}.")
     rea = _load_real(real, task, n_real, seed) if embeddings is None or isinstance(real, str) else [dict(r) for r in real]
     if not rea: raise ValueError("no real records.")
     S, R = _embedded_pair(syn, rea, task, embeddings, embedder)
@@ -175,7 +197,11 @@ def align_records(synthetic_records,          # generated records (list of dicts
             a = Alignment(np.ones(1), float("nan"), float("nan"), float("nan"), 1.0)
         else:
             a = mmd_align(S[si], R[ri], steps=steps, lr=lr, reg=reg, hidden=hidden, seed=seed + j)
-        picked = resample([syn[i] for i in si], a.weights, n=quota[j], seed=seed + j, scheme=scheme)
+        cap = None if max_copies is None or quota[j] > max_copies * len(si) else max_copies   # too few records: uncapped
+        if mode == "weights":   # every record once; `weight` is ω relative to uniform (mean 1 within the part)
+            picked = [dict(with_synalign_meta(syn[i], weight=round(float(w), 8), source_index=k), weight=round(float(w) * len(si), 6))
+                      for k, (i, w) in enumerate(zip(si, a.weights))]
+        else: picked = resample([syn[i] for i in si], a.weights, n=quota[j], seed=seed + j, scheme=scheme, max_copies=cap)
         for r in picked:
             r["meta"]["synalign"]["source_index"] = si[r["meta"]["synalign"]["source_index"]]
             r["meta"]["synalign_weight"] = round(r["meta"]["synalign"]["weight"]*len(si), 6)   # relative to uniform
@@ -185,8 +211,10 @@ def align_records(synthetic_records,          # generated records (list of dicts
     src = [r["meta"]["synalign"]["source_index"] for r in out]
     bw = mmd_bandwidth(R, seed=seed)
     report = dict(n=len(out), n_real=len(rea), by_label=by_label, bandwidth=bw,
-                  mmd2_before=float(mmd2(S, R, bw)), mmd2_after=float(mmd2(S[src], R, bw)),
-                  unique=len(set(src)), per_label=per,
+                  mmd2_before=float(mmd2(S, R, bw)), mode=mode,
+                  mmd2_after=float(mmd2(S[src], R, bw) if mode == "resample" else mmd2(S[src], R, bw, weights=_unit([r["weight"] for r in out]))),
+                  unique=len(set(src)), duplicates=round(1 - len(set(src)) / len(src), 4), max_copies=max_copies,
+                  target=real if isinstance(real, str) else f"{len(rea)} given records", per_label=per,
                   params=dict(steps=steps, lr=lr, reg=reg, hidden=hidden, scheme=scheme, seed=seed, n_real=n_real,
                               regulariser="KL(w||uniform)"))
     return out, report
@@ -233,7 +261,8 @@ def align_file(synthetic_path,            # JSONL of generated records
                seed: int = 0,
                task=None,                 # Task or name (default: the task of `real_spec`)
                by_label: bool = True, n_real: int = 2000, steps: int = 300, lr: float = 0.05, reg: float = 0.1,
-               hidden: int = 0, scheme: str = "systematic", embedder=None,   # as in `align_records`
+               hidden: int = 0, scheme: str = "systematic", embedder=None,
+               max_copies: int|None = 2, mode: str = "resample",   # as in `align_records`
                overwrite: bool = False) -> dict:  # replace `out` even when it is not an aligned set synthlab wrote
     "Reweight a synthetic JSONL file towards real data by MMD and write the resampled records; returns the report (MMD² before/after)."
     synthetic_path = Path(synthetic_path)
@@ -254,7 +283,7 @@ def align_file(synthetic_path,            # JSONL of generated records
         try: check_record(r, task)
         except ValueError as e: raise ValueError(f"{synthetic_path}: record {i}: {e}") from None
     recs, report = align_records(syn, real, task, by_label=by_label, n_real=n_real, steps=steps, lr=lr, reg=reg,
-                                 hidden=hidden, scheme=scheme, seed=seed, embedder=embedder, n=n)
+                                 hidden=hidden, scheme=scheme, seed=seed, embedder=embedder, n=n, max_copies=max_copies, mode=mode)
     report = dict(synthetic=str(synthetic_path), real=str(real_spec), out=str(out), task=task.name, n_in=len(syn), **report)
     atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in recs))
     atomic_write_text(f"{out}.report.json", json.dumps(report, indent=1, default=str))

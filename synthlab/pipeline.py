@@ -81,13 +81,15 @@ class Filters:
 
 @dataclass
 class Align:
-    "Stage 6: MMD weights towards real training data, then resampling (`align_records`)."
+    "Stage 6: MMD weights towards real training data (`split`, never an evaluated one), then capped resampling or the weights themselves (`align_records`)."
     enabled: bool = True
     n: int|None = _opt(None, lo=1)                               # records to draw (default: as many as come in)
     n_real: int = _opt(2000, lo=2)
     split: str = "train"
     steps: int = _opt(300, lo=1)
     by_label: bool = True
+    mode: str = _opt("resample", ("resample", "weights"))       # weights: every record once, its `weight` used by the linear student
+    max_copies: int|None = _opt(2, lo=1)                         # resample: at most this many copies of a record
 
 @dataclass
 class Evaluate:
@@ -342,8 +344,9 @@ def _post_stage(name: str, s, recs: list, task, p: Pipeline, model: _Model, demo
         f = RecordFilter(task, min_words=s.min_words, near_dup=s.near_dup)
         kept = [r for r in recs if f(r)]
         return kept, dict(kept=len(kept), rejected=dict(f.counts))
-    out, rep = align_records(recs, s.split, task, by_label=s.by_label, n_real=s.n_real, steps=s.steps, seed=p.seed, n=s.n)
-    return out, {k: rep[k] for k in ("n", "n_real", "mmd2_before", "mmd2_after", "unique")}
+    out, rep = align_records(recs, s.split, task, by_label=s.by_label, n_real=s.n_real, steps=s.steps, seed=p.seed, n=s.n,
+                             max_copies=s.max_copies, mode=s.mode)
+    return out, {k: rep[k] for k in ("n", "n_real", "mmd2_before", "mmd2_after", "unique", "duplicates", "mode", "target")}
 
 # %% ../nbs/13_pipeline.ipynb #p050
 def evaluate_records(records: list, task, s: Evaluate, split: str, out: Path, progress: bool = True) -> dict:
@@ -404,7 +407,7 @@ def _did(name: str, r: dict) -> str:
     if name == "judge": return f"judge accuracy on the demos {r['shot_accuracy']}, {'trusted' if r['trusted'] else 'NOT trusted'}; changed {r['changed']}, dropped {r['dropped']}"
     if name == "guard": return f"{r['action']} {r['touched']} of {r['checked']} (confidence ≥ {r['threshold']})"
     if name == "filters": return f"rejected {r['rejected']}"
-    if name == "align": return f"MMD² {r['mmd2_before']:.4f} → {r['mmd2_after']:.4f}, {r['unique']} unique"
+    if name == "align": return f"MMD² {r['mmd2_before']:.4f} → {r['mmd2_after']:.4f}, {r['unique']} unique ({r.get('duplicates', 0):.0%} repeats)"
     if name == "evaluate": return f"{r['student']} on {r['test']}: accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
     return ""
 

@@ -19,9 +19,10 @@ from .metrics import _is_split_ref, as_records, texts_of
 from .filters import normalise
 
 # %% auto #0
-__all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'StudentResult', 'train_student', 'datamap',
-           'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts', 'evaluate_file', 'merge_results',
-           'train_seeded', 'default_test_split', 'real_baselines', 'compare', 'pool_shares']
+__all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'StudentResult',
+           'train_student', 'datamap', 'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts',
+           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare',
+           'pool_shares']
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -135,17 +136,19 @@ def _check_pool_unseen(pool: list[dict], test: list[dict], task: Task):
     if shared: raise ValueError(f"{len(shared)} of the pool's {len(pool)} examples are in the test set "
                                 f"(e.g. {shared[0][:60]!r}); the pool must not come from a split that is evaluated on")
 
-def _record_weights(recs: list[dict]) -> np.ndarray|None:
-    "The records' own `weight` fields (1 where absent), or None when no record has one."
-    if not any("weight" in r for r in recs): return None
-    return np.array([float(r.get("weight", 1.0)) for r in recs])
+def record_weights(recs: list) -> np.ndarray|None:
+    "Each record's `weight` (1 where it has none), or None when no record has one."
+    if not any(isinstance(r, dict) and "weight" in r for r in recs): return None
+    w = np.array([float(r.get("weight", 1.0)) for r in recs])
+    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0: raise ValueError("record weights must be finite, ≥ 0 and not all 0")
+    return w
 
 def _training_rows(texts, y, recs, pool: list[dict], pool_weight, task: Task):
     "(texts, labels, records, sample weights or None, hold-out mask) of pool rows then synthetic rows; rows of weight 0 left out."
-    if not pool and _record_weights(recs) is None: return texts, y, recs, None, None
+    if not pool and record_weights(recs) is None: return texts, y, recs, None, None
     pt = texts_of(pool, task) if pool else []
     py = np.array([task.label_names.index(r["label"]) for r in pool], dtype=int)
-    w = pool_sample_weights(len(pool), len(recs), pool_weight, _record_weights(recs))
+    w = pool_sample_weights(len(pool), len(recs), pool_weight, record_weights(recs))
     T, Y, R = [*pt, *texts], np.r_[py, y].astype(int), [*pool, *recs]
     hold, keep = np.r_[np.zeros(len(pool), bool), np.ones(len(recs), bool)], np.flatnonzero(w > 0)
     if len(set(Y[keep].tolist())) < 2: raise ValueError("the weighted training set has a single label; a classifier needs at least 2")

@@ -17,7 +17,7 @@ from .prompts import fewshot_conversation, label_instruction, output_format, mak
 from .filters import normalise, RecordFilter
 from .embed import embed_records
 from .explore import select_demonstrations, demo_clusters, as_shots, _ACQUISITIONS
-from .generate import register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed
+from .generate import register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
 from .options import shared_options, positive_int, positive_float
 
 # %% auto #0
@@ -342,10 +342,11 @@ SynAlign.options = dict(
 # %% ../nbs/06c_synalign.ipynb #c108o2
 @patch(cls_method=True)
 def from_options(cls: SynAlign, o, task=None) -> SynAlign:
-    "SynAlign from command-line options `o`; with `task`, as many demonstrations per label as fill `--batch-rows`."
+    "SynAlign from command-line options `o`; with `task`, as many demonstrations per label as fill `--batch-rows`, and the task's length budget."
     kw = options_set(o, "k_shots", "pool_size", "acquisition", "tau")
     if task is not None: kw["per_label"] = seqs_per_label(o, task)
-    return cls(**kw, attributes=not getattr(o, "no_attributes", False), sampling=sampling_from_options(o),
+    length = {} if task is None else dict(max_new_tokens=instance_tokens(task))
+    return cls(**kw, attributes=not getattr(o, "no_attributes", False), sampling=sampling_from_options(o, **length),
                data_dir=getattr(o, "data", None))
 
 # %% ../nbs/06c_synalign.ipynb #c114
