@@ -93,9 +93,10 @@ def check_method_options(name: str, o: argparse.Namespace):
                                f"({'; '.join(f'{_flag(k)} is for {_users(k, default)}' for k in extra)})")
 
 def build_method(name: str, o: argparse.Namespace, task=None):
-    "The registered method `name` configured from command-line options `o` (`task` sizes its batches and lengths)."
+    "The registered method `name` configured from command-line options `o`, fitted to `task` (`Method.fit`) when given."
     check_method_options(name, o)
-    return METHODS[name].from_options(o, task)
+    m = METHODS[name].from_options(o, task)
+    return m if task is None else m.fit(task, batch_rows=getattr(o, "batch_rows", None))
 
 # %% ../nbs/10a_configure.ipynb #c010a
 def check_model(spec: str, what: str="model", builtin=None) -> str:

@@ -16,7 +16,7 @@ from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
 from .options import shared_options, positive_int, finite_float
 from .prompts import fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode, prompt_hash, reply_head
-from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
+from .generate import Method, register_method, sampling_from_options, options_set, seqs_needed, default_sampling
 
 # %% ../nbs/04_corrsynth.ipynb #c011
 LOGP_FLOOR = -1e4   # floor for log-probs before rows are mixed: a −∞ under a negative weight would become +∞
@@ -174,6 +174,10 @@ def _with_alpha(sampling, alpha, default=0.1) -> SamplingConfig:
     if alpha is None: alpha = sampling.alpha or default
     return SamplingConfig(**{**vars(sampling), "alpha": alpha})
 
+def _unset_or_with_alpha(sampling, alpha, default=0.1) -> tuple:
+    "(sampling, α for `fit`'s default sampling): `sampling` with its α (`_with_alpha`), or unset (None) with α kept for `fit`."
+    return (None, default if alpha is None else alpha) if sampling is None else (_with_alpha(sampling, alpha, default), None)
+
 # %% ../nbs/04_corrsynth.ipynb #c050b
 @register_method
 class CFG(Method):
@@ -181,13 +185,13 @@ class CFG(Method):
     name = "cfg"
     needs = frozenset({LOGPROBS})   # the contrast row is fed the main row's tokens: in-process only
     options = shared_options("k_shots", "per_label", "gamma")
-    def __init__(self, gamma: float=1.5, k_shots: int=2, per_label: int=4, contrast: str="other", alpha: float=None,
+    def __init__(self, gamma: float=1.5, k_shots: int=2, per_label: int=None, contrast: str="other", alpha: float=None,
                  sampling: SamplingConfig=None, pool: list=None):
         "`contrast`: 'other', 'each' or 'none' (see `contrast_instructions`); α: `alpha`, else `sampling.alpha` if > 0, else 0.1."
         if contrast not in CONTRASTS: raise ValueError(f"contrast must be one of {', '.join(CONTRASTS)}, got {contrast!r}")
         CFGCombiner(1, gamma)                                    # validates gamma
         self.gamma, self.k_shots, self.per_label, self.contrast = float(gamma), k_shots, per_label, contrast
-        self.sampling = _with_alpha(sampling, alpha, 0.1)
+        self.sampling, self._alpha = _unset_or_with_alpha(sampling, alpha)
         self._pool = pool
 
 # %% ../nbs/04_corrsynth.ipynb #c050c
@@ -220,14 +224,15 @@ class CorrSynth(Method):
                    gamma_cross=dict(type=finite_float, help="M-CorrSynth weight on other labels"),
                    mode=dict(choices=CORRSYNTH_MODES, help="M-CorrSynth contrast: both, same-label siblings only, other labels only"))
     def __init__(self, gamma: float=1.0, delta: float=0.5, alpha: float=None, m: int=1, gamma_intra: float=None,
-                 gamma_cross: float=None, mode: str="hybrid", k_shots: int=2, groups: int=4, sampling: SamplingConfig=None,
+                 gamma_cross: float=None, mode: str="hybrid", k_shots: int=2, groups: int=None, sampling: SamplingConfig=None,
                  pool: list=None):
         "`m` sequences per label per group, `groups` groups per batch; α: `alpha`, else `sampling.alpha` if > 0, else 0.1."
-        if int(groups) != groups or groups < 1: raise ValueError(f"groups must be an integer ≥ 1, got {groups}")
+        if groups is not None and (int(groups) != groups or groups < 1):
+            raise ValueError(f"groups must be an integer ≥ 1, got {groups}")
         _check_corrsynth(2, m, gamma, delta, gamma_intra, gamma_cross, mode)   # K is checked against each task
         self.gamma, self.delta, self.m, self.mode = float(gamma), float(delta), m, mode
         self.gamma_intra, self.gamma_cross, self.k_shots, self.groups = gamma_intra, gamma_cross, k_shots, groups
-        self.sampling = _with_alpha(sampling, alpha, 0.1)
+        self.sampling, self._alpha = _unset_or_with_alpha(sampling, alpha)
         self._pool = pool
 
 # %% ../nbs/04_corrsynth.ipynb #c052b
@@ -259,17 +264,31 @@ def generate_batch(self: CorrSynth, lm, task, rng, generator, batch, need):
         recs += rs
     return recs
 
+# %% ../nbs/04_corrsynth.ipynb #c054x1
+@patch
+def auto_sizes(self: CFG, task, rows: int) -> dict:
+    "Sequences per label that fill `rows`, each decoding two rows (itself and its contrast)."
+    return dict(per_label=max(1, rows // (2 * len(task.label_names))))
+
+@patch
+def auto_sizes(self: CorrSynth, task, rows: int) -> dict:
+    "Groups of K labels × M sequences that fill `rows`."
+    return dict(groups=max(1, rows // (self.m * len(task.label_names))))
+
+@patch
+def auto_sampling(self: CFG, task) -> SamplingConfig: return default_sampling(task, alpha=self._alpha)
+
+@patch
+def auto_sampling(self: CorrSynth, task) -> SamplingConfig: return default_sampling(task, alpha=self._alpha)
+
 # %% ../nbs/04_corrsynth.ipynb #c054b
 @patch(cls_method=True)
 def from_options(cls: CFG, o, task=None) -> CFG:
-    "CFG from command-line options `o`: `--per-label`, else the sequences (2 rows each) that fill `--batch-rows`."
-    rows, length = ({}, {}) if task is None else (dict(per_label=seqs_per_label(o, task, 2)), dict(max_new_tokens=instance_tokens(task)))
-    return cls(**{**rows, **options_set(o, "k_shots", "per_label", "gamma")}, alpha=o.alpha, sampling=sampling_from_options(o, **length))
+    "CFG from command-line options `o` (`task`: its default sampling); `fit` fills `per_label` (2 rows a sequence)."
+    return cls(**options_set(o, "k_shots", "per_label", "gamma"), alpha=o.alpha, sampling=sampling_from_options(o, task))
 
 @patch(cls_method=True)
 def from_options(cls: CorrSynth, o, task=None) -> CorrSynth:
-    "CorrSynth from command-line options `o`: as many groups of K·M rows as fill `--batch-rows`."
+    "CorrSynth from command-line options `o` (`task`: its default sampling); `fit` fills `groups` (K·M rows each)."
     kw = options_set(o, "k_shots", "gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode")
-    length = {} if task is None else dict(max_new_tokens=instance_tokens(task))
-    if task is not None: kw["groups"] = seqs_per_label(o, task, kw.get("m", 1))
-    return cls(**kw, alpha=o.alpha, sampling=sampling_from_options(o, **length))
+    return cls(**kw, alpha=o.alpha, sampling=sampling_from_options(o, task))

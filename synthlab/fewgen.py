@@ -11,7 +11,7 @@ from fastcore.basics import patch
 from .decode import SamplingConfig
 from .options import shared_options
 from .prompts import fewshot_conversation, label_instruction, sample_shots, records_from_decode, reply_head
-from .generate import Method, register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
+from .generate import Method, register_method, sampling_from_options, options_set, seqs_needed
 
 # %% ../nbs/03_fewgen.ipynb #c005
 @register_method
@@ -19,11 +19,9 @@ class FewGen(Method):
     "Few-shot generation: every example from its own label-conditioned prompt (the identity combiner)."
     name = "fewgen"
     options = shared_options("k_shots", "per_label")
-    def __init__(self, k_shots: int=2, per_label: int=4, sampling: SamplingConfig=None, pool: list=None):
-        "`k_shots` shots per label in each prompt; `per_label` sequences per label per batch (at most); `pool` overrides the task's shots."
-        self.k_shots, self.per_label = k_shots, per_label
-        self.sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48)
-        self._pool = pool
+    def __init__(self, k_shots: int=2, per_label: int=None, sampling: SamplingConfig=None, pool: list=None):
+        "`k_shots` shots per label in each prompt; `per_label` sequences per label per batch (at most); `pool` overrides the task's shots. Unset: chosen by `fit`."
+        self.k_shots, self.per_label, self.sampling, self._pool = k_shots, per_label, sampling, pool
 
     def generate_batch(self, lm, task, rng, generator, batch, need):
         shots = sample_shots(task, self.k_shots, rng, self._pool)
@@ -39,7 +37,5 @@ class FewGen(Method):
 # %% ../nbs/03_fewgen.ipynb #c006b
 @patch(cls_method=True)
 def from_options(cls: FewGen, o, task=None) -> FewGen:
-    "FewGen from command-line options `o`: `--per-label`, else the sequences per label that fill `--batch-rows`; the task's instance length."
-    if task is None: return cls(**options_set(o, "k_shots", "per_label"), sampling=sampling_from_options(o))
-    return cls(**{"per_label": seqs_per_label(o, task), **options_set(o, "k_shots", "per_label")},
-               sampling=sampling_from_options(o, max_new_tokens=instance_tokens(task)))
+    "FewGen from command-line options `o` (`task`: its default sampling); what they leave unset, `fit` chooses."
+    return cls(**options_set(o, "k_shots", "per_label"), sampling=sampling_from_options(o, task))

@@ -17,7 +17,7 @@ from .prompts import fewshot_conversation, label_instruction, output_format, mak
 from .filters import normalise, RecordFilter
 from .embed import embed_records
 from .explore import select_demonstrations, demo_clusters, as_shots, _ACQUISITIONS
-from .generate import register_method, sampling_from_options, options_set, seqs_per_label, seqs_needed, instance_tokens
+from .generate import register_method, sampling_from_options, options_set, seqs_needed
 from .options import shared_options, positive_int, positive_float
 
 # %% auto #0
@@ -232,7 +232,7 @@ def synalign_conversation(task, label: str, shots: list, attributes: dict|None =
 class SynAlign(Method):
     "SynAlign generation: GP-explored demonstration clusters from the real pool, attribute reasoning, label-conditioned examples."
     name = "synalign"
-    def __init__(self, per_label: int = 2,             # demonstrations (= sequences) per label per batch
+    def __init__(self, per_label: int = None,          # demonstrations (= sequences) per label per batch (None: `fit`)
                  pool_size: int = 500,                 # real examples in the pool (seeded, label-stratified)
                  split: str = "train",                 # the real split the pool comes from
                  pool_seed: int = 0,                   # seed of the pool sample and the GP tie-breaks
@@ -250,7 +250,7 @@ class SynAlign(Method):
                  embedder=None,                        # sentence-embedding model (None = embedded MiniLM)
                  data_dir=None):                       # folder of the real data (not a parameter of the records)
         if acquisition not in _ACQUISITIONS: raise ValueError(f"acquisition must be one of {_ACQUISITIONS}; got {acquisition!r}.")
-        if per_label < 1: raise ValueError(f"per_label must be >= 1; got {per_label}.")
+        if per_label is not None and per_label < 1: raise ValueError(f"per_label must be >= 1; got {per_label}.")
         if k_shots is not None:
             if k_shots < 1: raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {k_shots}.")
             k_neighbours = k_shots - 1
@@ -259,7 +259,7 @@ class SynAlign(Method):
         self.acquisition, self.k_neighbours, self.k_shots, self.tau, self.n_clusters = acquisition, k_neighbours, k_neighbours + 1, tau, n_clusters
         self.attributes, self.keys, self.required, self.retries = attributes, list(keys), list(required), retries
         if not set(self.required) <= set(self.keys): raise ValueError(f"required {self.required} must be among keys {self.keys}.")
-        self.sampling = sampling or SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=48)
+        self.sampling = sampling                     # None: `fit` chooses it for the task
         self.attr_sampling = attr_sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
         self.embedder = None if embedder is None else str(embedder)
         self._prepared, self._data_dir = {}, data_dir
@@ -342,11 +342,9 @@ SynAlign.options = dict(
 # %% ../nbs/06c_synalign.ipynb #c108o2
 @patch(cls_method=True)
 def from_options(cls: SynAlign, o, task=None) -> SynAlign:
-    "SynAlign from command-line options `o`; with `task`, as many demonstrations per label as fill `--batch-rows`, and the task's length budget."
+    "SynAlign from command-line options `o` (`task`: its default sampling); `fit` fills `per_label`."
     kw = options_set(o, "k_shots", "pool_size", "acquisition", "tau")
-    if task is not None: kw["per_label"] = seqs_per_label(o, task)
-    length = {} if task is None else dict(max_new_tokens=instance_tokens(task))
-    return cls(**kw, attributes=not getattr(o, "no_attributes", False), sampling=sampling_from_options(o, **length),
+    return cls(**kw, attributes=not getattr(o, "no_attributes", False), sampling=sampling_from_options(o, task),
                data_dir=getattr(o, "data", None))
 
 # %% ../nbs/06c_synalign.ipynb #c114
