@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['LOGPROBS', 'SCORE', 'TEXT', 'CAPABILITIES', 'LanguageModel', 'capabilities', 'supports', 'require', 'is_server_spec',
-           'load_backend']
+           'load_backend', 'backend_view']
 
 # %% ../nbs/01a_backend.ipynb #c004
+from types import SimpleNamespace
 from typing import Protocol, runtime_checkable
 
 from .lm import LM, load_lm
@@ -60,3 +61,10 @@ def load_backend(spec: str="smollm2-135m", device=None, dtype=None, **server_opt
         from synthlab.server import ServerLM
         return ServerLM.from_spec(spec, **server_options)
     return load_lm(spec, device=device, dtype=dtype)
+
+def backend_view(spec: str) -> SimpleNamespace:
+    "What backend `spec` will serve, without loading or probing it: its `name` and its class's `capabilities`."
+    if is_server_spec(spec):
+        from synthlab.server import ServerLM
+        return SimpleNamespace(name=spec, capabilities=ServerLM.capabilities)
+    return SimpleNamespace(name=spec, capabilities=LM.capabilities)
