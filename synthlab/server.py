@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import torch
 from tqdm.auto import tqdm
 
-from .lm import LM
+from .lm import LM, from_pretrained
 from .backend import TEXT, LOGPROBS, require
 from .decode import SamplingConfig, DecodeResult, IdentityCombiner, _find_stop
 
@@ -81,12 +81,13 @@ from fastcore.basics import patch
 
 @patch
 def _load_tokenizer(self: ServerLM, name: str):
-    "The tokenizer (chat template) of `name` if it loads offline, else None (plain prompt layout, with a warning)."
+    "The tokenizer (chat template) of `name` if it loads from local files (`from_pretrained`: the hub only when asked), else None (plain prompt layout, with a warning)."
     from transformers import AutoTokenizer
-    try: return AutoTokenizer.from_pretrained(name)
+    try: return from_pretrained(AutoTokenizer.from_pretrained, name)
     except Exception:
         warnings.warn(f"{self.name}: no local tokenizer for {name!r}, so prompts use a plain 'User: … Assistant:' layout "
-                      "instead of the model's chat template; pass tokenizer=<HF id or folder> to use it")
+                      "instead of the model's chat template; name one with --tokenizer (Python: tokenizer=), a folder or a "
+                      "cached Hugging Face id")
         return None
 
 # %% ../nbs/01b_server.ipynb #c016
