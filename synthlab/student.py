@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_student.ipynb #c004
 from __future__ import annotations
-import time
+import time, warnings
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,8 @@ from .metrics import _is_split_ref, as_records, texts_of
 
 # %% auto #0
 __all__ = ['resolve_task', 'student_data', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table',
-           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare']
+           'check_test_split', 'text_overlap', 'warn_overlap', 'evaluate_file', 'merge_results', 'train_seeded',
+           'default_test_split', 'real_baselines', 'compare']
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -124,7 +125,7 @@ def _scores(y, pred, n_labels):
 
 # %% ../nbs/09_student.ipynb #c020d
 def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 2), config: StudentConfig|None = None,
-                  progress: bool = True, **overrides) -> StudentResult:
+                  progress: bool = True, check_overlap: bool = False, **overrides) -> StudentResult:
     "Train `student` ('linear', 'minilm' or an HF encoder id/folder) on `train` for each seed; score it on the real `test`."
     task = resolve_task(task, test, train)
     cfg = replace(config or StudentConfig(), **overrides)
@@ -132,6 +133,7 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
     if not seeds: raise ValueError("seeds is empty")
     Xtr_t, ytr, recs = student_data(train, task, "train")
     Xte_t, yte, _ = student_data(test, task, "test")
+    if check_overlap: warn_overlap(Xtr_t, Xte_t, test)
     K = len(task.labels)
     if student == "linear": Xtr, Xte = (embed_texts(t, embedder=cfg.embedder, progress=progress) for t in (Xtr_t, Xte_t))
     rows, dyn, hist = [], {}, {}
@@ -198,6 +200,29 @@ def results_table(results: dict) -> pd.DataFrame:
     df["F1 (mean ± std)"] = [f"{a:.3f} ± {s:.3f}" for a, s in zip(df["macro_f1"], df["macro_f1_std"])]
     return df
 
+# %% ../nbs/09_student.ipynb #c038b2
+def check_test_split(test, task) -> None:
+    "Refuse scoring on `task`'s `train` split (`test`: 'task:split' or a split name): the few-shot examples and real references come from it."
+    split = parse_split_ref(test)[1] if _is_split_ref(test) else test if isinstance(test, str) and test in task.split_names else None
+    if split == "train":
+        other = [s for s in task.split_names if s != "train"]
+        raise ValueError(f"evaluate {test!r}: the few-shot examples and the real references come from {task.name}:train; score on "
+                         f"another split{' (' + ', '.join(f'{task.name}:{s}' for s in other) + ')' if other else ''}")
+
+def text_overlap(train_texts, test_texts) -> tuple:
+    "(count, fraction) of `test_texts` that also occur in `train_texts`, case and spacing ignored."
+    norm = lambda t: " ".join(str(t).lower().split())
+    seen = {norm(t) for t in train_texts}
+    n = sum(norm(t) in seen for t in test_texts)
+    return n, n / max(1, len(test_texts))
+
+def warn_overlap(train_texts, test_texts, test) -> tuple:
+    "Warn (one line) when test texts also occur in the training set; returns `text_overlap`."
+    n, f = text_overlap(train_texts, test_texts)
+    if n: warnings.warn(f"{n} of the {len(test_texts)} test texts of {test if isinstance(test, str) else 'the test set'} ({f:.1%}) "
+                        "are also in the training set: their scores measure recall, not generalisation; remove them from the training file")
+    return n, f
+
 # %% ../nbs/09_student.ipynb #c038c
 def evaluate_file(train_path,                # a JSONL file of (synthetic) records
                   test_split,                # the real test set: 'task:split', or a split name of the task
@@ -210,7 +235,8 @@ def evaluate_file(train_path,                # a JSONL file of (synthetic) recor
     p = Path(train_path).expanduser()
     if not p.is_file(): raise FileNotFoundError(f"training file {str(train_path)!r} not found")
     task = resolve_task(task, test_split, str(p))
-    r = train_student(str(p), test_split, task, student, seeds, progress=progress, **kw)
+    check_test_split(test_split, task)
+    r = train_student(str(p), test_split, task, student, seeds, progress=progress, check_overlap=True, **kw)
     if per_seed: return r.scores.assign(train=str(train_path), student=student, test=str(test_split))
     df = results_table({str(train_path): r})
     df.insert(3, "test", test_split if ":" in str(test_split) else f"{task.name}:{test_split}")
