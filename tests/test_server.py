@@ -252,8 +252,8 @@ def test_leading_stop_string_does_not_empty_the_reply(server):
     "The local loop checks stops after leading whitespace; a reply starting with the stop '\\n' must not come back empty."
     import torch
     lm = load_backend(server.spec)
-    prompt, ok = "Here is a list of three fruits:", None
-    for seed in range(4):                                   # a seed whose sampled reply starts with the stop string
+    prompt, ok = "Shopping list\n1. Milk\n2. Eggs", None     # the model goes on with a newline, then "3. …" (P ≈ 0.9)
+    for seed in range(6):                                   # a seed whose sampled reply starts with the stop string
         raw = lm.complete([prompt], sampling=SamplingConfig(max_new_tokens=12, stop=()), generator=torch.Generator().manual_seed(seed)).texts[0]
         if raw.startswith("\n") and raw.strip(): ok = seed; break
     assert ok is not None, "no seed gave a reply starting with a newline"
@@ -282,7 +282,8 @@ def test_ctrl_c_cancels_requests_in_flight_promptly(server, tmp_path):
     assert p.stdout.readline().strip() == "READY"
     time.sleep(2)                                           # both requests are on the server now (300 tokens: ~10 s or more)
     t0 = time.monotonic(); p.send_signal(signal.SIGINT)
-    out, _ = p.communicate(timeout=120)
+    line = p.stdout.readline().strip()                     # the interrupt reaches the caller (interpreter teardown is not timed)
     waited = time.monotonic() - t0
-    assert "INTERRUPTED" in out and p.returncode == 130, out
+    p.communicate(timeout=120)
+    assert line == "INTERRUPTED" and p.returncode == 130, line
     assert waited < 3, f"Ctrl-C took {waited:.1f} s"
