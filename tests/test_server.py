@@ -225,6 +225,11 @@ def test_non_json_200_is_one_line_naming_the_url(tmp_path, capsys):
         err = cli_error(generate_args(f"{url}#m", tmp_path/"o.jsonl"), capsys)
         assert f"{url}/models: the server answered status 200 with something that is not JSON: '<html><body>Welcome" in err
         assert "JSONDecodeError" not in err
+        import warnings                                    # --tokenizer reaches the server backend: no plain-layout fallback
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            err = cli_error(generate_args(f"{url}#m", tmp_path/"o.jsonl", "--tokenizer", str(dequantised_dir())), capsys)
+        assert "not JSON" in err and not [x for x in w if "no local tokenizer" in str(x.message)]
     finally: srv.shutdown(); srv.server_close()
 
 
