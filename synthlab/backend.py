@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['LOGPROBS', 'SCORE', 'TEXT', 'CAPABILITIES', 'LanguageModel', 'capabilities', 'supports', 'require', 'is_server_spec',
-           'load_backend']
+           'load_backend', 'backend_view']
 
 # %% ../nbs/01a_backend.ipynb #c004
+from types import SimpleNamespace
 from typing import Protocol, runtime_checkable
 
 from .lm import LM, load_lm
@@ -54,9 +55,17 @@ def is_server_spec(spec) -> bool:
     "Whether model `spec` names an OpenAI-compatible server (an http:// or https:// URL)."
     return isinstance(spec, str) and spec.lower().startswith(("http://", "https://"))
 
-def load_backend(spec: str="smollm2-135m", device=None, dtype=None, **server_options) -> LanguageModel:
-    "`http(s)://HOST:PORT/v1#MODEL` → `ServerLM` (probed now); an embedded name, HF id or folder → `load_lm`."
+def load_backend(spec: str="smollm2-135m", device=None, dtype=None, tokenizer=None, **server_options) -> LanguageModel:
+    "`http(s)://HOST:PORT/v1#MODEL` → `ServerLM` (probed now; `tokenizer`: its chat template's source); an embedded name, HF id or folder → `load_lm`."
     if is_server_spec(spec):
         from synthlab.server import ServerLM
-        return ServerLM.from_spec(spec, **server_options)
+        return ServerLM.from_spec(spec, tokenizer=tokenizer, **server_options)
+    if tokenizer is not None: raise ValueError(f"--tokenizer is for a server model (URL#MODEL); {spec!r} loads its own tokenizer")
     return load_lm(spec, device=device, dtype=dtype)
+
+def backend_view(spec: str) -> SimpleNamespace:
+    "What backend `spec` will serve, without loading or probing it: its `name` and its class's `capabilities`."
+    if is_server_spec(spec):
+        from synthlab.server import ServerLM
+        return SimpleNamespace(name=spec, capabilities=ServerLM.capabilities)
+    return SimpleNamespace(name=spec, capabilities=LM.capabilities)

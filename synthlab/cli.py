@@ -107,12 +107,13 @@ def cmd_pipeline(o) -> dict:
 def tokenizer_view(spec: str):
     "Model `spec`'s name, tokenizer and config without its weights, for checks before the model loads (None if unavailable)."
     from types import SimpleNamespace
-    from synthlab.lm import EMBEDDED_MODELS, dequantised_dir
+    from synthlab.lm import EMBEDDED_MODELS, dequantised_dir, from_pretrained
     if "://" in spec: return None
     from transformers import AutoConfig, AutoTokenizer
     try:
         path = dequantised_dir(spec) if spec in EMBEDDED_MODELS else spec
-        return SimpleNamespace(name=spec, tokenizer=AutoTokenizer.from_pretrained(path), model=SimpleNamespace(config=AutoConfig.from_pretrained(path)))
+        return SimpleNamespace(name=spec, tokenizer=from_pretrained(AutoTokenizer.from_pretrained, path),
+                               model=SimpleNamespace(config=from_pretrained(AutoConfig.from_pretrained, path)))
     except (OSError, ValueError): return None   # load_lm then says what is wrong
 
 def check_not_input(out, *inputs, inside: bool=False):
@@ -165,7 +166,7 @@ def cmd_generate(o) -> list:
     writer = open_output(o.out, method, task, model=o.model, n=o.n, seed=o.seed)   # locked and checked before the model loads
     try:
         if (view := tokenizer_view(o.model)) is not None: check_prompt_fits(method, task, view)
-        t = time.time(); lm = load_backend(o.model, dtype=o.dtype); load_s = round(time.time() - t, 1)
+        t = time.time(); lm = load_backend(o.model, dtype=o.dtype, tokenizer=o.tokenizer); load_s = round(time.time() - t, 1)
     except BaseException: writer.close(); raise
     recs = generate(method, task, lm, n=o.n, out=writer, seed=o.seed)
     recs.summary = {**recs.summary, "model_load_seconds": load_s}   # this call's, not the file's

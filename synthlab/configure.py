@@ -54,6 +54,7 @@ def add_generate_options(g):
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--batch-rows", type=positive_int, help="rows decoded side by side, each method in its own unit (default: 64 on a CPU, 256 on a GPU)")
     g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"), help="model dtype; auto: bf16 only where the hardware has it")
+    g.add_argument("--tokenizer", help="for a server --model: the served model's tokenizer (chat template), a folder or a cached HF id (default: the served name)")
     g.add_argument("--temperature", type=nonneg_float, default=1.0)
     g.add_argument("--top-p", type=prob_float, default=0.95)
     g.add_argument("--top-k", type=nonneg_int, default=0)
@@ -115,6 +116,6 @@ def check_model(spec: str, what: str="model", builtin=None) -> str:
     try: validate_repo_id(spec)
     except HFValidationError: raise FileNotFoundError(f"{what} not found: {known} or a valid Hugging Face id") from None
     if isinstance(try_to_load_from_cache(spec, "config.json"), str): return spec
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
-        raise FileNotFoundError(f"{what} not found: {known} or in the local Hugging Face cache (HF_HUB_OFFLINE is set)")
+    from synthlab.lm import hub_allowed, HUB_HINT
+    if not hub_allowed(): raise FileNotFoundError(f"{what} not found: {known} or in the local Hugging Face cache; {HUB_HINT}")
     return spec

@@ -24,20 +24,19 @@ def plausibility_mask(base_logprobs: torch.Tensor, alpha: float) -> torch.Tensor
 
 # %% ../nbs/02_decode.ipynb #c011
 def top_k_filter(scores: torch.Tensor, k: int) -> torch.Tensor:
-    "Set all but the `k` highest scores of each row to -inf (k = 0 keeps all)."
+    "Set the scores below each row's `k`-th highest to -inf, keeping every token tied with the k-th (k = 0 keeps all)."
     if k <= 0 or k >= scores.shape[-1]: return scores
     kth = scores.topk(k, -1).values[..., -1:]
     return scores.masked_fill(scores < kth, -math.inf)
 
 # %% ../nbs/02_decode.ipynb #c011b
 def top_p_filter(scores: torch.Tensor, p: float) -> torch.Tensor:
-    "Keep the smallest set of top tokens whose softmax mass reaches `p`; the rest become -inf (p = 1 keeps all)."
+    "Keep the top tokens whose softmax mass reaches `p` (ties ranked by a stable sort); the rest become -inf (p = 1 keeps all)."
     if not 0 < p <= 1: raise ValueError(f"top_p must be in (0, 1], got {p}")
     if p >= 1: return scores
-    sorted_scores, order = scores.sort(-1, descending=True)
-    probs = sorted_scores.softmax(-1)
-    mass_above = probs.cumsum(-1) - probs
-    drop_sorted = mass_above >= p
+    sorted_scores, order = scores.sort(dim=-1, descending=False, stable=True)   # ties: the lower vocabulary id ranks lower
+    drop_sorted = sorted_scores.softmax(-1).cumsum(-1) <= 1 - p             # the mass at and below a token
+    drop_sorted[..., -1:] = False
     drop = drop_sorted.scatter(-1, order, drop_sorted)
     return scores.masked_fill(drop, -math.inf)
 
@@ -73,10 +72,24 @@ def sample_tokens(probs: torch.Tensor, generator: torch.Generator=None) -> torch
     return torch.multinomial(probs.cpu(), 1, generator=generator)[:, 0]
 
 # %% ../nbs/02_decode.ipynb #c020c
-def in_nucleus(probs: torch.Tensor, ids: torch.Tensor, top_p: float) -> torch.Tensor:
-    "Whether token `ids[r]` of each row is in the top-p nucleus of `probs[r]`: the tokens more likely than it hold < p."
-    px = probs.gather(-1, ids[:, None])
-    return (probs * (probs > px)).sum(-1) < top_p
+def in_nucleus(probs: torch.Tensor, # [rows, n] probabilities
+               ids: torch.Tensor, # one column index per row: the token to check
+               top_p: float,
+               rank: torch.Tensor=None, # [rows, n] the values ranked (the scores `probs` came from; default `probs`)
+               vocab: torch.Tensor=None, # [rows, n] the vocabulary id of each column (default the column index)
+              ) -> torch.Tensor:
+    "Whether token `ids[r]` of each row is in `top_p_filter`'s nucleus: the mass at and below it (stable order) exceeds 1 − p."
+    rank = probs.log() if rank is None else rank
+    vocab = torch.arange(probs.shape[-1], device=probs.device).expand_as(probs) if vocab is None else vocab
+    rx, vx = rank.gather(-1, ids[:, None]), vocab.gather(-1, ids[:, None])
+    below = (rank < rx) | ((rank == rx) & (vocab <= vx))       # x and the tokens a stable ascending sort puts before it
+    mass = (probs * below).sum(-1)
+    keep, near = mass > 1 - top_p, (mass - (1 - top_p)).abs() < 1e-5
+    if near.any():           # on the boundary up to rounding: decide with the definition's own sum (rare; exact ties of mass)
+        o = vocab[near].argsort(-1)                            # the columns in vocabulary order, as the definition sees them
+        kept = torch.isfinite(top_p_filter(rank[near].gather(-1, o), top_p))
+        keep[near] = kept.gather(-1, (o == ids[near][:, None]).int().argmax(-1, keepdim=True))[:, 0]
+    return keep
 
 # %% ../nbs/02_decode.ipynb #c020d
 def sample_next(scores: torch.Tensor, base_logprobs: torch.Tensor, cfg: SamplingConfig, generator: torch.Generator=None) -> torch.Tensor:
@@ -85,14 +98,22 @@ def sample_next(scores: torch.Tensor, base_logprobs: torch.Tensor, cfg: Sampling
     if cfg.alpha > 0: scores = scores.masked_fill(~plausibility_mask(base_logprobs, cfg.alpha), -math.inf)
     if cfg.temperature == 0: return scores.argmax(-1).cpu()
     if cfg.temperature != 1: scores = scores / cfg.temperature
-    if 0 < cfg.top_k < scores.shape[-1]: scores, ids = scores.topk(cfg.top_k, -1)
+    if 0 < cfg.top_k < scores.shape[-1]:
+        top, ids = scores.topk(cfg.top_k, -1); kth = top[:, -1:]
+        n = int((scores >= kth).sum(-1).max())            # the k best and every token tied with the k-th
+        if n > cfg.top_k: top, ids = scores.topk(n, -1); top = top.masked_fill(top < kth, -math.inf)
+        scores = top
+    rank, vocab = scores, ids
     probs = scores.softmax(-1); cdf = probs.cumsum(-1)
     out, todo = torch.empty(len(probs), dtype=torch.long, device=probs.device), torch.arange(len(probs), device=probs.device)
     while len(todo):
         P, C = (probs, cdf) if len(todo) == len(probs) else (probs[todo], cdf[todo])
         x = torch.searchsorted(C, torch.rand(len(todo), 1, generator=generator).to(C.device) * C[:, -1:], right=True)[:, 0]
         x = x.clamp(max=probs.shape[-1] - 1)
-        ok = in_nucleus(P, x, cfg.top_p) if cfg.top_p < 1 else torch.ones_like(x, dtype=torch.bool)
+        if cfg.top_p < 1:
+            R, I = (rank, vocab) if len(todo) == len(probs) else (rank[todo], None if vocab is None else vocab[todo])
+            ok = in_nucleus(P, x, cfg.top_p, R, I)
+        else: ok = torch.ones_like(x, dtype=torch.bool)
         out[todo[ok]] = x[ok]; todo = todo[~ok]
     return (out if ids is None else ids.gather(-1, out[:, None])[:, 0]).cpu()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from fastcore.basics import patch
-from .lm import cache_dir
+from .lm import cache_dir, from_pretrained, hub_allowed, HUB_HINT
 from .data import quiet_progress
 
 # %% auto #0
@@ -121,11 +121,11 @@ def model(self: Embedder):
     if self._model is None:
         from sentence_transformers import SentenceTransformer
         try:
-            with quiet_hf_loading(): self._model = SentenceTransformer(str(self.source), device=self.device)
+            with quiet_hf_loading(): self._model = from_pretrained(SentenceTransformer, self.source, device=self.device)
         except Exception as e:
             raise OSError(f"Could not load the sentence-transformers model {str(self.source)!r} ({type(e).__name__}: {e}). "
-                          "Pass a local model folder, or a hub id that is already in the Hugging Face cache "
-                          "(HF_HUB_OFFLINE=1 prevents downloads).") from e
+                          "Pass a local model folder, or a hub id that is already in the Hugging Face cache"
+                          f"{'' if hub_allowed() else ' (' + HUB_HINT + ')'}.") from e
     return self._model
 
 @patch

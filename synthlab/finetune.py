@@ -12,6 +12,7 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .embed import default_embedder_path, quiet_hf_loading
+from .lm import from_pretrained, hub_allowed, HUB_HINT
 
 # %% auto #0
 __all__ = ['StudentConfig', 'MeanPoolClassifier', 'load_student_model', 'predict_proba', 'finetune']
@@ -57,13 +58,12 @@ def load_student_model(student: str,       # 'minilm' (embedded all-MiniLM-L6-v2
     src = default_embedder_path() if student == "minilm" else student
     try:
         with quiet_hf_loading():
-            tok = AutoTokenizer.from_pretrained(str(src))
-            if student == "minilm": return MeanPoolClassifier(AutoModel.from_pretrained(str(src)), n_labels, dropout), tok
-            return AutoModelForSequenceClassification.from_pretrained(str(src), num_labels=n_labels), tok
+            tok = from_pretrained(AutoTokenizer.from_pretrained, src)
+            if student == "minilm": return MeanPoolClassifier(from_pretrained(AutoModel.from_pretrained, src), n_labels, dropout), tok
+            return from_pretrained(AutoModelForSequenceClassification.from_pretrained, src, num_labels=n_labels), tok
     except (OSError, ValueError) as e:
         raise OSError(f"cannot load student encoder {student!r} ({type(e).__name__}: {str(e)[:300]}). Use 'linear', "
-                      "'minilm', a local model folder, or a hub id that is already cached (HF_HUB_OFFLINE=1 blocks "
-                      "downloads).") from e
+                      f"'minilm', a local model folder, or a hub id that is already cached{'' if hub_allowed() else ' (' + HUB_HINT + ')'}.") from e
 
 def _logits(model, batch):
     out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['METHODS', 'default_stop', 'length_sample', 'instance_tokens', 'Method', 'default_sampling', 'register_method',
            'sampling_from_options', 'options_set', 'seqs_per_label', 'seqs_needed', 'context_size', 'check_prompt_fits',
-           'warn_few_shots', 'split_evenly', 'run_settings', 'open_output', 'GenerationResult', 'generate']
+           'warn_few_shots', 'split_evenly', 'card_fingerprint', 'run_settings', 'open_output', 'GenerationResult',
+           'generate']
 
 # %% ../nbs/02a_generate.ipynb #c004
 import copy, functools, hashlib, json, math, random, signal, threading, time, warnings
@@ -21,8 +22,8 @@ from .task import get_task, task_provenance
 from .data import largest_remainder
 from .records import RecordWriter, atomic_write_text, check_record
 from .decode import SamplingConfig, decode, DecodeResult
-from .backend import LOGPROBS, TEXT, require, supports
-from .lm import default_batch_rows
+from .backend import LOGPROBS, TEXT, require, supports, backend_view, is_server_spec
+from .lm import default_batch_rows, pick_device, pick_dtype
 from .prompts import label_instruction
 from .filters import RecordFilter
 
@@ -232,7 +233,7 @@ def split_evenly(n: int, keys: list) -> dict:
     return largest_remainder(dict.fromkeys(keys, 1), n)
 
 # %% ../nbs/02a_generate.ipynb #c018b
-_IF_RECORDED = ("task", "dtype")   # enforced when the file has them (files from older versions do not)
+_IF_RECORDED = ("task", "dtype", "card")   # enforced when the file has them (files from older versions do not)
 _NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",   # a run may move machines
                  "task_card", "task_hash")   # recorded only: where the card is and its hash, for later steps to find it
 
@@ -249,6 +250,10 @@ def _check_resume(existing: list, expect: dict, out, task=None):
         meta = r.get("meta") if isinstance(r.get("meta"), dict) else {}
         keys = [k for k in expect if k not in _NOT_ENFORCED and (k not in _IF_RECORDED or k in meta)]
         diff = [d for k in keys for d in _differences(meta.get(k), expect[k], k)]
+        if card := [d.split("=")[0].removeprefix("card.") for d in diff if d.startswith("card.")]:
+            raise ValueError(f"{out}: record {i} was made from another version of task card {expect.get('task')!r}: its "
+                             f"{' and '.join(card)} changed since; restore the card, or start fresh with another output path "
+                             "(or delete the file)")
         if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
                                   "rerun with the file's settings or use another output path")
         if task is not None:
@@ -256,21 +261,28 @@ def _check_resume(existing: list, expect: dict, out, task=None):
             except ValueError as e: raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output path") from None
 
 # %% ../nbs/02a_generate.ipynb #c018d
-def run_settings(method: Method, task, model: str, seed: int, lm=None) -> dict:
-    "What every record of one output file shares (its provenance); `dtype` and `device` only once the model `lm` is loaded."
-    loaded = {} if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
+def card_fingerprint(task) -> dict:
+    "Short hashes of each part of `task`'s card that shapes records (description, labels, shots, templates, fields)."
+    h = lambda x: hashlib.sha256(json.dumps(x, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
+    return {k: h(getattr(task, k)) for k in ("description", "labels", "shots", "templates", "fields")}
+
+def run_settings(method: Method, task, model: str, seed: int, lm=None, dtype=None) -> dict:
+    "What every record of one output file shares (its provenance); `device` only once the model `lm` is loaded, `dtype` then or\n    resolved from a requested `dtype` (\"auto\" included) without loading it."
+    unloaded = {} if dtype is None or is_server_spec(model) else dict(dtype=str(pick_dtype(pick_device(), dtype)).removeprefix("torch."))
+    loaded = unloaded if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
                                         dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")),
                                         **{k: getattr(lm, k) for k in ("layout", "layout_reason", "threads", "threads_reason") if hasattr(lm, k)},
                                         **getattr(lm, "provenance", {}))   # a server: URL, served model, API
-    return dict(method=method.name, **task_provenance(task), model=model, **loaded,
+    return dict(method=method.name, **task_provenance(task), card=card_fingerprint(task), model=model, **loaded,
                 params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
 
-def open_output(out, method: Method, task, model: str, n: int, seed: int=0) -> RecordWriter:
-    "Lock `out` and check it can be resumed by this run (same settings, at most `n` records): all before any model loads."
+def open_output(out, method: Method, task, model: str, n: int, seed: int=0, dtype=None) -> RecordWriter:
+    "Lock `out` and check it can be resumed by this run (same settings and card, at most `n` records): all before any model loads.\n    The method's options are resolved against what backend `model` serves first (TarGEN's judge on a text-only server)."
     task = get_task(task)
+    method.check_backend(backend_view(model))
     w = RecordWriter(out, task=task)
     try:
-        _check_resume(w.existing, run_settings(method, task, model, seed), out, task)
+        _check_resume(w.existing, run_settings(method, task, model, seed, dtype=dtype), out, task)
         if len(w.existing) > n: raise ValueError(f"{out} already holds {len(w.existing)} records, more than the n={n} asked for")
     except BaseException: w.close(); raise
     return w

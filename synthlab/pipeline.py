@@ -22,7 +22,7 @@ from .task import get_task
 from .records import read_records, atomic_write_text, check_replaceable, own_records
 from .filters import RecordFilter
 from .prompts import sample_shots
-from .generate import open_output, run_settings, generate, _check_resume
+from .generate import open_output, run_settings, generate, _check_resume, card_fingerprint
 from .embed import embed_records, embed_texts
 from .metrics import fit_real_classifier, texts_of
 
@@ -324,7 +324,7 @@ def run_generation(p: Pipeline, task, method, model: _Model, out: Path, entries:
     "(records, report) of the generation stage: `generation.jsonl`, resumed by the driver, read back without a model when complete."
     path, meta = out/"generation.jsonl", {"pipeline": entries}
     w = open_output(path, method, task, p.model, p.n, p.seed); done = list(w.existing); w.close()
-    _check_resume(done, {**run_settings(method, task, p.model, p.seed), **meta}, path, task)
+    _check_resume(done, {**run_settings(method, task, p.model, p.seed, dtype=p.dtype), **meta}, path, task)   # dtype: also when complete
     resumed = len(done) == p.n
     if not resumed: generate(method, task, model(), p.n, out=path, seed=p.seed, progress=progress, meta=meta)
     summary = Path(f"{path}.summary.json")
@@ -368,7 +368,8 @@ def run_pipeline(p, lm=None, progress: bool = True,
     task, method = check_pipeline(p)                       # everything checked before any model loads
     out, model, t0 = check_pipeline_out(p.out, overwrite), _Model(p, lm), time.time()
     out.mkdir(parents=True, exist_ok=True)
-    demos, rep = cached_stage(out, "demos", stage_entry("demos", p.demos) | dict(enabled=p.demos.enabled, seed=p.seed, task=task.name), [],
+    demos, rep = cached_stage(out, "demos", stage_entry("demos", p.demos) | dict(enabled=p.demos.enabled, seed=p.seed, task=task.name),
+                              [card_fingerprint(task)],                                  # an edited card (its shots) is new input
                               lambda: (demonstrations(p.demos, task, p.seed), {}))
     stages = dict(demos={**rep, "enabled": p.demos.enabled, "n": len(demos)})
     task = with_shots(task, demos)

@@ -6,14 +6,13 @@
 __all__ = ['RETRY_STATUS', 'TRANSIENT', 'parse_server_spec', 'env_option', 'api_key', 'backoff', 'ServerLM']
 
 # %% ../nbs/01b_server.ipynb #c004
-import json, os, socket, time, warnings, http.client, urllib.error, urllib.request
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import json, os, queue, socket, threading, time, warnings, http.client, urllib.error, urllib.request
 from urllib.parse import urlsplit
 
 import torch
 from tqdm.auto import tqdm
 
-from .lm import LM
+from .lm import LM, from_pretrained
 from .backend import TEXT, LOGPROBS, require
 from .decode import SamplingConfig, DecodeResult, IdentityCombiner, _find_stop
 
@@ -81,25 +80,31 @@ from fastcore.basics import patch
 
 @patch
 def _load_tokenizer(self: ServerLM, name: str):
-    "The tokenizer (chat template) of `name` if it loads offline, else None (plain prompt layout, with a warning)."
+    "The tokenizer (chat template) of `name` if it loads from local files (`from_pretrained`: the hub only when asked), else None (plain prompt layout, with a warning)."
     from transformers import AutoTokenizer
-    try: return AutoTokenizer.from_pretrained(name)
+    try: return from_pretrained(AutoTokenizer.from_pretrained, name)
     except Exception:
         warnings.warn(f"{self.name}: no local tokenizer for {name!r}, so prompts use a plain 'User: … Assistant:' layout "
-                      "instead of the model's chat template; pass tokenizer=<HF id or folder> to use it")
+                      "instead of the model's chat template; name one with --tokenizer (Python: tokenizer=), a folder or a "
+                      "cached Hugging Face id")
         return None
 
 # %% ../nbs/01b_server.ipynb #c016
 @patch
-def _request(self: ServerLM, path: str, body: dict=None, retries: int=None, timeout: float=None) -> dict:
-    "JSON from `GET`/`POST {url}{path}`, retrying transient failures; raises RuntimeError (one line) when it gives up."
+def _request(self: ServerLM, path: str, body: dict=None, retries: int=None, timeout: float=None, cancel: threading.Event=None) -> dict:
+    "JSON from `GET`/`POST {url}{path}`, retrying transient failures; raises RuntimeError (one line) when it gives up, or once `cancel` is set."
     retries = self.retries if retries is None else retries
     data = None if body is None else json.dumps(body).encode()
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {self._key}"} if self._key else {})}
     for attempt in range(retries + 1):
+        if cancel is not None and cancel.is_set(): raise RuntimeError(f"{self.url}{path}: cancelled")
         try:
             req = urllib.request.Request(self.url + path, data=data, headers=headers, method="GET" if body is None else "POST")
-            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as r: return json.loads(r.read() or b"{}")
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as r: raw = r.read()
+            try: return json.loads(raw or b"{}")
+            except ValueError:
+                raise RuntimeError(f"{self.url}{path}: the server answered status 200 with something that is not JSON: "
+                                   f"{raw[:80].decode('utf-8', 'replace')!r}; is {self.url} an OpenAI-compatible API (usually ending in /v1)?") from None
         except urllib.error.HTTPError as e:
             detail = e.read()[:300].decode("utf-8", "replace").replace("\n", " ")
             if e.code not in RETRY_STATUS or attempt == retries:
@@ -109,7 +114,8 @@ def _request(self: ServerLM, path: str, body: dict=None, retries: int=None, time
                 why = getattr(e, "reason", None) or e
                 raise RuntimeError(f"cannot reach the model server at {self.url} ({path}: {why}) after {attempt + 1} "
                                    f"{'try' if attempt == 0 else 'tries'}; is it running?") from None
-        time.sleep(backoff(attempt))
+        if cancel is not None and cancel.wait(backoff(attempt)): raise RuntimeError(f"{self.url}{path}: cancelled")
+        elif cancel is None: time.sleep(backoff(attempt))
 
 # %% ../nbs/01b_server.ipynb #c018
 @patch
@@ -133,22 +139,49 @@ def _body(self: ServerLM, prompt: str, sampling: SamplingConfig, seed) -> dict:
                 top_p=sampling.top_p, stop=list(sampling.stop or ())[:4] or None)
     if seed is not None: body["seed"] = seed
     if sampling.top_k: body["top_k"] = sampling.top_k
-    if sampling.alpha: body["min_p"] = sampling.alpha
+    if sampling.alpha and sampling.temperature > 0:   # α on the untempered distribution = α^(1/T) on the tempered one
+        body["min_p"] = sampling.alpha ** (1 / sampling.temperature)
     return body
 
 # %% ../nbs/01b_server.ipynb #c022c
 @patch
-def _one(self: ServerLM, body: dict, stops) -> tuple:
-    "(text, token ids, finish reason) of one completion request."
-    out = self._request("/completions", body)
+def _one(self: ServerLM, body: dict, stops, cancel: threading.Event=None) -> tuple:
+    "(text, token ids, finish reason, tokens) of one completion request; a reply the server stopped before any text is asked again without `stop`."
+    out = self._request("/completions", body, cancel=cancel)
     try: choice = out["choices"][0]; text = choice.get("text") or ""
     except (KeyError, IndexError, TypeError): raise RuntimeError(f"{self.url}/completions: unexpected answer {str(out)[:200]}") from None
+    if body.get("stop") and not text.strip() and choice.get("finish_reason") != "length":   # a stop string at the very start
+        return self._one({k: v for k, v in body.items() if k != "stop"}, stops, cancel)      # same seed; cut here, as the local loop does
     cut = _find_stop(text, stops)
     finish = "stop" if cut >= 0 or choice.get("finish_reason") != "length" else "length"
     if cut >= 0: text = text[:cut]
     n = int((out.get("usage") or {}).get("completion_tokens") or 0)
     ids = self.tokenizer(text, add_special_tokens=False)["input_ids"] if self.tokenizer is not None else [-1] * n
     return text, ids, finish, n
+
+# %% ../nbs/01b_server.ipynb #c022d
+@patch
+def _in_parallel(self: ServerLM, bodies: list, stops, bar) -> list:
+    "`_one` of each body, `concurrency` in flight on daemon threads; the first error or Ctrl-C returns at once (requests in flight are abandoned)."
+    todo, done, cancel = queue.SimpleQueue(), queue.SimpleQueue(), threading.Event()
+    for i, b in enumerate(bodies): todo.put((i, b))
+    def work():
+        while not cancel.is_set():
+            try: i, b = todo.get_nowait()
+            except queue.Empty: return
+            try: done.put((i, self._one(b, stops, cancel), None))
+            except BaseException as e: done.put((i, None, e))
+    for _ in range(min(self.concurrency, len(bodies))): threading.Thread(target=work, daemon=True).start()
+    out = [None] * len(bodies)
+    try:
+        for _ in bodies:
+            while True:
+                try: i, res, err = done.get(timeout=0.2); break       # short waits: Ctrl-C lands between them
+                except queue.Empty: pass
+            if err is not None: raise err
+            out[i] = res; bar.update()
+    finally: cancel.set()                                     # no new request starts, no retry waits out its back-off
+    return out
 
 # %% ../nbs/01b_server.ipynb #c024
 @patch
@@ -160,15 +193,8 @@ def complete(self: ServerLM, prompts: list, *, prefix: str="", combiner=None, sa
     sampling = sampling or SamplingConfig()
     seeds = torch.randint(0, 2**31 - 1, (len(prompts),), generator=generator).tolist() if generator is not None else [None] * len(prompts)
     bodies = [self._body(prefix + p, sampling, s) for p, s in zip(prompts, seeds)]
-    out = [None] * len(prompts)
     show = self.progress if progress is None else progress
-    with ThreadPoolExecutor(self.concurrency) as pool, tqdm(total=len(prompts), desc=f"{self.model} requests", leave=False,
-                                                            disable=not show or len(prompts) < 2) as bar:
-        futures = {pool.submit(self._one, b, sampling.stop or ()): i for i, b in enumerate(bodies)}
-        try:
-            for f in as_completed(futures): out[futures[f]] = f.result(); bar.update()
-        except BaseException:
-            for f in futures: f.cancel()
-            raise
+    with tqdm(total=len(prompts), desc=f"{self.model} requests", leave=False, disable=not show or len(prompts) < 2) as bar:
+        out = self._in_parallel(bodies, sampling.stop or (), bar)
     stats = dict(requests=len(prompts), prompt_tokens=0, generated_tokens=sum(o[3] for o in out))
     return DecodeResult([o[0] for o in out], [o[1] for o in out], [o[2] for o in out], stats)

@@ -102,7 +102,7 @@ def run_local(job: ShardJob, method, shards=None, lm=None, progress: bool=True) 
     return [run_shard(job, copy.deepcopy(method), i, lm=lm, progress=progress) for i in (range(job.shards) if shards is None else shards)]
 
 # %% ../nbs/12_shard.ipynb #c015
-_JOB_KEYS = ("task", "method", "model", "params")
+_JOB_KEYS = ("task", "method", "model", "dtype", "card", "params")   # dtype: bf16 and fp32 shards are not one job
 
 def _job_of(files: list, records: list, k: int) -> dict:
     "The job the shard files were made for; refuses records of another shard or another job."
@@ -115,7 +115,10 @@ def _job_of(files: list, records: list, k: int) -> dict:
                 seen.setdefault(key, set()).add(json.dumps(v, sort_keys=True))
     if not seen: raise ValueError(f"the {k} shard files hold no records: {', '.join(map(str, files))}")
     diff = [key for key, vs in seen.items() if len(vs) > 1]
-    if diff: raise ValueError(f"the shard files were made by different jobs: they differ in {', '.join(diff)}")
+    if diff:
+        show = lambda k: f"{k} ({' vs '.join(sorted(json.loads(v) or 'unrecorded' for v in seen[k]))})" if k == "dtype" else k
+        raise ValueError(f"the shard files were made by different jobs: they differ in {', '.join(map(show, diff))}; "
+                         "rerun the odd shards with the same settings (each shard file resumes) before merging")
     return {key: json.loads(vs.pop()) for key, vs in seen.items()}
 
 # %% ../nbs/12_shard.ipynb #c14a6549

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_student.ipynb #c004
 from __future__ import annotations
-import time
+import time, warnings
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np
@@ -195,6 +195,7 @@ def _scores(y, pred, n_labels):
 # %% ../nbs/09_student.ipynb #c020d
 def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 2), config: StudentConfig|None = None,
                   progress: bool = True,
+                  check_overlap: bool = False,             # warn when test texts are also training texts (`warn_overlap`)
                   pool=None,                               # also train on this pool: True = the card's shots, or records
                   pool_weight: float|None = POOL_WEIGHT,   # the pool's share of the training weight (None: concatenate)
                   **overrides) -> StudentResult:
@@ -205,6 +206,7 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
     if not seeds: raise ValueError("seeds is empty")
     Xtr_t, ytr, recs = student_data(train, task, "train")
     Xte_t, yte, te_recs = student_data(test, task, "test")
+    if check_overlap: warn_overlap(Xtr_t, Xte_t, test)
     pool = _pool_records(pool, task)
     if pool: _check_pool_unseen(pool, te_recs, task)
     Xtr_t, ytr, recs, sw, hold = _training_rows(Xtr_t, ytr, recs, pool, pool_weight, task)
@@ -302,7 +304,8 @@ def evaluate_file(train_path,                # a JSONL file of (synthetic) recor
     p = Path(train_path).expanduser()
     if not p.is_file(): raise FileNotFoundError(f"training file {str(train_path)!r} not found")
     task = resolve_task(task, test_split, str(p))
-    r = train_student(str(p), test_split, task, student, seeds, progress=progress, **kw)
+    check_test_split(test_split, task)
+    r = train_student(str(p), test_split, task, student, seeds, progress=progress, check_overlap=True, **kw)
     if per_seed: return r.scores.assign(train=str(train_path), student=student, test=str(test_split))
     df = results_table({str(train_path): r})
     df.insert(3, "test", test_split if ":" in str(test_split) else f"{task.name}:{test_split}")

@@ -108,7 +108,7 @@ def test_resume_names_the_parameter_that_differs(capsys, tmp_path):
 def test_typo_model_and_student_fail_fast_offline(capsys, tmp_path):
     t0 = time.monotonic()
     line = fails(capsys, *gen(tmp_path, "--model", "HuggingFaceTB/SmolLM2-135M-Instrukt"))
-    assert "model not found" in line and "HF_HUB_OFFLINE is set" in line and not (tmp_path/"out.jsonl").exists()
+    assert "model not found" in line and "set HF_HUB_OFFLINE=0" in line and not (tmp_path/"out.jsonl").exists()
     train = tmp_path/"t.jsonl"; train.write_text(json.dumps({"text": "a fine film", "label": "positive"}) + "\n")
     assert "student not found" in fails(capsys, "evaluate", "--train", train, "--test", "sst2:validation", "--student", "distilbert-base-uncazed")
     assert time.monotonic() - t0 < 60   # a guard against hub retries, not a speed measurement

@@ -114,3 +114,14 @@ def test_unverified_model_type_keeps_a_copy_per_row(lm):
     prefix, suffixes = tiny.split_prefix(convs())
     assert tiny.start(suffixes, prefix=prefix)[0].shared_prefix == 0
     check_batched_equals_single(tiny, FP32_TOL)
+
+
+def test_split_prefix_without_chat_template_keeps_the_whole_prompts_tokens(lm):
+    "Issue 29, item 12: prefix and suffix tokenised apart give exactly the ids of the whole prompt (plain layout: no template)."
+    plain = LM(lm.model, copy.deepcopy(lm.tokenizer), "no template"); plain.tokenizer.chat_template = None
+    prefix, suffixes = plain.split_prefix(convs())
+    assert prefix and all(s.startswith("\n\nUser:") for s in suffixes)
+    for s, c in zip(suffixes, convs()):
+        whole = plain.chat(c)
+        assert prefix + s == whole
+        assert plain._encode(prefix, True) + plain._encode(s, False) == plain._encode(whole, True)

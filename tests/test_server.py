@@ -204,3 +204,91 @@ def test_fewgen_server_gone_mid_run_resumes(server, tmp_path, capsys, monkeypatc
         assert r["text"] and r["meta"]["model"] == gate.spec
         assert (r["meta"]["server"], r["meta"]["served_model"], r["meta"]["api"]) == (gate.url, str(server.folder), "completions")
         assert r["meta"]["sampling"]["max_new_tokens"] == 24 and r["meta"]["sampling"]["stop"] == ["\n"]
+
+
+# Issue 29, item 13: server details.
+def test_non_json_200_is_one_line_naming_the_url(tmp_path, capsys):
+    "A web server that is not an OpenAI API (HTML with status 200): one line naming the URL and the reply's first bytes."
+    import http.server
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self): self._page()
+        def do_POST(self): self._page()
+        def _page(self):
+            body = b"<html><body>Welcome to nginx!</body></html>"
+            self.send_response(200); self.send_header("Content-Type", "text/html"); self.send_header("Content-Length", str(len(body)))
+            self.end_headers(); self.wfile.write(body)
+        def log_message(self, *a): pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/v1"
+        err = cli_error(generate_args(f"{url}#m", tmp_path/"o.jsonl"), capsys)
+        assert f"{url}/models: the server answered status 200 with something that is not JSON: '<html><body>Welcome" in err
+        assert "JSONDecodeError" not in err
+        import warnings                                    # --tokenizer reaches the server backend: no plain-layout fallback
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            err = cli_error(generate_args(f"{url}#m", tmp_path/"o.jsonl", "--tokenizer", str(dequantised_dir())), capsys)
+        assert "not JSON" in err and not [x for x in w if "no local tokenizer" in str(x.message)]
+    finally: srv.shutdown(); srv.server_close()
+
+
+def test_min_p_sent_to_a_server_keeps_the_local_plausibility_set():
+    """DESIGN.md: V = {w : P(w) ≥ α·max P} on the untempered distribution, as `plausibility_mask` applies it. A server
+    applies `min_p` after temperature (transformers' warpers: temperature, then min-p), so the α^(1/T) we send keeps V."""
+    import torch
+    from transformers.generation.logits_process import MinPLogitsWarper, TemperatureLogitsWarper
+    from synthlab.decode import plausibility_mask
+    from synthlab.server import ServerLM
+    lm = ServerLM("http://127.0.0.1:9/v1", "m", tokenizer=str(dequantised_dir()))
+    logits = torch.randn(32, 500, generator=torch.Generator().manual_seed(0)) * 3
+    for T in (0.3, 0.7, 1.0, 1.5):
+        for alpha in (0.05, 0.1, 0.3):
+            min_p = lm._body("x", SamplingConfig(temperature=T, alpha=alpha), None)["min_p"]
+            server = torch.isfinite(MinPLogitsWarper(min_p)(None, TemperatureLogitsWarper(T)(None, logits)))
+            local = plausibility_mask(logits.log_softmax(-1), alpha)
+            assert (server != local).sum() <= 2, (T, alpha)      # equal up to float rounding at the threshold
+            if T != 1:   # sending α itself (before) keeps another set
+                naive = torch.isfinite(MinPLogitsWarper(alpha)(None, TemperatureLogitsWarper(T)(None, logits)))
+                assert (naive != local).sum() > 10
+
+
+def test_leading_stop_string_does_not_empty_the_reply(server):
+    "The local loop checks stops after leading whitespace; a reply starting with the stop '\\n' must not come back empty."
+    import torch
+    lm = load_backend(server.spec)
+    prompt, ok = "Shopping list\n1. Milk\n2. Eggs", None     # the model goes on with a newline, then "3. …" (P ≈ 0.9)
+    for seed in range(6):                                   # a seed whose sampled reply starts with the stop string
+        raw = lm.complete([prompt], sampling=SamplingConfig(max_new_tokens=12, stop=()), generator=torch.Generator().manual_seed(seed)).texts[0]
+        if raw.startswith("\n") and raw.strip(): ok = seed; break
+    assert ok is not None, "no seed gave a reply starting with a newline"
+    cut = lm.complete([prompt], sampling=SamplingConfig(max_new_tokens=12, stop=("\n",)), generator=torch.Generator().manual_seed(ok))
+    assert cut.texts[0].strip() and cut.texts[0].strip() == raw.strip().split("\n")[0].strip(), (raw, cut.texts)
+    assert cut.finish == ["stop"] or "\n" not in raw.strip()
+
+
+CTRL_C = """
+import sys, torch
+from synthlab.server import ServerLM
+from synthlab.decode import SamplingConfig
+lm = ServerLM(sys.argv[1], sys.argv[2], tokenizer=sys.argv[2], concurrency=2)
+print("READY", flush=True)
+try: lm.complete(["Tell me a very long story about a dragon."] * 2, sampling=SamplingConfig(max_new_tokens=300, stop=()),
+                 generator=torch.Generator().manual_seed(0))
+except KeyboardInterrupt: print("INTERRUPTED", flush=True); sys.exit(130)
+print("FINISHED", flush=True)
+"""
+
+
+def test_ctrl_c_cancels_requests_in_flight_promptly(server, tmp_path):
+    "Ctrl-C while two long requests are in flight: the process ends within seconds, not when the server finishes them."
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    p = subprocess.Popen([sys.executable, "-c", CTRL_C, server.url, str(server.folder)], stdout=subprocess.PIPE, text=True, env=env)
+    assert p.stdout.readline().strip() == "READY"
+    time.sleep(2)                                           # both requests are on the server now (300 tokens: ~10 s or more)
+    t0 = time.monotonic(); p.send_signal(signal.SIGINT)
+    line = p.stdout.readline().strip()                     # the interrupt reaches the caller (interpreter teardown is not timed)
+    waited = time.monotonic() - t0
+    p.communicate(timeout=120)
+    assert line == "INTERRUPTED" and p.returncode == 130, line
+    assert waited < 3, f"Ctrl-C took {waited:.1f} s"
