@@ -12,7 +12,7 @@ export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup model demo test test-nbs test-py bench export clean-nbs docs browser
+.PHONY: setup model demo test test-nbs test-py bench export clean-nbs docs browser lab kernel lessons
 
 # pip takes torch's CPU build from this machine's disk (pip's own config; uv does not look there), then uv installs
 # the rest: parallel downloads and no bytecode compilation (fresh venv: ~2.5 min instead of ~5.5 min with pip alone).
@@ -41,7 +41,7 @@ test: model browser
 	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist load --durations=20
 
 test-nbs: setup
-	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials' --timing
+	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials|lessons' --timing
 
 test-py: setup browser
 	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist load --durations=15 --ignore tests/test_notebooks.py
@@ -62,3 +62,21 @@ docs: setup
 # headless Chromium for tests/test_docs.py: installed once when missing (CI machines start without it)
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# The lessons (nbs/lessons): `make lab` opens them in JupyterLab, with a kernel named "synthlab" that runs this project's
+# venv (installed into the venv itself, idempotent: rewritten each time; the kernel inherits the server's PYTHONPATH, so it
+# imports this checkout's synthlab). Binds 127.0.0.1 only; the URL with its token is
+# printed. LAB_PORT picks the port (default 8888, or the next free one).
+LAB_PORT ?= 8888
+kernel: setup
+	$(PY) -m ipykernel install --sys-prefix --name synthlab --display-name "Python (synthlab)" \
+	  --env HF_HUB_OFFLINE 1 --env HF_DATASETS_OFFLINE 1 >/dev/null
+
+lab: kernel
+	PYTHONPATH="$(CURDIR)" $(VENV)/bin/jupyter lab --ip 127.0.0.1 --port $(LAB_PORT) --ServerApp.allow_root=True --ServerApp.root_dir="$(CURDIR)/nbs/lessons" \
+	  --LabApp.default_url=/lab/tree/01_why_synthetic.ipynb
+
+# every lesson at full budget (SYNTHLAB_LESSON_SCALE=1), each in a fresh process: a table of CPU seconds per lesson.
+# `make lessons SAVE=1` also writes the outputs into the notebooks and the times into nbs/lessons/timings.json (the docs).
+lessons: model
+	PYTHONPATH="$(CURDIR)" $(PY) tools/run_lessons.py --scale 1 $(if $(SAVE),--save)

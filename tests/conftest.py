@@ -13,7 +13,7 @@ import pytest
 # Estimated seconds each group takes in `make test` (`-n 2`, idle 2 cores): fresh-clone durations scaled by the CPU
 # seconds each group saved in the later cuts (issue 14; measured one item at a time, loaded).
 # Only the order matters: longest first. Update from `--durations` when a group's cost moves a lot.
-COST = {"05_targen.ipynb": 125, "test_shard.py": 125, "test_server.py": 120, "13_pipeline.ipynb": 80,
+COST = {"test_lessons.py": 200, "05_targen.ipynb": 125, "test_shard.py": 125, "test_server.py": 120, "13_pipeline.ipynb": 80,
         "04_corrsynth.ipynb": 80, "10b_experiment.ipynb": 60, "test_eval.py": 65, "test_synalign.py": 50,
         "test_pair_tasks.py": 90, "test_dtypes.py": 30, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
         "06c_synalign.ipynb": 50, "test_cli_errors.py": 45, "test_corrsynth.py": 50, "09_student.ipynb": 37,

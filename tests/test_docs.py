@@ -41,10 +41,14 @@ def test_full_site_stages_every_notebook(tmp_path):
     build_docs.stage(tmp_path/"src", tmp_path/"site")
     names = [n for _, n in build_docs.notebooks()]
     assert len(names) > 20 and "index.ipynb" in names and any(n.startswith("tutorial-") for n in names)
-    assert sorted(p.name for p in (tmp_path/"src").iterdir()) == sorted([*names, "api.md"])
+    assert [n for n in names if n.startswith("lesson-")] == [f"lesson-{p.name}" for p in sorted((ROOT/"nbs"/"lessons").glob("[0-9]*.ipynb"))]
+    assert sorted(p.name for p in (tmp_path/"src").iterdir()) == sorted([*names, "api.md", "lessons.md"])
     nav = yaml.safe_load((tmp_path/"mkdocs.yml").read_text())["nav"]
     listed = [v for item in nav for v in item.values()]
-    assert sorted(n for v in listed for n in (v if isinstance(v, list) else [v])) == sorted([*names, "api.md"])
+    assert sorted(n for v in listed for n in (v if isinstance(v, list) else [v])) == sorted([*names, "api.md", "lessons.md"])
+    lesson = json.loads((tmp_path/"src"/"lesson-01_why_synthetic.ipynb").read_text())   # the solutions: collapsed, not dropped
+    assert sum("<details><summary>Solutions" in "".join(c["source"]) for c in lesson["cells"]) == 1
+    assert "| Lesson | CPU time at full budget" in (tmp_path/"src"/"lessons.md").read_text()
     assert all("#|" not in "".join(c["source"]) for c in json.loads((tmp_path/"src"/"04_corrsynth.ipynb").read_text())["cells"])
 
 class Browser:

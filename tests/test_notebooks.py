@@ -1,4 +1,4 @@
-"""Every notebook that `nbdev_test` runs (nbs/, tutorials and `_*` excluded), one pytest item each, run by nbdev's own
+"""Every notebook that `nbdev_test` runs (nbs/; tutorials, lessons and `_*` excluded), one pytest item each, run by nbdev's own
 `test_nb` (same skip flags, `#| eval: false` honoured). So `pytest -n 2` schedules notebooks and integration tests in one
 queue and both cores stay busy until the end. Each notebook runs in a fresh Python process, as a reader's kernel would:
 in a shared worker, state that one notebook or test sets (the method registry, Hugging Face progress bars, torch's
@@ -12,7 +12,7 @@ from nbdev.config import get_config
 from nbdev.doclinks import nbglob
 
 CFG = get_config()
-NOTEBOOKS = sorted(nbglob(CFG.nbs_path, as_path=True, skip_file_re="^_", skip_folder_re="tutorials"))
+NOTEBOOKS = sorted(nbglob(CFG.nbs_path, as_path=True, skip_file_re="^_", skip_folder_re="tutorials|lessons"))   # lessons: tests/test_lessons.py
 
 
 HANG_S = 900   # a notebook still running after this long hangs (the slowest takes ≈ 2.5 min on two busy cores)

@@ -1,5 +1,7 @@
-"""Build the documentation site offline: the notebooks (nbdev directives stripped, hidden cells dropped) and an API
-page from the modules' docstrings → `_docs/site`, with mkdocs-material + mkdocs-jupyter and a local MathJax.
+"""Build the documentation site offline: the notebooks (nbdev directives stripped, hidden cells dropped), the lessons
+(nbs/lessons, with their outputs; each lesson's `#| solution` cell shown collapsed) with an index page of their measured
+CPU times, and an API page from the modules' docstrings → `_docs/site`, with mkdocs-material + mkdocs-jupyter and a local
+MathJax.
 
     python tools/build_docs.py [--if-stale]
     python tools/build_docs.py --pages index.ipynb 04_corrsynth.ipynb --site DIR   # only these pages, into DIR
@@ -8,6 +10,7 @@ A full build takes about a minute of CPU (nbconvert renders ~30 notebooks, the s
 the same way a few pages only (nav, theme, MathJax and search as in the full site), for a test that opens those pages.
 """
 import ast, json, os, re, shutil, subprocess, sys, time
+from html import escape
 from pathlib import Path
 
 import yaml
@@ -18,15 +21,47 @@ SRC, SITE = DOCS/"src", DOCS/"site"
 STAMP = SITE/".built"
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
 
+LESSONS = ROOT/"nbs"/"lessons"
+
 def notebooks() -> list:
-    "(source notebook, page file name): numbered notebooks, the index, then tutorials as `tutorial-NAME.ipynb` (one flat folder)."
+    "(source notebook, page file name): numbered notebooks, the index, tutorials as `tutorial-NAME.ipynb`, lessons as `lesson-NAME.ipynb`."
     nbs = ROOT/"nbs"
     main = sorted(p for p in nbs.glob("*.ipynb") if not p.name.startswith("_"))
     tuts = sorted(p for p in (nbs/"tutorials").glob("*.ipynb") if not p.name.startswith("_"))
-    return [(p, p.name) for p in main] + [(p, f"tutorial-{p.name}") for p in tuts]
+    lessons = sorted(LESSONS.glob("[0-9]*.ipynb"))
+    return [(p, p.name) for p in main] + [(p, f"tutorial-{p.name}") for p in tuts] + [(p, f"lesson-{p.name}") for p in lessons]
 
 def sources() -> list:
-    return [p for p, _ in notebooks()] + sorted((ROOT/"synthlab").glob("*.py")) + [ROOT/"mkdocs.yml", Path(__file__)]
+    return ([p for p, _ in notebooks()] + sorted((ROOT/"synthlab").glob("*.py")) + [ROOT/"mkdocs.yml", Path(__file__)]
+            + [p for p in [LESSONS/"timings.json"] if p.exists()])
+
+def _title(nb: dict, default: str) -> str:
+    "The first markdown heading of a notebook."
+    for c in nb["cells"]:
+        src = "".join(c["source"])
+        if c["cell_type"] == "markdown" and src.startswith("# "): return src.splitlines()[0][2:].strip()
+    return default
+
+def lessons_page() -> str:
+    "Markdown: the lesson path, one row per lesson with its CPU time at full budget (nbs/lessons/timings.json, `make lessons SAVE=1`)."
+    t = json.loads((LESSONS/"timings.json").read_text()) if (LESSONS/"timings.json").exists() else {}
+    rows = []
+    for p in sorted(LESSONS.glob("[0-9]*.ipynb")):
+        m = t.get(p.name)
+        cpu = f"{m['cpu_s']:.0f} s ({m['cpu_s'] / 60:.1f} min)" if m else "not measured"
+        when = f"{m['date']}, {m['cores']} cores, {m['cpu']}, load {m['load_1min']}" if m else ""
+        rows.append(f"| [{_title(json.loads(p.read_text()), p.stem)}](lesson-{p.name.replace('.ipynb', '.html')}) | {cpu} | {when} |")
+    return "\n".join([
+        "# Lessons", "",
+        "A lesson path for a class: each lesson is a short notebook that runs on a laptop CPU with the embedded SmolLM2-135M, "
+        "ends with exercises (predict, then run) and a solutions cell that is hidden until you open it.", "",
+        "**Start**: `make lab` (JupyterLab on 127.0.0.1 with the project's environment and its kernel, opened on lesson 1), "
+        "then *Run → Run All Cells*. `make lessons` runs them all at full budget and prints the CPU seconds of each.", "",
+        "**One switch** scales every budget: `SYNTHLAB_LESSON_SCALE` (default 1.0; the tests run the lessons at 0.1).", "",
+        "| Lesson | CPU time at full budget | measured (UTC date, machine, 1-min load average) |", "|---|---|---|", *rows, "",
+        "CPU time is user + system seconds of a fresh Python process running the whole lesson (imports and model loading "
+        "included), at `SYNTHLAB_LESSON_SCALE=1`. The times were measured on a machine shared with other engineers' jobs, "
+        "under load: wall-clock time there was several times the CPU time; on an idle 2-core laptop expect wall ≈ CPU / 1.5.", ""])
 
 def is_stale() -> bool:
     return not STAMP.is_file() or max(p.stat().st_mtime for p in sources()) > STAMP.stat().st_mtime
@@ -46,6 +81,12 @@ def clean_notebook(nb: dict) -> dict:
         src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
         if c["cell_type"] == "code":
             if any(d in ("hide", "exporti") or d.startswith("default_exp") for d in _directives(src)): continue
+            if "solution" in _directives(src):   # a lesson's solutions: collapsed on the page, as in JupyterLab
+                body = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip("\n")
+                outs = "".join("".join(o.get("text", "")) for o in c.get("outputs", []) if o.get("output_type") == "stream")
+                html = f"<details><summary>Solutions (click to open)</summary><pre><code>{escape(body)}</code></pre>"
+                if outs.strip(): html += f"<p>Output:</p><pre>{escape(outs)}</pre>"
+                cells.append({"cell_type": "markdown", "metadata": {}, "source": html + "</details>"}); continue
             src = "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip("\n")
             if not src: continue
             c = {**c, "outputs": [o for o in c.get("outputs", []) if not _noise(o)]}
@@ -92,11 +133,13 @@ def stage(src_dir: Path=SRC, site: Path=SITE, only: list=None):
         if name == "index.ipynb": text = text.replace("BENCHMARKS", json.dumps(benchmarks())[1:-1])
         (src_dir/name).write_text(json.dumps(clean_notebook(json.loads(text))))
     (src_dir/"api.md").write_text(api_page())
+    (src_dir/"lessons.md").write_text(lessons_page())
     cfg = yaml.safe_load((ROOT/"mkdocs.yml").read_text())
     cfg.update(docs_dir=str(src_dir), site_dir=str(site), nav=[
         {"Home": "index.ipynb"},
         {"Library": [n for _, n in pages if n[0].isdigit()]},
         {"Tutorials": [n for _, n in pages if n.startswith("tutorial-")]},
+        {"Lessons": ["lessons.md", *[n for _, n in pages if n.startswith("lesson-")]]},
         {"API reference": "api.md"}])
     (src_dir.parent/"mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
 
