@@ -58,7 +58,7 @@ def lessons_page() -> str:
         "**Start**: `make lab` (JupyterLab on 127.0.0.1 with the project's environment and its kernel, opened on lesson 1), "
         "then *Run → Run All Cells*. `make lessons` runs them all at full budget and prints the CPU seconds of each.", "",
         "**One switch** scales every budget: `SYNTHLAB_LESSON_SCALE` (default 1.0; the tests run the lessons at 0.1).", "",
-        "| Lesson | CPU time at full budget | measured (UTC date, machine, 1-min load average) |", "|---|---|---|", *rows, "",
+        "| Lesson | CPU time at full budget | measured (UTC date when the run was written, machine, 1-min load average then) |", "|---|---|---|", *rows, "",
         "CPU time is user + system seconds of a fresh Python process running the whole lesson (imports and model loading "
         "included), at `SYNTHLAB_LESSON_SCALE=1`. The times were measured on a machine shared with other engineers' jobs, "
         "under load: wall-clock time there was several times the CPU time; on an idle 2-core laptop expect wall ≈ CPU / 1.5.", ""])

@@ -61,6 +61,7 @@ def main(argv=None):
     results, failed = [], []
     for path in todo:
         r = run_lesson(path, o.scale, o.save)
+        r["load_1min"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None   # right after the lesson
         results.append(r)
         status = "ok" if r["ok"] else "FAILED"
         if r["ok"] and r["cpu_s"] > LIMIT_CPU_S and o.scale >= 1: status = f"ok, over {LIMIT_CPU_S} s"
@@ -69,11 +70,10 @@ def main(argv=None):
     print(f"{'total':<28} {sum(r['cpu_s'] for r in results):>7.1f} {sum(r['wall_s'] for r in results):>7.1f}")
     if o.save and o.scale == 1.0:
         old = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         for r in results:
             if r["ok"]: old[r["name"]] = dict(cpu_s=r["cpu_s"], wall_s=r["wall_s"], cores=os.cpu_count(), cpu=cpu_name(),
                                             date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                                            load_1min=round(load, 1) if load is not None else None)
+                                            load_1min=r["load_1min"])
         TIMINGS.write_text(json.dumps(dict(sorted(old.items())), indent=1, ensure_ascii=False) + "\n")
     for r in failed: print(f"\n--- {r['name']} failed:\n{r['log']}", file=sys.stderr)
     sys.exit(1 if failed else 0)
