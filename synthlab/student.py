@@ -21,8 +21,8 @@ from .filters import normalise
 # %% auto #0
 __all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'StudentResult',
            'train_student', 'datamap', 'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts',
-           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare',
-           'pool_shares']
+           'check_test_split', 'text_overlap', 'warn_overlap', 'evaluate_file', 'merge_results', 'train_seeded',
+           'default_test_split', 'real_baselines', 'compare', 'pool_shares']
 
 # %% ../nbs/09_student.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -291,6 +291,29 @@ def add_verdicts(df: pd.DataFrame, pool_row=None, col: str = "accuracy") -> pd.D
     p = float(df.loc[pool_row, col])
     return df.assign(verdict=["pool alone" if i == pool_row else "" if pd.isna(a) or str(i).startswith("real (")
                               else verdict_sentence(str(i), float(a), p) for i, a in zip(df.index, df[col])])
+
+# %% ../nbs/09_student.ipynb #c038o2
+def check_test_split(test, task) -> None:
+    "Refuse scoring on `task`'s `train` split (`test`: 'task:split' or a split name): the few-shot examples and real references come from it."
+    split = parse_split_ref(test, task=task)[1] if _is_split_ref(test) else test if isinstance(test, str) and test in task.split_names else None
+    if split == "train":
+        other = [s for s in task.split_names if s != "train"]
+        raise ValueError(f"evaluate {test!r}: the few-shot examples and the real references come from {task.name}:train; score on "
+                         f"another split{' (' + ', '.join(f'{task.name}:{s}' for s in other) + ')' if other else ''}")
+
+def text_overlap(train_texts, test_texts) -> tuple:
+    "(count, fraction) of `test_texts` that also occur in `train_texts`, case and spacing ignored."
+    norm = lambda t: " ".join(str(t).lower().split())
+    seen = {norm(t) for t in train_texts}
+    n = sum(norm(t) in seen for t in test_texts)
+    return n, n / max(1, len(test_texts))
+
+def warn_overlap(train_texts, test_texts, test) -> tuple:
+    "Warn (one line) when test texts also occur in the training set; returns `text_overlap`."
+    n, f = text_overlap(train_texts, test_texts)
+    if n: warnings.warn(f"{n} of the {len(test_texts)} test texts of {test if isinstance(test, str) else 'the test set'} ({f:.1%}) "
+                        "are also in the training set: their scores measure recall, not generalisation; remove them from the training file")
+    return n, f
 
 # %% ../nbs/09_student.ipynb #c038c
 def evaluate_file(train_path,                # a JSONL file of (synthetic) records

@@ -144,7 +144,7 @@ def test_experiment_config_errors(capsys, tmp_path, config, expected):
 def test_ctrl_c_keeps_the_file_and_resumes(lm, tmp_path, capsys, monkeypatch):
     if threading.current_thread() is not threading.main_thread(): pytest.skip("signals reach the main thread only")
     out = tmp_path/"s.jsonl"
-    args = ["generate", "--task", "sst2", "--n", "40", "--out", str(out), "--max-new-tokens", "8", "--per-label", "1", "--k-shots", "1"]
+    args = ["generate", "--task", "sst2", "--n", "40", "--out", str(out), "--max-new-tokens", "32", "--per-label", "2", "--k-shots", "1"]   # 32: a record cut at the cap is trimmed to a sentence or rejected
     # `load_backend` gives the session model, which is what it would load (`load_lm()`, this machine's dtype)
     monkeypatch.setattr(backend, "load_lm", lambda *a, **k: lm)
     stop = threading.Event()

@@ -275,12 +275,12 @@ def test_pipeline_ctrl_c_says_how_to_resume(capsys, tmp_path, monkeypatch, no_mo
 
 
 def test_nan_text_in_a_data_file(capsys, tmp_path, no_model):
-    (tmp_path/"train.jsonl").write_text('{"text": "fine", "label": "good"}\n{"text": NaN, "label": "bad"}\n')
+    (tmp_path/"test.jsonl").write_text('{"text": "fine", "label": "good"}\n{"text": NaN, "label": "bad"}\n')
     (tmp_path/"c.yaml").write_text(yaml.safe_dump(dict(name="c", description="d", instance="review", labels={"good": "g", "bad": "b"},
-                                                       shots=[], splits={"train": "train.jsonl"})))
+                                                       shots=[], splits={"test": "test.jsonl"})))
     (tmp_path/"t.jsonl").write_text('{"text": "fine", "label": "good"}\n{"text": "bad one", "label": "bad"}\n')
-    line = fails(capsys, "evaluate", "--train", tmp_path/"t.jsonl", "--test", f"{tmp_path/'c.yaml'}:train", "--seeds", "0")
-    assert f"{tmp_path/'train.jsonl'}:2: record has no text for field(s) ['text']" in line
+    line = fails(capsys, "evaluate", "--train", tmp_path/"t.jsonl", "--test", f"{tmp_path/'c.yaml'}:test", "--seeds", "0")
+    assert f"{tmp_path/'test.jsonl'}:2: record has no text for field(s) ['text']" in line
 
 
 def test_evaluate_and_align_by_the_cards_name(capsys, run_file, tmp_path):
