@@ -66,7 +66,7 @@ def test_finished_rows_leave_the_contrast_on_the_real_model(lm):
 def test_same_seed_same_file_and_resume(lm, tmp_path):
     "A CorrSynth run cut back to its first batch (plus a torn half line) resumes to the same bytes: the later batches are decoded again from the same seed."
     sst2 = get_task("sst2")
-    mk = lambda: CorrSynth(groups=1, sampling=SamplingConfig(max_new_tokens=12))   # one K = 2 group a batch: n = 4 takes ≥ 2 batches
+    mk = lambda: CorrSynth(groups=1)   # one K = 2 group a batch: n = 4 takes ≥ 2 batches (the task's length: 12 tokens cut most records)
     generate(mk(), sst2, lm, n=4, out=tmp_path/"a.jsonl", seed=4, progress=False)
     lines = (tmp_path/"a.jsonl").read_text().splitlines(keepends=True)
     b0 = json.loads(lines[0])["meta"]["batch"]
