@@ -76,3 +76,13 @@ def lm_each_dtype(request):
     """The embedded model in each dtype a machine may pick, whatever this machine picks: a dtype-sensitive test runs twice,
     so an fp32-only machine catches a bf16 failure before a bf16 machine's CI does (and the other way round)."""
     return request.getfixturevalue("lm_fp32" if request.param == "float32" else "lm_bf16")
+
+
+def fails(capsys, *argv) -> str:
+    "Run the CLI; assert exit 2 and one error line on stderr; return that line."
+    from synthlab.cli import main
+    with pytest.raises(SystemExit) as e: main([str(a) for a in argv])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert e.value.code == 2, err
+    assert err and err[-1].startswith(f"synthlab {argv[0]}: error: "), err
+    return err[-1]

@@ -5,21 +5,13 @@ another dtype for a complete pipeline generation are one-line errors, never a fi
 TarGEN's judge, resolved against a text-only server, is compared after that resolution (`open_output`)."""
 import dataclasses, json
 import pytest
+from conftest import fails
 
 from synthlab import backend, lm as lm_module
 from synthlab.cli import main, build_method, make_parser
 from synthlab.generate import run_settings, open_output
 from synthlab.task import get_task, save_task_card, Task
 from synthlab.targen import TarGEN
-
-
-def fails(capsys, *argv) -> str:
-    "Run the CLI; assert exit 2 and one error line on stderr; return that line."
-    with pytest.raises(SystemExit) as e: main([str(a) for a in argv])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert e.value.code == 2, err
-    assert err and err[-1].startswith(f"synthlab {argv[0]}: error: "), err
-    return err[-1]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import json, os, stat
 from pathlib import Path
 
 import pytest
+from conftest import fails
 import yaml
 
 from synthlab import backend, lm as lm_module
@@ -26,15 +27,6 @@ def run(capsys, *argv) -> tuple:
         raise AssertionError(f"synthlab {argv[0]} exited {e.code}: {err[-2000:]}") from None
     c = capsys.readouterr()
     return c.out, c.err
-
-
-def fails(capsys, *argv) -> str:
-    "Run the CLI; assert exit 2 and one error line on stderr; return that line."
-    with pytest.raises(SystemExit) as e: main([str(a) for a in argv])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert e.value.code == 2, err
-    assert err and err[-1].startswith(f"synthlab {argv[0]}: error: "), err
-    return err[-1]
 
 
 # ---------------------------------------------------------------- part 1: a custom card everywhere
