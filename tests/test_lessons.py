@@ -52,7 +52,8 @@ def lesson_runner():
     proc.wait()
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+# lesson 01 runs in JupyterLab below (`test_first_lesson_in_jupyterlab`: every cell ran, none raised, a plot rendered)
+@pytest.mark.parametrize("lesson", LESSONS[1:], ids=lambda p: p.stem)
 def test_lesson_runs(lesson, lesson_runner, tmp_path):
     log = tmp_path/"output.txt"
     code = lesson_runner(lesson, log)

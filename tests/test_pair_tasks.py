@@ -67,8 +67,10 @@ def wide(name):
     return m
 
 
-# each case in both dtypes but SynAlign's, whose attribute step costs a minute per dtype: it runs in the machine's dtype
-DTYPED_CASES = [(m, t, d) for m, t in MODEL_CASES for d in (("machine",) if m == "synalign" else DTYPES)]
+# FewGen × COPA (the case that failed on a bf16 CPU) in both dtypes; the guided and SynAlign cases, whose RTE records
+# parse often (measured here: CFG 5 of 8 kept in both dtypes, CorrSynth 4 and 2 of 8, SynAlign 3 of 3), in the
+# machine's dtype: a minute each saved
+DTYPED_CASES = [(m, t, d) for m, t in MODEL_CASES for d in (DTYPES if m == "fewgen" else ("machine",))]
 
 
 @pytest.mark.parametrize("method,task_name,dtype", DTYPED_CASES)
