@@ -115,7 +115,7 @@ def choose_dtype(device: torch.device, dtype=None, flags: set=None) -> tuple:
     if isinstance(dtype, torch.dtype): return dtype, "requested"
     if dtype not in (None, *DTYPES): raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
     if dtype not in (None, "auto"): return getattr(torch, dtype), "requested"
-    env = os.environ.get("SYNTHLAB_DTYPE", "auto")     # a machine-wide choice, e.g. to run an fp32 machine's path here
+    env = os.environ.get("SYNTHLAB_DTYPE", "auto") if flags is None else "auto"   # this machine's choice, not given flags'
     if env not in DTYPES: raise ValueError(f"SYNTHLAB_DTYPE must be one of {', '.join(DTYPES)}, got {env!r}")
     if env != "auto": return getattr(torch, env), "SYNTHLAB_DTYPE"
     if device.type == "cuda":
