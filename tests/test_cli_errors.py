@@ -11,6 +11,7 @@ import json, os, signal, threading, time
 from pathlib import Path
 
 import pytest
+from conftest import fails
 
 from synthlab import backend, lm as lm_module
 from synthlab.cli import main
@@ -24,15 +25,6 @@ def no_model(monkeypatch):
     monkeypatch.setattr(lm_module, "load_lm", trip)
     monkeypatch.setattr(backend, "load_lm", trip)       # the CLI loads through `load_backend`, which imported `load_lm` by name
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-def fails(capsys, *argv) -> str:
-    "Run the CLI; assert exit 2 and one error line on stderr; return that line."
-    with pytest.raises(SystemExit) as e: main([str(a) for a in argv])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert e.value.code == 2, err
-    assert len(err) >= 1 and err[-1].startswith(f"synthlab {argv[0]}: error: "), err
-    return err[-1]
 
 
 def gen(tmp_path, *extra):

@@ -13,7 +13,7 @@ CLEAR = [("a wonderful , moving film with superb acting and a beautiful story ."
          ("a boring , stupid mess with terrible acting and no story at all .", "negative"),
          ("the worst movie i have ever seen , a complete waste of time .", "negative")]
 # |calibrated − (raw − content-free) / tokens|: the same scores through two batch layouts (2 and 4 prompts)
-TOL = {"float32": 1e-5, "bfloat16": 0.1}
+TOL = {"float32": 1e-5, "bfloat16": 0.1}   # both under the judge's MARGIN: a bf16 wobble cannot flip a decision
 MARGIN = 0.15   # the judge's default margin (05_targen): a bf16 wobble must stay well under it
 
 
@@ -34,4 +34,3 @@ def test_calibrated_scores_are_raw_minus_content_free_per_token(lm_each_dtype):
     ntok = np.array([len(lm.tokenizer(v, add_special_tokens=False)["input_ids"]) for v in sst2.labels.values()])
     gap = np.abs(S[pick] - (raw - content_free_scores(lm, sst2)) / ntok).max()
     assert gap < TOL[dtype], (dtype, gap)
-    assert TOL[dtype] < MARGIN
