@@ -2,7 +2,7 @@
 
 The browser opens two pages, so the test builds those two the same way as the full site (`--pages`: same staging, theme,
 MathJax, search; ~1/15 of a full build's CPU); that the full site holds every notebook is checked on its staged sources."""
-import functools, http.server, json, shutil, subprocess, sys, tempfile, threading, time, urllib.request
+import functools, http.server, json, re, shutil, subprocess, sys, tempfile, threading, time, urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -42,14 +42,47 @@ def test_full_site_stages_every_notebook(tmp_path):
     names = [n for _, n in build_docs.notebooks()]
     assert len(names) > 20 and "index.ipynb" in names and any(n.startswith("tutorial-") for n in names)
     assert [n for n in names if n.startswith("lesson-")] == [f"lesson-{p.name}" for p in sorted((ROOT/"nbs"/"lessons").glob("[0-9]*.ipynb"))]
-    assert sorted(p.name for p in (tmp_path/"src").iterdir()) == sorted([*names, "api.md", "lessons.md"])
+    guide = [f"docs/{p.name}" for p in sorted((ROOT/"docs").glob("*.md"))]
+    assert {"docs/results.md", "docs/benchmarks.md", "docs/files.md"} <= set(guide)
+    staged = sorted(p.relative_to(tmp_path/"src").as_posix() for p in (tmp_path/"src").rglob("*") if p.is_file())
+    assert staged == sorted([*names, *guide, "api.md", "lessons.md"])
     nav = yaml.safe_load((tmp_path/"mkdocs.yml").read_text())["nav"]
     listed = [v for item in nav for v in item.values()]
-    assert sorted(n for v in listed for n in (v if isinstance(v, list) else [v])) == sorted([*names, "api.md", "lessons.md"])
-    lesson = json.loads((tmp_path/"src"/"lesson-01_why_synthetic.ipynb").read_text())   # the solutions: collapsed, not dropped
-    assert sum("<details><summary>Solutions" in "".join(c["source"]) for c in lesson["cells"]) == 1
-    assert "| Lesson | CPU time at full budget" in (tmp_path/"src"/"lessons.md").read_text()
-    assert all("#|" not in "".join(c["source"]) for c in json.loads((tmp_path/"src"/"04_corrsynth.ipynb").read_text())["cells"])
+    assert sorted(n for v in listed for n in (v if isinstance(v, list) else [v])) == sorted([*names, *guide, "api.md", "lessons.md"])
+    bench = (tmp_path/"src"/"docs"/"benchmarks.md").read_text()      # the included tables, one section per bench/results file
+    assert all(f"### {f.stem}" in bench for f in (ROOT/"bench"/"results").glob("*.md")) and "<!-- include" not in bench
+    assert "| FewGen α=0.1 |" in (tmp_path/"src"/"docs"/"results.md").read_text()
+    src = (tmp_path/"src").resolve()
+    for page in ["index.ipynb", *guide]:   # every relative link of the README's page and the guide leads to a staged page
+        for target in relative_links((src/page).read_text()):
+            path = (src/page).parent.joinpath(target).resolve().relative_to(src).as_posix()
+            assert {path, path.replace(".html", ".ipynb"), path.replace(".html", ".md")} & set(staged), (page, target)
+
+def relative_links(text: str) -> list:
+    "Targets of the markdown links in `text` that are relative (no scheme, no fragment-only link), without their fragment."
+    return [t for t in re.findall(r"\]\(([^()\s#]+)(?:#[^()\s]*)?\)", text) if ":" not in t and not t.startswith("/")]
+
+def test_readme_is_short_and_its_links_resolve():
+    """README.md: what nbs/index.ipynb gives (tools/nb2readme.py), ≤ 10 KB, the two quick-start commands, the CI command; every
+    link of it and of the docs pages (docs/*.md) names a file of the repository."""
+    import nb2readme
+    readme = (ROOT/"README.md").read_text()
+    assert readme == nb2readme.readme(), "README.md is stale: run `make export` (tools/nb2readme.py)"
+    assert len(readme.encode()) <= 10_000, len(readme.encode())
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^make \w+", quick.split("```sh", 1)[1].split("```", 1)[0], re.M) == ["make demo", "make test"]
+    ci = [l for l in (ROOT/".ci"/"run").read_text().splitlines() if l.strip() and not l.startswith(("#", "set ", "cd "))]
+    assert ci == ["make test"] and "`make test`" in readme          # the test command CI runs is the README's
+    for page in [ROOT/"README.md", *sorted((ROOT/"docs").glob("*.md"))]:
+        for target in relative_links(page.read_text()):
+            assert (page.parent/target).exists(), f"{page.name} links to {target}, which does not exist"
+
+def test_nb2readme_table_is_the_studys():
+    "The README's one table: the study's SST-2 rows, the columns it names, the numbers as the study wrote them."
+    import nb2readme
+    table = nb2readme.study_table((ROOT/"nbs"/"tutorials"/"study"/"results.md").read_text(), ["CFG", "real-64"], ["kept", "seeds"])
+    assert table.splitlines() == ["| set | kept | seeds |", "|---|---|---|", "| CFG | 1,000 | 3 |", "| real-64 | 64 | 3 |"]
+    with pytest.raises(SystemExit, match="no \\['nonesuch'\\]"): nb2readme.study_table((ROOT/"nbs"/"tutorials"/"study"/"results.md").read_text(), ["nonesuch"])
 
 class Browser:
     "Headless Chromium driven over the DevTools protocol; every event of the page is kept in `events`."

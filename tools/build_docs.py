@@ -6,6 +6,11 @@ MathJax.
     python tools/build_docs.py [--if-stale]
     python tools/build_docs.py --pages index.ipynb 04_corrsynth.ipynb --site DIR   # only these pages, into DIR
 
+The pages in `docs/` (results, benchmarks, speed, files, development, the notebook table) join the site under `docs/`,
+each `<!-- include: GLOB -->` line replaced by those files (the benchmark tables of bench/results, the study's tables).
+Relative links between repository files (README/index → `docs/x.md`, `nbs/03_fewgen.ipynb`, …) are rewritten to the
+pages they became, so one link works on GitHub and on the site.
+
 A full build takes about a minute of CPU (nbconvert renders ~30 notebooks, the search plugin indexes them); `--pages` builds
 the same way a few pages only (nav, theme, MathJax and search as in the full site), for a test that opens those pages.
 """
@@ -22,6 +27,7 @@ STAMP = SITE/".built"
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
 
 LESSONS = ROOT/"nbs"/"lessons"
+PAGES = ROOT/"docs"   # markdown pages: docs/NAME.md → the site's docs/NAME.html
 
 def notebooks() -> list:
     "(source notebook, page file name): numbered notebooks, the index, tutorials as `tutorial-NAME.ipynb`, lessons as `lesson-NAME.ipynb`."
@@ -31,8 +37,13 @@ def notebooks() -> list:
     lessons = sorted(LESSONS.glob("[0-9]*.ipynb"))
     return [(p, p.name) for p in main] + [(p, f"tutorial-{p.name}") for p in tuts] + [(p, f"lesson-{p.name}") for p in lessons]
 
+def md_pages() -> list:
+    "(source page, page path in the site): the markdown pages in `docs/`."
+    return [(p, f"docs/{p.name}") for p in sorted(PAGES.glob("*.md"))]
+
 def sources() -> list:
-    return ([p for p, _ in notebooks()] + sorted((ROOT/"synthlab").glob("*.py")) + [ROOT/"mkdocs.yml", Path(__file__)]
+    return ([p for p, _ in notebooks()] + [p for p, _ in md_pages()] + sorted((ROOT/"bench"/"results").glob("*.md"))
+            + [ROOT/"nbs"/"tutorials"/"study"/"results.md"] + sorted((ROOT/"synthlab").glob("*.py")) + [ROOT/"mkdocs.yml", Path(__file__)]
             + [p for p in [LESSONS/"timings.json"] if p.exists()])
 
 def _title(nb: dict, default: str) -> str:
@@ -117,10 +128,48 @@ def api_page() -> str:
             out.append(f"### `{name}`\n\n```python\n{_signature(defs[name])}\n```\n\n{ast.get_docstring(defs[name]) or ''}\n")
     return "\n".join(out)
 
-def benchmarks() -> str:
-    "The benchmark tables (bench/results/*.md) that replace the index's `BENCHMARKS` placeholder, as in the README."
-    tables = [f"### {f.stem}\n\n{f.read_text().strip()}" for f in sorted((ROOT/"bench"/"results").glob("*.md"))]
-    return "\n\n".join(tables) or "(run `make bench`)"
+INCLUDE = re.compile(r"^<!-- include: (\S+) -->$", re.M)
+LINK = re.compile(r"\]\(([^()\s#]+)(#[^()\s]*)?\)")
+
+def includes(text: str) -> str:
+    "`text` with each `<!-- include: GLOB -->` line replaced by the files GLOB matches (a `### name` heading each when several)."
+    def files(m):
+        fs = sorted(ROOT.glob(m.group(1)))
+        if not fs: return f"(no {m.group(1)} yet)"
+        if len(fs) == 1: return fs[0].read_text().strip()
+        return "\n\n".join(f"### {f.stem}\n\n{f.read_text().strip()}" for f in fs)
+    return INCLUDE.sub(files, text)
+
+def site_names() -> dict:
+    "Repository file → its page in the site (`.html`): notebooks, the index, the markdown pages."
+    pages = {src.resolve(): name for src, name in notebooks() + md_pages()}
+    return {src: re.sub(r"\.(ipynb|md)$", ".html", name) for src, name in pages.items()}
+
+def repo_url() -> str:
+    "The repository's web address (settings.ini `git_url`), where a link to a file without a page points."
+    return next((l.split("=", 1)[1].strip() for l in (ROOT/"settings.ini").read_text().splitlines()
+                 if l.startswith("git_url")), "").rstrip("/")
+
+def relink(text: str, base: Path, page: str, names: dict=None) -> str:
+    """Relative links in `text` (relative to folder `base` in the repository) as the site at `page` needs them: to the page
+    a file became, else to the file on the repository's web address."""
+    names = names or site_names()
+    def sub(m):
+        target, frag = m.group(1), m.group(2) or ""
+        if ":" in target or target.startswith("/"): return m.group(0)
+        path = (base/target).resolve()
+        if path in names: return f"]({os.path.relpath(names[path], Path(page).parent)}{frag})"
+        if path.exists() and path.is_relative_to(ROOT):
+            return f"]({repo_url()}/{'tree' if path.is_dir() else 'blob'}/main/{path.relative_to(ROOT).as_posix()}{frag})"
+        return m.group(0)
+    return LINK.sub(sub, text)
+
+def _relink_notebook(nb: dict, src: Path, page: str) -> dict:
+    "Relink a notebook's markdown cells (the index's links are the README's: relative to the repository root)."
+    names, base = site_names(), ROOT if page == "index.ipynb" else src.parent
+    for c in nb["cells"]:
+        if c["cell_type"] == "markdown": c["source"] = relink("".join(c["source"]), base, page, names)
+    return nb
 
 def stage(src_dir: Path=SRC, site: Path=SITE, only: list=None):
     "Fill `src_dir`: cleaned notebooks (those named in `only`, default all), the API page, and a config with the nav."
@@ -129,9 +178,10 @@ def stage(src_dir: Path=SRC, site: Path=SITE, only: list=None):
     if only is not None and len(pages) < len(only):
         sys.exit(f"build_docs: no such page(s): {', '.join(sorted(set(only) - {n for _, n in pages}))}")
     for src, name in pages:
-        text = src.read_text()
-        if name == "index.ipynb": text = text.replace("BENCHMARKS", json.dumps(benchmarks())[1:-1])
-        (src_dir/name).write_text(json.dumps(clean_notebook(json.loads(text))))
+        (src_dir/name).write_text(json.dumps(_relink_notebook(clean_notebook(json.loads(src.read_text())), src, name)))
+    for src, name in md_pages():
+        (src_dir/name).parent.mkdir(exist_ok=True)
+        (src_dir/name).write_text(relink(includes(src.read_text()), src.parent, name))
     (src_dir/"api.md").write_text(api_page())
     (src_dir/"lessons.md").write_text(lessons_page())
     cfg = yaml.safe_load((ROOT/"mkdocs.yml").read_text())
@@ -140,6 +190,7 @@ def stage(src_dir: Path=SRC, site: Path=SITE, only: list=None):
         {"Library": [n for _, n in pages if n[0].isdigit()]},
         {"Tutorials": [n for _, n in pages if n.startswith("tutorial-")]},
         {"Lessons": ["lessons.md", *[n for _, n in pages if n.startswith("lesson-")]]},
+        {"Guide": [n for _, n in md_pages()]},
         {"API reference": "api.md"}])
     (src_dir.parent/"mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
 
