@@ -22,11 +22,13 @@ def output_format(task) -> str:
 def label_instruction(task, label: str) -> str:
     "The user request for one new example of `label`."
     task.check_label(label)
-    return f"Write one new {task.instance} that expresses {task.labels[label]}. Do not copy the examples. {output_format(task)}"
+    return (f"Write one new {task.instance} that expresses {task.labels[label]}. Do not copy the examples. "
+            f"{output_format(task)}")
 
 # %% ../nbs/02c_prompts.ipynb #c006q
 def reply_head(task, single_field: bool=False) -> str:
-    "The start every method writes into the model's reply: the first field's title and colon ('Premise:') on a multi-field task, '' on a single-field one (unless `single_field`)."
+    ("The start every method writes into the model's reply: the first field's title and colon ('Premise:') on a "
+     "multi-field task, '' on a single-field one (unless `single_field`).")
     return f"{field_title(task.fields[0])}:" if single_field or len(task.fields) > 1 else ""
 
 # %% ../nbs/02c_prompts.ipynb #c007b
@@ -56,13 +58,15 @@ def _unquote(s: str) -> str:
     return s
 
 def _canonical(value: str, allowed: list) -> str:
-    "`value` spelled as in `allowed` when it matches one up to case and end punctuation ('Cause.' -> 'cause'), else as is."
+    ("`value` spelled as in `allowed` when it matches one up to case and end punctuation ('Cause.' -> 'cause'), else "
+     "as is.")
     key = value.strip().strip(".!?\"'").strip().lower()
     return next((a for a in allowed if a.lower() == key), value)
 
 # %% ../nbs/02c_prompts.ipynb #c009a
 def parse_output(text: str, task) -> dict:
-    "The task's fields parsed from generated `text` (values of `field_values` fields canonicalised), or None when a field is missing."
+    ("The task's fields parsed from generated `text` (values of `field_values` fields canonicalised), or None when a "
+     "field is missing.")
     got = parse_example(text, task)
     if got is None: return None
     got = {f: _unquote(v) for f, v in got.items()}
@@ -81,6 +85,7 @@ def make_record(task, label: str, text: str, prompt: str, group: str, tokens: in
 
 # %% ../nbs/02c_prompts.ipynb #c009e
 def records_from_decode(task, labels: list, res: DecodeResult, prompts: list, group: str, head: str="", **meta) -> list:
-    "One record per decoded sequence (`labels[i]`, `prompts[i]` belong to sequence i), each read with the reply's primed `head` put back."
+    ("One record per decoded sequence (`labels[i]`, `prompts[i]` belong to sequence i), each read with the reply's "
+     "primed `head` put back.")
     return [make_record(task, y, head + t, p, group, len(ids), f, **meta)
             for y, t, p, ids, f in zip(labels, res.texts, prompts, res.token_ids, res.finish)]
