@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['BUILTIN_METHOD_MODULES', 'load_methods', 'method_options', 'add_method_options', 'add_generate_options',
-           'generate_actions', 'option_defaults', 'check_method_options', 'build_method', 'check_model']
+           'option_defaults', 'check_options', 'check_method_options', 'build_method', 'check_model']
 
 # %% ../nbs/10a_configure.ipynb #c004
 import argparse, importlib, os
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .options import positive_int, nonneg_int, nonneg_float, unit_float, prob_float
+from .options import positive_int, flags, option_value, as_options, DecodingOptions
 from .generate import METHODS
 
 # %% ../nbs/10a_configure.ipynb #c005a
@@ -46,32 +46,37 @@ def add_method_options(g):
 
 # %% ../nbs/10a_configure.ipynb #c005e
 def add_generate_options(g):
-    "The `generate` options: the common ones, then `--method` and each registered method's own."
+    "The `generate` options: the common ones, the decoding ones (`DecodingOptions`), then `--method` and each method's own."
     g.add_argument("--task", required=True, help="built-in task name or a YAML task card")
     g.add_argument("--n", type=positive_int, default=64, help="number of records to keep")
-    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder (in-process), or an OpenAI-compatible server as URL#MODEL, e.g. http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct (API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; text-only: fewgen, targen, synalign)")
+    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder "
+                   "(in-process), or an OpenAI-compatible server as URL#MODEL, e.g. http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct "
+                   "(API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; text-only: fewgen, targen, synalign)")
     g.add_argument("--out", required=True, help="output JSONL; rerunning resumes it")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--batch-rows", type=positive_int, help="rows decoded side by side, each method in its own unit (default: 64 on a CPU, 256 on a GPU)")
-    g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"), help="model dtype; auto: bf16 only where the hardware has it")
-    g.add_argument("--tokenizer", help="for a server --model: the served model's tokenizer (chat template), a folder or a cached HF id (default: the served name)")
-    g.add_argument("--temperature", type=nonneg_float, default=1.0)
-    g.add_argument("--top-p", type=prob_float, default=0.95)
-    g.add_argument("--top-k", type=nonneg_int, default=0)
-    g.add_argument("--max-new-tokens", type=positive_int, help="tokens per example (default 48; TarGEN on pair tasks 96)")
-    g.add_argument("--alpha", type=unit_float, help="plausibility threshold α; 0 = off (default: 0.1 for CFG and CorrSynth, off otherwise)")
+    decoding = flags(DecodingOptions, with_defaults=True)
+    g.add_argument("--batch-rows", dest="batch_rows", **decoding.pop("batch_rows"))
+    g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"),
+                   help="model dtype; auto: bf16 only where the hardware has it")
+    g.add_argument("--tokenizer", help="for a server --model: the served model's tokenizer (chat template), a folder or a "
+                   "cached HF id (default: the served name)")
+    for d, kw in decoding.items(): g.add_argument(_flag(d), dest=d, **kw)
+
     g.add_argument("--data", help="folder of the real data sets (default: $SYNTHLAB_DATA or ../shared/data)")
     add_method_options(g)
 
 # %% ../nbs/10a_configure.ipynb #c005f
-def generate_actions() -> dict:
-    "dest -> argparse action of every `generate` option."
-    g = argparse.ArgumentParser(add_help=False); add_generate_options(g)
-    return {a.dest: a for a in g._actions}
-
 def option_defaults() -> dict:
-    "The declared default of every `generate` option: what 'not given' means."
-    return {d: a.default for d, a in generate_actions().items()}
+    "What 'not given' means for each option a method takes: the decoding options' defaults, None (False: a switch) else."
+    out = {d: kw["default"] for d, kw in flags(DecodingOptions, with_defaults=True).items()}
+    return {**out, **{d: option_value(kw, None, d) for d, (kw, _) in method_options().items()}}
+
+def check_options(name: str, opts: dict, where: str="method") -> dict:
+    "Method `name`'s option values from mapping `opts` (YAML: flag names with underscores) over `option_defaults()`, each\n    checked by its declaration (the method's own first); errors are one line that names the key (`where.key`)."
+    decl = {**flags(DecodingOptions, True), **{d: kw for d, (kw, _) in method_options().items()},
+            **getattr(METHODS.get(name), "options", {})}
+    if unknown := sorted(map(str, set(opts) - set(decl))): raise ValueError(f"{where}: unknown method option(s): {', '.join(unknown)}")
+    return {**option_defaults(), **{k: option_value(decl[k], v, f"{where}.{k}") for k, v in opts.items()}}
 
 # %% ../nbs/10a_configure.ipynb #c005c
 def _users(dest: str, defaults: dict) -> str:
@@ -79,25 +84,27 @@ def _users(dest: str, defaults: dict) -> str:
     out = []
     for name, cls in METHODS.items():
         if dest not in cls.options: continue
-        needs = [f for f, kw in cls.options.items() if dest not in cls.used_options(argparse.Namespace(**defaults))
-                 and kw.get("action") == "store_true" and dest in cls.used_options(argparse.Namespace(**{**defaults, f: True}))]
+        needs = [f for f, kw in cls.options.items() if dest not in cls.used_options(defaults)
+                 and kw.get("action") == "store_true" and dest in cls.used_options({**defaults, f: True})]
         out.append(" ".join([name, *map(_flag, needs)]))
     return ", ".join(out)
 
 # %% ../nbs/10a_configure.ipynb #c006
-def check_method_options(name: str, o: argparse.Namespace):
+def check_method_options(name: str, o):
     "Refuse method-specific options set in `o` (to other than their default) that method `name` does not use."
     if name not in load_methods(): raise ValueError(f"unknown method {name!r}; choose one of: {', '.join(METHODS)}")
+    o = as_options(o)
     default, used = option_defaults(), METHODS[name].used_options(o)
-    extra = [k for k in method_options() if k not in used and getattr(o, k, None) != default.get(k)]
+    extra = [k for k in method_options() if k not in used and o.get(k) != default.get(k)]
     if extra: raise ValueError(f"{name} does not use {', '.join(map(_flag, extra))} "
                                f"({'; '.join(f'{_flag(k)} is for {_users(k, default)}' for k in extra)})")
 
-def build_method(name: str, o: argparse.Namespace, task=None):
-    "The registered method `name` configured from command-line options `o`, fitted to `task` (`Method.fit`) when given."
+def build_method(name: str, o, task=None):
+    "The registered method `name` from option values `o` (a mapping, e.g. `check_options`'s, or the command line's\n    namespace), fitted to `task` (`Method.fit`) when given."
+    o = as_options(o)
     check_method_options(name, o)
     m = METHODS[name].from_options(o, task)
-    return m if task is None else m.fit(task, batch_rows=getattr(o, "batch_rows", None))
+    return m if task is None else m.fit(task, batch_rows=o.get("batch_rows"))
 
 # %% ../nbs/10a_configure.ipynb #c010a
 def check_model(spec: str, what: str="model", builtin=None) -> str:

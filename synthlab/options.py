@@ -4,10 +4,13 @@
 
 # %% auto #0
 __all__ = ['positive_int', 'nonneg_int', 'finite_float', 'nonneg_float', 'positive_float', 'unit_float', 'prob_float',
-           'SHARED_OPTIONS', 'checked', 'shared_options']
+           'SHARED_OPTIONS', 'checked', 'shared_options', 'option', 'shared', 'private', 'flags', 'Configured',
+           'option_value', 'as_options', 'DecodingOptions']
 
 # %% ../nbs/02b_options.ipynb #c004
-import argparse, math
+import argparse, inspect, math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 
 # %% ../nbs/02b_options.ipynb #c005
 def checked(convert, ok, what: str):
@@ -39,3 +42,87 @@ SHARED_OPTIONS = dict(
 def shared_options(*dests) -> dict:
     "The declarations of shared options `dests`, for a method's `options`."
     return {k: SHARED_OPTIONS[k] for k in dests}
+
+# %% ../nbs/02b_options.ipynb #8d44fc09
+def option(default=None, check=None, help: str=None, private: bool=False, cli_default=None, **argparse_kw):
+    "A config field that is also a `generate` flag: its `default`, `check` (a converter above), `help`, argparse extras\n    (`cli_default`: the flag's own default; else None, 'not given', and the field's `default` applies)."
+    flag = dict(type=check, help=help, default=cli_default, **argparse_kw)
+    return field(default=default, metadata=dict(flag=flag, private=private))
+
+
+def shared(dest: str, default=None, private: bool=False):
+    "A config field declared as the shared option `dest` (its check and help) with this method's `default`."
+    return option(default, SHARED_OPTIONS[dest]["type"], SHARED_OPTIONS[dest]["help"], private)
+
+
+def private(default=None):
+    "A constructor parameter kept as `_NAME`: not a flag and not recorded in `params()`."
+    return field(default=default, metadata=dict(private=True))
+
+def flags(config, with_defaults: bool=False) -> dict:
+    "dest -> argparse kwargs of each `option` field of dataclass `config` (`with_defaults`: field defaults as flag defaults)."
+    out = {}
+    for f in fields(config):
+        if "flag" not in f.metadata: continue
+        kw = {k: v for k, v in f.metadata["flag"].items() if v is not None}
+        out[f.name] = {**kw, "default": f.default} if with_defaults else kw
+    return out
+
+# %% ../nbs/02b_options.ipynb #709e2856
+class Configured:
+    "A class whose constructor is its `config` dataclass: `Cls(**values)` or `Cls(config)`; then `setup()`."
+    config = None     # a dataclass(kw_only=True): every parameter, declared once
+    options = {}      # derived: the `option` fields as `generate` flags (dest -> argparse kwargs)
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if cls.__dict__.get("config") is not None:
+            cls.__signature__ = inspect.signature(cls.config)
+            if "options" not in cls.__dict__: cls.options = flags(cls.config)
+    def __init__(self, config=None, /, **kw):
+        name = type(self).__name__
+        if self.config is None:   # a class without parameters
+            if config is not None or kw: raise TypeError(f"{name} declares no `config`: declare one or define `__init__`")
+            return self.setup()
+
+        if config is not None and (kw or not isinstance(config, self.config)):
+            raise TypeError(f"{name}: give one {self.config.__name__} or keyword arguments, got {config!r}")
+        c = self.config(**kw) if config is None else config
+        for f in fields(c): setattr(self, "_" * bool(f.metadata.get("private")) + f.name, getattr(c, f.name))
+        self.setup()
+    def setup(self):
+        "Check the values and derive the rest, once the fields are set (a subclass overrides it)."
+
+# %% ../nbs/02b_options.ipynb #a0e42e1c
+def option_value(kw: dict, v, where: str):
+    "Config value `v` of the flag declared by argparse kwargs `kw`, checked as on the command line (None: its default)."
+    flag = kw.get("action") == "store_true"
+    if v is None: return kw.get("default", False if flag else None)
+    if flag:
+        if not isinstance(v, bool): raise ValueError(f"{where}: expected true or false, got {v!r}")
+        return v
+    conv = kw.get("type")
+    if isinstance(v, (bool, list, dict)):
+        raise ValueError(f"{where}: expected {getattr(conv, '__name__', 'a single value')}, got {v!r}")
+    try: v = conv(str(v)) if conv else v
+    except (argparse.ArgumentTypeError, ValueError) as e: raise ValueError(f"{where}: {e}") from None
+    if kw.get("choices") is not None and v not in kw["choices"]:
+        raise ValueError(f"{where}: expected one of {', '.join(map(str, kw['choices']))}, got {v!r}")
+    return v
+
+def as_options(o) -> dict:
+    "Option values `o` (a mapping, or an argparse namespace) as a dict."
+    return dict(o) if isinstance(o, Mapping) else dict(vars(o))
+
+# %% ../nbs/02b_options.ipynb #6cebeccf
+@dataclass(kw_only=True)
+class DecodingOptions:
+    "Decoding options every method takes: rows per batch and the sampling of its examples."
+    batch_rows: int = option(None, positive_int, "rows decoded side by side, each method in its own unit "
+                             "(default: 64 on a CPU, 256 on a GPU)")
+    temperature: float = option(1.0, nonneg_float)
+    top_p: float = option(0.95, prob_float)
+    top_k: int = option(0, nonneg_int)
+    max_new_tokens: int = option(None, positive_int, "tokens per example (default 48; TarGEN on pair tasks 96)")
+    alpha: float = option(None, unit_float,
+                          "plausibility threshold α; 0 = off (default: 0.1 for CFG and CorrSynth, off otherwise)")
+
