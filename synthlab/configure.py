@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['BUILTIN_METHOD_MODULES', 'load_methods', 'method_options', 'add_method_options', 'add_generate_options',
-           'option_defaults', 'check_options', 'check_method_options', 'build_method', 'check_model']
+           'option_defaults', 'check_options', 'check_method_options', 'build_method', 'check_model', 'tokenizer_view',
+           'check_not_input', 'warn_large_n', 'run_generate']
 
 # %% ../nbs/10a_configure.ipynb #c004
-import argparse, importlib, os
+import argparse, importlib, os, time, warnings
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -22,7 +23,9 @@ def load_methods() -> dict:
     for mod in BUILTIN_METHOD_MODULES: importlib.import_module(mod)
     for ep in entry_points(group="synthlab.methods"):
         try: ep.load()
-        except Exception as e: raise ImportError(f"method plugin {ep.name!r} ({ep.value}) failed to load: {e}") from None
+        except Exception as e:
+            raise ImportError(f"method plugin {ep.name!r} ({ep.value}) failed to load: {e}") from None
+
     return METHODS
 
 def _flag(dest: str) -> str: return "--" + dest.replace("_", "-")
@@ -42,24 +45,27 @@ def add_method_options(g):
     for name, cls in METHODS.items():
         mine = [d for d in cls.options if shared[d][1][0] == name]
         grp = g.add_argument_group(f"{name} options") if mine else None
-        for d in mine: grp.add_argument(_flag(d), dest=d, **{**shared[d][0], "help": f"{shared[d][0].get('help', '')} [{', '.join(shared[d][1])}]"})
+        for d in mine:
+            kw, users = shared[d]
+            grp.add_argument(_flag(d), dest=d, **{**kw, "help": f"{kw.get('help', '')} [{', '.join(users)}]"})
 
 # %% ../nbs/10a_configure.ipynb #c005e
 def add_generate_options(g):
-    "The `generate` options: the common ones, the decoding ones (`DecodingOptions`), then `--method` and each method's own."
+    "The `generate` options: the common ones, the decoding ones (`DecodingOptions`), `--method` and each method's own."
     g.add_argument("--task", required=True, help="built-in task name or a YAML task card")
     g.add_argument("--n", type=positive_int, default=64, help="number of records to keep")
     g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder "
-                   "(in-process), or an OpenAI-compatible server as URL#MODEL, e.g. http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct "
-                   "(API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; text-only: fewgen, targen, synalign)")
+                   "(in-process), or an OpenAI-compatible server as URL#MODEL, e.g. "
+                   "http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct (API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; "
+                   "text-only: fewgen, targen, synalign)")
     g.add_argument("--out", required=True, help="output JSONL; rerunning resumes it")
     g.add_argument("--seed", type=int, default=0)
     decoding = flags(DecodingOptions, with_defaults=True)
     g.add_argument("--batch-rows", dest="batch_rows", **decoding.pop("batch_rows"))
     g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"),
                    help="model dtype; auto: bf16 only where the hardware has it")
-    g.add_argument("--tokenizer", help="for a server --model: the served model's tokenizer (chat template), a folder or a "
-                   "cached HF id (default: the served name)")
+    g.add_argument("--tokenizer", help="for a server --model: the served model's tokenizer (chat template), a folder "
+                   "or a cached HF id (default: the served name)")
     for d, kw in decoding.items(): g.add_argument(_flag(d), dest=d, **kw)
 
     g.add_argument("--data", help="folder of the real data sets (default: $SYNTHLAB_DATA or ../shared/data)")
@@ -67,15 +73,16 @@ def add_generate_options(g):
 
 # %% ../nbs/10a_configure.ipynb #c005f
 def option_defaults() -> dict:
-    "What 'not given' means for each option a method takes: the decoding options' defaults, None (False: a switch) else."
+    "What 'not given' means for each option a method takes: the decoding options' defaults, else None (a switch: False)."
     out = {d: kw["default"] for d, kw in flags(DecodingOptions, with_defaults=True).items()}
     return {**out, **{d: option_value(kw, None, d) for d, (kw, _) in method_options().items()}}
 
 def check_options(name: str, opts: dict, where: str="method") -> dict:
-    "Method `name`'s option values from mapping `opts` (YAML: flag names with underscores) over `option_defaults()`, each\n    checked by its declaration (the method's own first); errors are one line that names the key (`where.key`)."
+    "Method `name`'s options `opts` (flag names with underscores) checked by their declarations, over `option_defaults()`."
     decl = {**flags(DecodingOptions, True), **{d: kw for d, (kw, _) in method_options().items()},
             **getattr(METHODS.get(name), "options", {})}
-    if unknown := sorted(map(str, set(opts) - set(decl))): raise ValueError(f"{where}: unknown method option(s): {', '.join(unknown)}")
+    if unknown := sorted(map(str, set(opts) - set(decl))):
+        raise ValueError(f"{where}: unknown method option(s): {', '.join(unknown)}")
     return {**option_defaults(), **{k: option_value(decl[k], v, f"{where}.{k}") for k, v in opts.items()}}
 
 # %% ../nbs/10a_configure.ipynb #c005c
@@ -100,7 +107,7 @@ def check_method_options(name: str, o):
                                f"({'; '.join(f'{_flag(k)} is for {_users(k, default)}' for k in extra)})")
 
 def build_method(name: str, o, task=None):
-    "The registered method `name` from option values `o` (a mapping, e.g. `check_options`'s, or the command line's\n    namespace), fitted to `task` (`Method.fit`) when given."
+    "Registered method `name` from option values `o` (a mapping, or the parsed namespace), fitted to `task` if given."
     o = as_options(o)
     check_method_options(name, o)
     m = METHODS[name].from_options(o, task)
@@ -126,3 +133,62 @@ def check_model(spec: str, what: str="model", builtin=None) -> str:
     from synthlab.lm import hub_allowed, HUB_HINT
     if not hub_allowed(): raise FileNotFoundError(f"{what} not found: {known} or in the local Hugging Face cache; {HUB_HINT}")
     return spec
+
+# %% ../nbs/10a_configure.ipynb #1a8b89d8
+def tokenizer_view(spec: str):
+    "Model `spec`'s name, tokenizer and config without its weights, for checks before it loads (None if unavailable)."
+    from types import SimpleNamespace
+    from synthlab.lm import EMBEDDED_MODELS, dequantised_dir, from_pretrained
+    if "://" in spec: return None
+    from transformers import AutoConfig, AutoTokenizer
+    try:
+        path = dequantised_dir(spec) if spec in EMBEDDED_MODELS else spec
+        return SimpleNamespace(name=spec, tokenizer=from_pretrained(AutoTokenizer.from_pretrained, path),
+                               model=SimpleNamespace(config=from_pretrained(AutoConfig.from_pretrained, path)))
+    except (OSError, ValueError): return None   # load_lm then says what is wrong
+
+def check_not_input(out, *inputs, inside: bool=False):
+    "Refuse an output path that is one of the command's inputs (`inside`: or a folder holding one)."
+    o = Path(out).expanduser().resolve()
+    for i in inputs:
+        if i is None: continue
+        p = Path(str(i)).expanduser().resolve()
+        if p == o or inside and p.is_relative_to(o):
+            raise ValueError(f"--out {out} is {'also' if p == o else 'a folder holding'} an input ({i}); "
+                             "write the output to another path")
+
+# %% ../nbs/10a_configure.ipynb #6b6aabda
+def warn_large_n(n: int, per_minute: int = 500, limit: int = 10**6):
+    "Warn when `n` records is over `limit`, with the time it would take at about `per_minute` kept records a minute."
+    if n > limit:
+        days = n / per_minute / 60 / 24
+        warnings.warn(f"--n {n:,} records: at about {per_minute} records a minute (the embedded model on a CPU) "
+                      "that is "
+                      f"about {days:,.0f} days; the run is resumable, but check the number (Ctrl-C stops it, the file "
+                      "stays valid)")
+
+# %% ../nbs/10a_configure.ipynb #ce4dd064
+def run_generate(task, out, method: str="fewgen", n: int=64, model: str="smollm2-135m", seed: int=0, dtype: str="auto",
+                 tokenizer: str=None, data: str=None, shards: int=None, shard: int=None, spare: int=0, ray: str=None,
+                 overwrite: bool=False, **options):
+    "`synthlab generate` in one call: `task` records into `out` (resumed) by `method` with its `options` (checked)."
+    from synthlab.task import get_task
+    from synthlab.backend import load_backend
+    from synthlab.generate import generate, open_output, check_prompt_fits, warn_few_shots
+    t = get_task(task)
+    m = build_method(method, {**check_options(method, options, "generate"), "data": data}, t)
+    warn_few_shots(m, t); warn_large_n(n)
+    check_model(model); check_not_input(out, task if isinstance(task, (str, Path)) and Path(task).is_file() else None)
+    if shards is not None or shard is not None or ray is not None:
+        from synthlab.shard import generate_sharded
+        return generate_sharded(t, m, n=n, out=out, model=model, seed=seed, shards=shards, shard=shard, spare=spare,
+                                ray=ray, overwrite=overwrite, lm_kwargs=dict(dtype=dtype) if dtype else {})
+    writer = open_output(out, m, t, model=model, n=n, seed=seed)   # locked and checked before the model loads
+    try:
+        if (view := tokenizer_view(model)) is not None: check_prompt_fits(m, t, view)
+        t0 = time.time(); lm = load_backend(model, dtype=dtype, tokenizer=tokenizer)
+        load_s = round(time.time() - t0, 1)
+    except BaseException: writer.close(); raise
+    recs = generate(m, t, lm, n=n, out=writer, seed=seed)
+    recs.summary = {**recs.summary, "model_load_seconds": load_s}   # this call's, not the file's
+    return recs

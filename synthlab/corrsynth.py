@@ -248,7 +248,8 @@ class CorrSynth(Method):
     def setup(self):
         if self.groups is not None and (int(self.groups) != self.groups or self.groups < 1):
             raise ValueError(f"groups must be an integer ≥ 1, got {self.groups}")
-        _check_corrsynth(2, self.m, self.gamma, self.delta, self.gamma_intra, self.gamma_cross, self.mode)   # K: per task
+        _check_corrsynth(2, self.m, self.gamma, self.delta, self.gamma_intra, self.gamma_cross, self.mode)   # K: later
+
         self.gamma, self.delta = float(self.gamma), float(self.delta)
         self.sampling, self._alpha = _unset_or_with_alpha(self.sampling, self._alpha)
 

@@ -146,4 +146,6 @@ def alpha_controls(methods: dict, options: dict, task) -> dict:
     fewgen = [name for name in methods if options[name][0] == "fewgen"]
     missing = sorted(set(alphas.values()) - {alphas[f] for f in fewgen}) if len(set(alphas.values())) > 1 else []
     base = {k: v for k, v in options[fewgen[0]][1].items() if k != "alpha"} if fewgen else {}
-    return {f"fewgen α={a:g}": build_method("fewgen", check_options("fewgen", {**base, "alpha": a}), task) for a in missing}
+    return {f"fewgen α={a:g}": build_method("fewgen", check_options("fewgen", {**base, "alpha": a}), task)
+            for a in missing}
+

@@ -139,7 +139,8 @@ def used_options(cls: Method, o) -> set:
 
 @patch(cls_method=True)
 def from_options(cls: Method, o, task=None) -> Method:
-    "A `cls` from option values `o` (a mapping): the `config` fields it sets among the method's flags and the decoding\n    options (CFG's `alpha`), and the sampling they give (`task`: its default sampling); `fit` fills the rest."
+    "A `cls` from option values `o` (a mapping): the flags and decoding options its `config` has, and their sampling."
+
     if cls.config is None: raise NotImplementedError(f"{cls.__name__} declares no `config`: implement `from_options`")
     o, names = as_options(o), {*cls.options, *DecodingOptions.__dataclass_fields__}
     kw = {k: o[k] for k in cls.config.__dataclass_fields__ if k in names and o.get(k) is not None}

@@ -45,7 +45,8 @@ def shared_options(*dests) -> dict:
 
 # %% ../nbs/02b_options.ipynb #8d44fc09
 def option(default=None, check=None, help: str=None, private: bool=False, cli_default=None, **argparse_kw):
-    "A config field that is also a `generate` flag: its `default`, `check` (a converter above), `help`, argparse extras\n    (`cli_default`: the flag's own default; else None, 'not given', and the field's `default` applies)."
+    "A config field that is also a `generate` flag: `default`, `check` (a converter), `help`, argparse extras."
+
     flag = dict(type=check, help=help, default=cli_default, **argparse_kw)
     return field(default=default, metadata=dict(flag=flag, private=private))
 
@@ -60,7 +61,7 @@ def private(default=None):
     return field(default=default, metadata=dict(private=True))
 
 def flags(config, with_defaults: bool=False) -> dict:
-    "dest -> argparse kwargs of each `option` field of dataclass `config` (`with_defaults`: field defaults as flag defaults)."
+    "dest -> argparse kwargs of each `option` field of dataclass `config` (`with_defaults`: the fields' defaults too)."
     out = {}
     for f in fields(config):
         if "flag" not in f.metadata: continue
@@ -81,7 +82,8 @@ class Configured:
     def __init__(self, config=None, /, **kw):
         name = type(self).__name__
         if self.config is None:   # a class without parameters
-            if config is not None or kw: raise TypeError(f"{name} declares no `config`: declare one or define `__init__`")
+            if config is not None or kw: raise TypeError(f"{name} declares no `config`: declare one, or `__init__`")
+
             return self.setup()
 
         if config is not None and (kw or not isinstance(config, self.config)):

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['shard_path', 'shard_seed', 'shard_quotas', 'ShardJob', 'worker_lm', 'count_lines', 'run_shard', 'run_local',
-           'check_merge_out', 'merge', 'start_ray', 'run_ray']
+           'check_merge_out', 'merge', 'generate_sharded', 'start_ray', 'run_ray']
 
 # %% ../nbs/12_shard.ipynb #c003
 import copy, json, os
@@ -168,6 +168,23 @@ def merge(out, shards: int, task=None,
                    per_shard=[sum(1 for i, *_ in kept if i == s) for s in range(shards)])
     atomic_write_text(f"{out}.summary.json", json.dumps(summary, indent=1))
     return summary
+
+# %% ../nbs/12_shard.ipynb #f2d3f385
+def generate_sharded(task, method, n: int, out, model: str="smollm2-135m", seed: int=0, shards: int=None,
+                     shard: int=None, spare: int=0, ray: str=None, overwrite: bool=False, lm_kwargs: dict=None) -> dict:
+    "Shard `shard` of a sharded job (its report), or every shard here or on Ray, then `merge` (its summary)."
+    if shard is not None and ray is not None:
+        raise ValueError("--shard runs one shard here and --ray runs them all: use one of them")
+
+    if shard is not None and shards is None: raise ValueError("--shard I needs --shards K")
+    k = shards
+    if k is None:   # ray alone: one shard per GPU, else per CPU of the cluster
+        res = start_ray(ray or None).cluster_resources(); k = int(res.get("GPU", 0) or res.get("CPU", 1))
+    check_merge_out(out, overwrite)   # before any shard runs: the merge must be free to write `out`
+    job = ShardJob(task, n=n, out=out, shards=k, seed=seed, spare=spare, model=model, lm_kwargs=lm_kwargs or {})
+    if shard is not None: return run_shard(job, method, job.check(shard))
+    run_ray(job, method, address=ray or None) if ray is not None else run_local(job, method)
+    return merge(job.out, k, task=task, overwrite=overwrite)
 
 # %% ../nbs/12_shard.ipynb #c023a
 def start_ray(address: str=None, num_cpus: int=None, tries: int=3):

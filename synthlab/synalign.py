@@ -232,7 +232,8 @@ def synalign_conversation(task, label: str, shots: list, attributes: dict|None =
 class SynAlignConfig:
     "SynAlign's parameters; unset (None): chosen by `fit` or SynAlign's own rule."
     per_label: int = None              # demonstrations (= sequences) per label per batch (None: `fit`)
-    pool_size: int = option(500, positive_int, "real training examples the demonstrations are explored from (default 500)")
+    pool_size: int = option(500, positive_int,
+                            "real training examples the demonstrations are explored from (default 500)")
     split: str = "train"               # the real split the pool comes from
     pool_seed: int = 0                 # seed of the pool sample and the GP tie-breaks
     min_words: int = 3                 # pool examples need this many words in every field
@@ -259,15 +260,18 @@ class SynAlign(Method):
     def setup(self):
         if self.acquisition not in _ACQUISITIONS:
             raise ValueError(f"acquisition must be one of {_ACQUISITIONS}; got {self.acquisition!r}.")
-        if self.per_label is not None and self.per_label < 1: raise ValueError(f"per_label must be >= 1; got {self.per_label}.")
+        if self.per_label is not None and self.per_label < 1:
+            raise ValueError(f"per_label must be >= 1; got {self.per_label}.")
         if self.k_shots is not None:
-            if self.k_shots < 1: raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {self.k_shots}.")
+            if self.k_shots < 1:
+                raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {self.k_shots}.")
             self.k_neighbours = self.k_shots - 1
         if self.k_neighbours < 0: raise ValueError(f"k_neighbours must be >= 0; got {self.k_neighbours}.")
         self.k_shots, self.keys, self.required = self.k_neighbours + 1, list(self.keys), list(self.required)
         if self._no_attributes: self.attributes = False
         if not set(self.required) <= set(self.keys): raise ValueError(f"required {self.required} must be among keys {self.keys}.")
-        self.attr_sampling = self.attr_sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
+        attr = SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
+        self.attr_sampling = self.attr_sampling or attr
         self.embedder = None if self.embedder is None else str(self.embedder)
         self._prepared = {}
 
@@ -341,7 +345,8 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
 # %% ../nbs/06c_synalign.ipynb #c108o2
 @patch(cls_method=True)
 def from_options(cls: SynAlign, o, task=None) -> SynAlign:
-    "SynAlign from option values `o` (`task`: its default sampling), reading the real pool from `o['data']`; `fit` fills `per_label`."
+    "SynAlign from option values `o` (`task`: its default sampling), its real pool read from `o['data']`."
+
     m = super(SynAlign, cls).from_options(o, task)
     m._data_dir = as_options(o).get("data")
     return m

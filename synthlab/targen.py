@@ -152,14 +152,15 @@ def _check_int(name, v, lo=1):
 # %% ../nbs/05_targen.ipynb #c038x1
 @dataclass(kw_only=True)
 class TarGENConfig:
-    "TarGEN's parameters; `contrast` (with `gamma`, `delta`): step 3 through `corrsynth_combiner` (or `combiner_factory`)."
+    "TarGEN's parameters; `contrast` (`gamma`, `delta`): step 3 through `corrsynth_combiner` (or `combiner_factory`)."
     n_contexts: int = option(8, positive_int, "contexts asked for in step 1 (default 8)")
     contexts_per_batch: int = 2
     seeds_per_context: int = option(4, positive_int, "instance seeds asked for per context in step 2 (default 4)")
     judge: str|None = option("score", None, "self-correction: label log-prob scoring (small models), the LM's text "
                              "answer, or none", choices=("score", "text", "none"), cli_default="score")
 
-    margin: float = option(0.15, finite_float, "score margin a new label needs to replace the generated one (default 0.15)")
+    margin: float = option(0.15, finite_float,
+                           "score margin a new label needs to replace the generated one (default 0.15)")
     norm: str = "mean"
     calibrate: bool = True
     trust: float = 0.8
@@ -192,8 +193,10 @@ class TarGEN(Method):
         if f is not None and not callable(f):
             raise ValueError(f"combiner_factory must be a callable (K, groups) -> Combiner, got {f!r}")
         self.margin, self.calibrate, self.trust = float(self.margin), bool(self.calibrate), float(self.trust)
-        self.list_sampling = self.list_sampling or SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=96, stop=("\n\n",))
+        lists = SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=96, stop=("\n\n",))
+        self.list_sampling = self.list_sampling or lists
         self.combiner = None if f is None else str(getattr(f, "name", None) or getattr(f, "__qualname__", type(f).__name__))
+
         self._judge_cache = {}
 
 # %% ../nbs/05_targen.ipynb #c038p
