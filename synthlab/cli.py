@@ -21,18 +21,24 @@ class _Parser(argparse.ArgumentParser):
 # %% ../nbs/10_cli.ipynb #c006y
 def add_export_parser(sub):
     "The `export` sub-command's arguments."
-    x = sub.add_parser("export", help="a run as a Hugging Face dataset (Arrow + parquet) with an evidence card README.md")
+    x = sub.add_parser("export", help="a run as a Hugging Face dataset (Arrow + parquet) with an evidence card "
+                                      "README.md")
     x.add_argument("run", help="JSONL records written by `synthlab generate`")
     x.add_argument("--out", required=True, help="output folder (replaced atomically when it is an earlier export)")
-    x.add_argument("--task", help="the records' task: a YAML card or built-in name (default: the card the records name)")
-    x.add_argument("--overwrite", action="store_true", help="replace --out even if it holds files an export did not write")
-    x.add_argument("--val-frac", type=unit_float, default=0.0, help="share of each label held out as a synthetic validation split")
+    x.add_argument("--task", help="the records' task: a YAML card or built-in name (default: the card the records "
+                                  "name)")
+    x.add_argument("--overwrite", action="store_true", help="replace --out even if it holds files an export did not "
+                                                            "write")
+    x.add_argument("--val-frac", type=unit_float, default=0.0, help="share of each label held out as a synthetic "
+                                                                    "validation split")
     x.add_argument("--seed", type=int, default=0, help="seed of the validation split, metric samples and plots")
     x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on (not the train split)")
     x.add_argument("--student", default="linear"); x.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    x.add_argument("--n-real", type=positive_int, default=1000, help="real training examples the intrinsic metrics compare with")
+    x.add_argument("--n-real", type=positive_int, default=1000, help="real training examples the intrinsic metrics "
+                                                                     "compare with")
     x.add_argument("--no-metrics", action="store_true", help="skip intrinsic metrics and plots")
-    x.add_argument("--push-to-hub", metavar="REPO", help="upload to this Hugging Face dataset repo (needs a token and network)")
+    x.add_argument("--push-to-hub", metavar="REPO", help="upload to this Hugging Face dataset repo (needs a token and "
+                                                         "network)")
     x.add_argument("--public", action="store_true", help="create the hub repo public (default private)")
 
 def cmd_export(o):
@@ -42,7 +48,8 @@ def cmd_export(o):
     dd = export_run(o.run, o.out, val_frac=o.val_frac, seed=o.seed, evaluate=o.evaluate, student=o.student,
                     student_seeds=tuple(o.seeds), metrics=not o.no_metrics, n_real=o.n_real, task=o.task,
                     overwrite=o.overwrite)
-    print(f"exported {', '.join(f'{s}: {len(d)}' for s, d in dd.items())} records to {o.out} (card: {Path(o.out)/'README.md'})")
+    print(f"exported {', '.join(f'{s}: {len(d)}' for s, d in dd.items())} records to {o.out} (card: "
+          f"{Path(o.out)/'README.md'})")
     if o.push_to_hub: print(f"uploaded: {push_to_hub(o.out, o.push_to_hub, private=not o.public)}")
     return dd
 
@@ -56,12 +63,15 @@ def make_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="train a student on a JSONL file and score it on a real test split")
     e.add_argument("--train", required=True, help="JSONL of records")
     e.add_argument("--test", required=True, help="TASK:SPLIT, e.g. sst2:validation")
-    e.add_argument("--student", default="linear", help="linear (embeddings + logistic regression), minilm, or an HF encoder id")
+    e.add_argument("--student", default="linear", help="linear (embeddings + logistic regression), minilm, or an HF "
+                                                       "encoder id")
     e.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     a = sub.add_parser("align", help="SynAlign: reweight a synthetic set towards real data by MMD and resample it")
     a.add_argument("--synthetic", required=True); a.add_argument("--real", required=True, help="TASK:SPLIT")
-    a.add_argument("--out", required=True); a.add_argument("--n", type=positive_int); a.add_argument("--seed", type=int, default=0)
-    a.add_argument("--overwrite", action="store_true", help="replace --out even if it is not an aligned set synthlab wrote")
+    a.add_argument("--out", required=True); a.add_argument("--n", type=positive_int)
+    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--overwrite", action="store_true", help="replace --out even if it is not an aligned set synthlab "
+                                                            "wrote")
     x = sub.add_parser("experiment", help="run several methods at one budget and compare students (YAML config)")
     x.add_argument("config")
     d = sub.add_parser("demo", help="the quick-start job: FewGen on SST-2 with the embedded model, then a student")
@@ -75,20 +85,29 @@ def make_parser() -> argparse.ArgumentParser:
 def _add_shard_arguments(g, sub):
     "Options of sharded generation on the `generate` parser `g`, and the `merge` sub-command."
     s = g.add_argument_group("Sharding (12_shard)")
-    s.add_argument("--shards", type=int, help="split the job into K deterministic shards, each with its own resumable file")
-    s.add_argument("--shard", type=int, help="run only shard I (0-based) of --shards K; join them with `synthlab merge`")
-    s.add_argument("--spare", type=int, default=0, help="extra records per label per shard, for merge's top-ups after its global duplicate check")
-    s.add_argument("--ray", nargs="?", const="", metavar="ADDRESS", help="run the shards as Ray tasks (a local cluster when no ADDRESS), then merge")
-    s.add_argument("--overwrite", action="store_true", help="let the merge replace --out even if synthlab did not write it")
-    m = sub.add_parser("merge", help="join the shard files of a sharded `generate` into one set (global duplicate check)")
+    s.add_argument("--shards", type=int, help="split the job into K deterministic shards, each with its own resumable "
+                                              "file")
+    s.add_argument("--shard", type=int, help="run only shard I (0-based) of --shards K; join them with `synthlab "
+                                             "merge`")
+    s.add_argument("--spare", type=int, default=0, help="extra records per label per shard, for merge's top-ups after "
+                                                        "its global duplicate check")
+    s.add_argument("--ray", nargs="?", const="", metavar="ADDRESS", help="run the shards as Ray tasks (a local "
+                                                                         "cluster when no ADDRESS), then merge")
+    s.add_argument("--overwrite", action="store_true", help="let the merge replace --out even if synthlab did not "
+                                                            "write it")
+    m = sub.add_parser("merge", help="join the shard files of a sharded `generate` into one set (global duplicate "
+                                     "check)")
     m.add_argument("--out", required=True, help="the job's --out; shard files are found next to it")
-    m.add_argument("--shards", type=int, required=True); m.add_argument("--task", help="task card, when not a built-in task")
-    m.add_argument("--overwrite", action="store_true", help="replace --out even if it is not a merged set synthlab wrote")
+    m.add_argument("--shards", type=int, required=True); m.add_argument("--task", help="task card, when not a "
+                                                                                       "built-in task")
+    m.add_argument("--overwrite", action="store_true", help="replace --out even if it is not a merged set synthlab "
+                                                            "wrote")
 
 # %% ../nbs/10_cli.ipynb #c008p
 def add_pipeline_parser(sub):
     "The `pipeline` sub-command: a composed pipeline from YAML (synthlab.pipeline); rerunning resumes it."
-    x = sub.add_parser("pipeline", help="run a composed pipeline from YAML: demonstrations → generation → judge → guard → filters → align → evaluate (rerun to resume)")
+    x = sub.add_parser("pipeline", help="run a composed pipeline from YAML: demonstrations → generation → judge → "
+                                        "guard → filters → align → evaluate (rerun to resume)")
     x.add_argument("config", help="pipeline YAML (see examples/pipeline.yaml)")
     x.add_argument("--out", help="the output folder (default: the YAML's `out`)")
     x.add_argument("--overwrite", action="store_true",
@@ -105,10 +124,12 @@ def cmd_pipeline(o) -> dict:
 # %% ../nbs/10_cli.ipynb #c011
 def summary_table(summary: dict) -> str:
     "A small text table of a generation summary."
-    rows = [("method", summary["method"]), ("task", summary["task"]), ("model", summary["model"]), ("seed", summary["seed"]),
+    rows = [("method", summary["method"]), ("task", summary["task"]), ("model", summary["model"]),
+            ("seed", summary["seed"]),
             ("records", summary["n"]), ("per label", ", ".join(f"{k}: {v}" for k, v in summary["labels"].items())),
             ("rejected", ", ".join(f"{k}: {v}" for k, v in summary["rejected"].items()) or "none"),
-            ("runs (resumed calls)", summary.get("runs", 1)), ("batches run", summary["batches"]), ("generated tokens", summary.get("generated_tokens", 0)),
+            ("runs (resumed calls)", summary.get("runs", 1)), ("batches run", summary["batches"]),
+            ("generated tokens", summary.get("generated_tokens", 0)),
             ("row forward passes", summary.get("row_passes", 0)), ("seconds", summary["seconds"]),
             *([("model loading s", summary["model_load_seconds"])] if "model_load_seconds" in summary else []),
             ("tokens / s", round(summary.get("generated_tokens", 0) / max(summary["seconds"], 1e-9), 1))]
@@ -117,8 +138,10 @@ def summary_table(summary: dict) -> str:
 
 # %% ../nbs/10_cli.ipynb #c011a
 def score_table(table) -> str:
-    "A student score table as text: who, on what, and accuracy / macro-F1 as mean ± std (the raw columns stay in the data)."
-    cols = [c for c in ("student", "n_train", "n_test", "test", "seeds", "acc (mean ± std)", "F1 (mean ± std)", "seconds") if c in table]
+    "A student score table as text: who, on what, and accuracy / macro-F1 as mean ± std (raw columns stay in the data)."
+    names = ("student", "n_train", "n_test", "test", "seeds", "acc (mean ± std)", "F1 (mean ± std)", "seconds")
+    cols = [c for c in names if c in table]
+
     return table[cols].round(1).to_string(index=False)
 
 # %% ../nbs/10_cli.ipynb #c011b
@@ -138,7 +161,7 @@ def cmd_generate(o):
 
 # %% ../nbs/10_cli.ipynb #c011u
 def pool_line(recs, task) -> str|None:
-    "`generate`'s closing line: the records against the card's shots; a warning when harmful; None without a pool or an embedder."
+    "`generate`'s closing line: the records against the card's shots; a warning when harmful; None without a pool."
     from synthlab.poolcheck import pool_report, pool_check_line
     try: pc = pool_report(list(recs), task)
     except OSError: return None                     # no embedding model here: the check is skipped, not an error
@@ -168,7 +191,8 @@ def cmd_demo(o):
     "FewGen on SST-2 with the embedded model, a few examples shown, then a student scored on real SST-2 validation."
     from synthlab.student import evaluate_file
     if Path(o.out).exists() and not Path(o.out).is_dir():
-        raise ValueError(f"--out {o.out} is a file; demo writes a folder (its records go to {o.out}/sst2-fewgen.jsonl): "
+        raise ValueError(f"--out {o.out} is a file; demo writes a folder (its records go to "
+                         f"{o.out}/sst2-fewgen.jsonl): "
                          "choose another --out")
     t0, out = time.time(), Path(o.out)/"sst2-fewgen.jsonl"
     recs = cmd_generate(make_parser().parse_args(["generate", "--task", "sst2", "--n", str(o.n), "--out", str(out)]))
@@ -178,7 +202,8 @@ def cmd_demo(o):
     print("\nStudent (MiniLM embeddings + logistic regression) trained on them, scored on real SST-2 validation:")
     t = time.time(); print(score_table(evaluate_file(out, "sst2:validation", student="linear", seeds=(0,))))
     s = recs.summary
-    print(f"\nDone in {time.time()-t0:.0f} s: generation {s['seconds']:.1f} s ({s['n']} records in this file), model loading "
+    print(f"\nDone in {time.time()-t0:.0f} s: generation {s['seconds']:.1f} s ({s['n']} records in this file), model "
+          "loading "
           f"{s['model_load_seconds']:.1f} s, student {time.time()-t:.1f} s. Records: {out}")
 
 # %% ../nbs/10_cli.ipynb #c016
@@ -190,14 +215,15 @@ def _run_experiment(config):
     return run_experiment(config)
 
 def main(argv=None):
-    "Entry point of the `synthlab` command: errors are one line (exit 2); Ctrl-C stops with the output intact (exit 130)."
+    "Entry point of the `synthlab` command: errors are one line (exit 2); Ctrl-C stops, the output intact (exit 130)."
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     o = make_parser().parse_args(argv)
     who = f"synthlab {o.command}"
     warnings.formatwarning = lambda message, *a, **k: f"{who}: warning: {message}\n"
     try: COMMANDS[o.command](o)
     except KeyboardInterrupt:
-        again = "; rerun the same command to resume" if o.command in ("generate", "experiment", "demo", "pipeline") else ""
+        resumable = ("generate", "experiment", "demo", "pipeline")
+        again = "; rerun the same command to resume" if o.command in resumable else ""
         print(f"{who}: interrupted{again}", file=sys.stderr); sys.exit(130)
     except (ValueError, OSError, RuntimeError, ImportError) as e:   # OSError: missing files, unknown model ids
         print(f"{who}: error: {' '.join(_message(e).split())}", file=sys.stderr); sys.exit(2)
@@ -210,7 +236,9 @@ def _message(e: BaseException) -> str:
 
 # %% ../nbs/10_cli.ipynb #c016s
 def _merge_table(s: dict) -> str:
-    rows = [("task", s["task"]), ("method", s["method"]), ("model", s["model"]), ("seed", s["seed"]), ("records", s["n"]),
+    rows = [("task", s["task"]), ("method", s["method"]), ("model", s["model"]), ("seed", s["seed"]),
+            ("records", s["n"]),
+
             ("per label", ", ".join(f"{k}: {v}" for k, v in s["labels"].items())),
             ("rejected (global)", ", ".join(f"{k}: {v}" for k, v in s["rejected"].items()) or "none"),
             ("spares used", s["spares_used"]), ("per shard", ", ".join(map(str, s["per_shard"])))]

@@ -73,12 +73,15 @@ def add_generate_options(g):
 
 # %% ../nbs/10a_configure.ipynb #c005f
 def option_defaults() -> dict:
-    "What 'not given' means for each option a method takes: the decoding options' defaults, else None (a switch: False)."
+    "What 'not given' means for each option a method takes: the decoding options' defaults, else None (switches False)."
+
+
+
     out = {d: kw["default"] for d, kw in flags(DecodingOptions, with_defaults=True).items()}
     return {**out, **{d: option_value(kw, None, d) for d, (kw, _) in method_options().items()}}
 
 def check_options(name: str, opts: dict, where: str="method") -> dict:
-    "Method `name`'s options `opts` (flag names with underscores) checked by their declarations, over `option_defaults()`."
+    "Method `name`'s options `opts` (flag names with underscores), checked by their declarations, over the defaults."
     decl = {**flags(DecodingOptions, True), **{d: kw for d, (kw, _) in method_options().items()},
             **getattr(METHODS.get(name), "options", {})}
     if unknown := sorted(map(str, set(opts) - set(decl))):
@@ -115,23 +118,28 @@ def build_method(name: str, o, task=None):
 
 # %% ../nbs/10a_configure.ipynb #c010a
 def check_model(spec: str, what: str="model", builtin=None) -> str:
-    "Fail fast on a model that cannot load: not `builtin` (default: the embedded LMs), no such folder, not a valid hub id, or not cached while offline."
+    "Fail fast on a model that cannot load: not `builtin` (the embedded LMs), a folder, a hub id, or cached if offline."
+
     from synthlab.lm import EMBEDDED_MODELS
     builtin = EMBEDDED_MODELS if builtin is None else builtin
     p = Path(spec).expanduser()
     if p.is_dir() and not (p/"config.json").is_file():
-        also = f" or {'an embedded model (' if what == 'model' else ''}{', '.join(builtin)}{')' if what == 'model' else ''}"
+        names = ', '.join(builtin)
+        also = f" or {f'an embedded model ({names})' if what == 'model' else names}"
         raise FileNotFoundError(f"{what} {spec}: a folder without config.json is not a Hugging Face model folder; "
                                 f"give a model folder, a hub id{also if builtin else ''}")
     if spec in builtin or "://" in spec or p.exists(): return spec
     from huggingface_hub import try_to_load_from_cache
     from huggingface_hub.utils import HFValidationError, validate_repo_id
-    known = f"{spec!r} is not {'an embedded model (' + ', '.join(builtin) + ')' if what == 'model' else ' or '.join(builtin)}, an existing folder"
+    what_is = 'an embedded model (' + ', '.join(builtin) + ')' if what == 'model' else ' or '.join(builtin)
+    known = f"{spec!r} is not {what_is}, an existing folder"
+
     try: validate_repo_id(spec)
     except HFValidationError: raise FileNotFoundError(f"{what} not found: {known} or a valid Hugging Face id") from None
     if isinstance(try_to_load_from_cache(spec, "config.json"), str): return spec
     from synthlab.lm import hub_allowed, HUB_HINT
-    if not hub_allowed(): raise FileNotFoundError(f"{what} not found: {known} or in the local Hugging Face cache; {HUB_HINT}")
+    if not hub_allowed(): raise FileNotFoundError(f"{what} not found: {known} or in the local Hugging Face cache; "
+                                                  f"{HUB_HINT}")
     return spec
 
 # %% ../nbs/10a_configure.ipynb #1a8b89d8

@@ -28,7 +28,8 @@ class CFGCombiner(Combiner):
     def __init__(self, n_seqs: int, gamma: float, n_contrast: int=1):
         if n_seqs < 1: raise ValueError(f"CFGCombiner: n_seqs must be ≥ 1, got {n_seqs}")
         if n_contrast < 1: raise ValueError(f"CFGCombiner: n_contrast must be ≥ 1, got {n_contrast}")
-        if not (math.isfinite(gamma) and gamma > 0): raise ValueError(f"CFGCombiner: gamma must be a finite number > 0, got {gamma}")
+        if not (math.isfinite(gamma) and gamma > 0): raise ValueError("CFGCombiner: gamma must be a finite number > "
+                                                                      f"0, got {gamma}")
         self.n_seqs, self.gamma, self.n_contrast = n_seqs, float(gamma), n_contrast
         self.n_rows = n_seqs * (1 + n_contrast)
         self.follows = list(range(n_seqs)) + [s for s in range(n_seqs) for _ in range(n_contrast)]
@@ -55,12 +56,15 @@ CORRSYNTH_MODES = ("hybrid", "intra", "cross")
 def _check_corrsynth_numbers(K, M, gamma, delta, gamma_intra, gamma_cross):
     "One-line errors for sizes and weights that no mode accepts."
     if int(K) != K or int(M) != M or K < 1 or M < 1: raise ValueError(f"K and M must be integers ≥ 1, got K={K}, M={M}")
-    if K * M < 2: raise ValueError(f"CorrSynth needs at least 2 sequences per group to contrast (K·M ≥ 2), got K={K}, M={M}")
+    if K * M < 2: raise ValueError(f"CorrSynth needs at least 2 sequences per group to contrast (K·M ≥ 2), got K={K}, "
+                                   f"M={M}")
     if not (math.isfinite(gamma) and gamma > 0): raise ValueError(f"gamma must be a finite number > 0, got {gamma}")
     if not math.isfinite(delta) or delta > gamma:
-        raise ValueError(f"delta must be ≤ gamma (the contrast weights sum to gamma − delta), got gamma={gamma}, delta={delta}")
+        raise ValueError(f"delta must be ≤ gamma (the contrast weights sum to gamma − delta), got gamma={gamma}, "
+                         f"delta={delta}")
     for n, v in (("gamma_intra", gamma_intra), ("gamma_cross", gamma_cross)):
-        if v is not None and not (math.isfinite(v) and v >= 0): raise ValueError(f"{n} must be a finite weight ≥ 0, got {v}")
+        if v is not None and not (math.isfinite(v) and v >= 0): raise ValueError(f"{n} must be a finite weight ≥ 0, "
+                                                                                 f"got {v}")
 
 def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
     "Validated (gamma_intra, gamma_cross) relative weights for `mode`."
@@ -68,7 +72,8 @@ def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
     _check_corrsynth_numbers(K, M, gamma, delta, gamma_intra, gamma_cross)
     if mode == "intra":
         if gamma_cross: raise ValueError(f"mode='intra' has no cross-label contrast, but gamma_cross={gamma_cross}")
-        if M < 2: raise ValueError(f"mode='intra' contrasts sequences of the same label: it needs M ≥ 2 per label, got M={M}")
+        if M < 2: raise ValueError("mode='intra' contrasts sequences of the same label: it needs M ≥ 2 per label, "
+                                   f"got M={M}")
         gi, gc = (1.0 if gamma_intra is None else gamma_intra), 0.0
     elif mode == "cross":
         if gamma_intra: raise ValueError(f"mode='cross' has no intra-label contrast, but gamma_intra={gamma_intra}")
@@ -76,7 +81,8 @@ def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
         gi, gc = 0.0, (1.0 if gamma_cross is None else gamma_cross)
     else: gi, gc = (1.0 if gamma_intra is None else gamma_intra), (1.0 if gamma_cross is None else gamma_cross)
     if gamma > delta and (M - 1) * gi + (K - 1) * M * gc == 0:
-        raise ValueError(f"no contrast weight: with K={K}, M={M}, gamma_intra={gi}, gamma_cross={gc} every off-diagonal weight is 0, "
+        raise ValueError(f"no contrast weight: with K={K}, M={M}, gamma_intra={gi}, gamma_cross={gc} every "
+                         "off-diagonal weight is 0, "
                          f"but gamma − delta = {gamma - delta} must be spread over them")
     return float(gi), float(gc)
 
@@ -148,10 +154,12 @@ def contrast_instructions(task, label: str, contrast: str="other") -> list:
     if contrast not in CONTRASTS: raise ValueError(f"contrast must be one of {', '.join(CONTRASTS)}, got {contrast!r}")
     if contrast == "none": return [f"Write one new {task.instance}. Do not copy the examples. {output_format(task)}"]
     others = [y for y in task.label_names if y != label]
-    if not others: raise ValueError(f"contrast={contrast!r} needs a task with at least 2 labels; {task.name} has only {label!r}")
+    if not others: raise ValueError(f"contrast={contrast!r} needs a task with at least 2 labels; {task.name} has only "
+                                    f"{label!r}")
     if contrast == "each" or len(others) == 1: return [label_instruction(task, y) for y in others]
     what = "; or ".join(task.labels[y] for y in others)
-    return [f"Write one new {task.instance} that expresses one of these: {what}. Do not copy the examples. {output_format(task)}"]
+    return [f"Write one new {task.instance} that expresses one of these: {what}. Do not copy the examples. "
+            f"{output_format(task)}"]
 
 # %% ../nbs/04_corrsynth.ipynb #c045
 class ContrastGap:

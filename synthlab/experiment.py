@@ -33,18 +33,21 @@ EXPERIMENT_KEYS = dict(   # key -> (what its value must be, the check)
 # %% ../nbs/10b_experiment.ipynb #c007
 def check_experiment(config, where: str="experiment config") -> dict:
     "`config` when every key is known and every value has the right type; else a `ValueError` naming the key."
-    if not isinstance(config, dict): raise ValueError(f"{where}: expected a mapping with keys task, n, methods; got {type(config).__name__}")
+    if not isinstance(config, dict): raise ValueError(f"{where}: expected a mapping with keys task, n, methods; got "
+                                                      f"{type(config).__name__}")
     for k in config:
         if k not in EXPERIMENT_KEYS:
             close = difflib.get_close_matches(str(k), list(EXPERIMENT_KEYS), n=1)
-            raise ValueError(f"{where}: unknown key {k!r}{f' (did you mean {close[0]!r}?)' if close else ''}; allowed keys: {', '.join(EXPERIMENT_KEYS)}")
+            raise ValueError(f"{where}: unknown key {k!r}{f' (did you mean {close[0]!r}?)' if close else ''}; allowed "
+                             f"keys: {', '.join(EXPERIMENT_KEYS)}")
     missing = [k for k in ("task", "n", "methods") if k not in config]
     if missing: raise ValueError(f"{where}: missing key(s) {', '.join(missing)}")
     for k, v in config.items():
         what, ok = EXPERIMENT_KEYS[k]
         if not ok(v): raise ValueError(f"{where}: `{k}` must be {what}, got {v!r}")
     bad = [name for name, opts in config["methods"].items() if not isinstance(opts, (dict, type(None)))]
-    if bad: raise ValueError(f"{where}: the options of method {bad[0]!r} must be a mapping, got {config['methods'][bad[0]]!r}")
+    if bad: raise ValueError(f"{where}: the options of method {bad[0]!r} must be a mapping, got "
+                             f"{config['methods'][bad[0]]!r}")
     return config
 
 # %% ../nbs/10b_experiment.ipynb #6807f808
@@ -99,7 +102,8 @@ def run_experiment(config: dict, lm=None):
     save_experiment_plots(table, train_sets, task, out)
     print(table[["alpha", "n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
     print("".join(f"{v}\n" for v in table.get("verdict", pd.Series(dtype=str)).fillna("") if v.endswith("worse.")), end="")
-    if controls: print(f"added like-for-like control row(s): {', '.join(controls)} (FewGen at the α another method decodes with)")
+    if controls: print(f"added like-for-like control row(s): {', '.join(controls)} (FewGen at the α another method "
+                       "decodes with)")
     return table
 
 # %% ../nbs/10b_experiment.ipynb #c013r

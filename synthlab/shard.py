@@ -59,7 +59,8 @@ class ShardJob:
         self.out = str(Path(self.out).absolute())  # workers may run in another folder
 
     def check(self, i: int):
-        if not (isinstance(i, int) and 0 <= i < self.shards): raise ValueError(f"shard must be in 0..{self.shards - 1}, got {i}")
+        if not (isinstance(i, int) and 0 <= i < self.shards): raise ValueError("shard must be in "
+                                                                               f"0..{self.shards - 1}, got {i}")
         return i
     def quotas(self, i: int) -> dict: return dict(self._quotas[self.check(i)])
     def wanted(self, i: int) -> dict: return {y: q + self.spare for y, q in self.quotas(i).items()}
@@ -110,7 +111,8 @@ def _job_of(files: list, records: list, k: int) -> dict:
     for i, (f, recs) in enumerate(zip(files, records)):
         for line, r in enumerate(recs, 1):
             m = r.get("meta", {}); s = m.get("shard") or {}
-            if (s.get("index"), s.get("of")) != (i, k): raise ValueError(f"{f}:{line}: record of shard {s.get('index')} of {s.get('of')}, not of shard {i} of {k}")
+            if (s.get("index"), s.get("of")) != (i, k): raise ValueError(f"{f}:{line}: record of shard "
+                                                                         f"{s.get('index')} of {s.get('of')}, not of shard {i} of {k}")
             for key, v in [*((key, m.get(key)) for key in _JOB_KEYS), *((key, s.get(key)) for key in ("n", "seed", "spare"))]:
                 seen.setdefault(key, set()).add(json.dumps(v, sort_keys=True))
     if not seen: raise ValueError(f"the {k} shard files hold no records: {', '.join(map(str, files))}")
@@ -132,7 +134,8 @@ def _merge_order(files: list, records: list, quotas: list, spare: int) -> tuple[
     primary, spares = [], []
     for i, recs in enumerate(records):
         want = sum(quotas[i].values()) + spare * len(quotas[i])
-        if len(recs) < want: raise ValueError(f"{files[i]} holds {len(recs)} of its {want} records: shard {i} has not finished (rerun it: it resumes)")
+        if len(recs) < want: raise ValueError(f"{files[i]} holds {len(recs)} of its {want} records: shard {i} has not "
+                                              "finished (rerun it: it resumes)")
         left = dict(quotas[i])
         for line, r in enumerate(recs):
             (primary if left.get(r["label"], 0) > 0 else spares).append((i, line, r))
@@ -157,7 +160,8 @@ def merge(out, shards: int, task=None,
     for i, line, r in primary + spares:
         if need[r["label"]] > 0 and filt(r): need[r["label"]] -= 1; kept.append((i, line, r))
     short = {y: c for y, c in need.items() if c > 0}
-    if short: raise ValueError(f"{out} would be short of {', '.join(f'{c} {y!r}' for y, c in short.items())} after the global "
+    if short: raise ValueError(f"{out} would be short of {', '.join(f'{c} {y!r}' for y, c in short.items())} after "
+                               "the global "
                                f"check (rejected: {dict(filt.counts)}); rerun the job with more --spare records per shard")
     kept.sort(key=lambda t: t[:2])
     atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for _, _, r in kept))
@@ -199,7 +203,8 @@ def start_ray(address: str=None, num_cpus: int=None, tries: int=3):
         except Exception as e:   # Ray raises a bare Exception when its node does not come up in time
             ray.shutdown()
             if "timed out during startup" not in str(e): raise
-            if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start ({tries} tr{'y' if tries == 1 else 'ies'}; the machine is too busy "
+            if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start ({tries} "
+                                                    f"tr{'y' if tries == 1 else 'ies'}; the machine is too busy "
                                                     "for Ray's agents to report in time); start one with `ray start --head` and pass its address") from e
 
 # %% ../nbs/12_shard.ipynb #c023d
