@@ -4,14 +4,15 @@
 
 # %% auto #0
 __all__ = ['BUILTIN_METHOD_MODULES', 'load_methods', 'method_options', 'add_method_options', 'add_generate_options',
-           'generate_actions', 'option_defaults', 'check_method_options', 'build_method', 'check_model']
+           'option_defaults', 'check_options', 'check_method_options', 'build_method', 'check_model', 'tokenizer_view',
+           'check_not_input', 'warn_large_n', 'run_generate']
 
 # %% ../nbs/10a_configure.ipynb #c004
-import argparse, importlib, os
+import argparse, importlib, os, time, warnings
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .options import positive_int, nonneg_int, nonneg_float, unit_float, prob_float
+from .options import positive_int, flags, option_value, as_options, DecodingOptions
 from .generate import METHODS
 
 # %% ../nbs/10a_configure.ipynb #c005a
@@ -22,7 +23,9 @@ def load_methods() -> dict:
     for mod in BUILTIN_METHOD_MODULES: importlib.import_module(mod)
     for ep in entry_points(group="synthlab.methods"):
         try: ep.load()
-        except Exception as e: raise ImportError(f"method plugin {ep.name!r} ({ep.value}) failed to load: {e}") from None
+        except Exception as e:
+            raise ImportError(f"method plugin {ep.name!r} ({ep.value}) failed to load: {e}") from None
+
     return METHODS
 
 def _flag(dest: str) -> str: return "--" + dest.replace("_", "-")
@@ -42,36 +45,48 @@ def add_method_options(g):
     for name, cls in METHODS.items():
         mine = [d for d in cls.options if shared[d][1][0] == name]
         grp = g.add_argument_group(f"{name} options") if mine else None
-        for d in mine: grp.add_argument(_flag(d), dest=d, **{**shared[d][0], "help": f"{shared[d][0].get('help', '')} [{', '.join(shared[d][1])}]"})
+        for d in mine:
+            kw, users = shared[d]
+            grp.add_argument(_flag(d), dest=d, **{**kw, "help": f"{kw.get('help', '')} [{', '.join(users)}]"})
 
 # %% ../nbs/10a_configure.ipynb #c005e
 def add_generate_options(g):
-    "The `generate` options: the common ones, then `--method` and each registered method's own."
+    "The `generate` options: the common ones, the decoding ones (`DecodingOptions`), `--method` and each method's own."
     g.add_argument("--task", required=True, help="built-in task name or a YAML task card")
     g.add_argument("--n", type=positive_int, default=64, help="number of records to keep")
-    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder (in-process), or an OpenAI-compatible server as URL#MODEL, e.g. http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct (API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; text-only: fewgen, targen, synalign)")
+    g.add_argument("--model", default="smollm2-135m", help="embedded model name, Hugging Face id or local folder "
+                   "(in-process), or an OpenAI-compatible server as URL#MODEL, e.g. "
+                   "http://127.0.0.1:8000/v1#SmolLM2-135M-Instruct (API key from $SYNTHLAB_API_KEY or $OPENAI_API_KEY; "
+                   "text-only: fewgen, targen, synalign)")
     g.add_argument("--out", required=True, help="output JSONL; rerunning resumes it")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--batch-rows", type=positive_int, help="rows decoded side by side, each method in its own unit (default: 64 on a CPU, 256 on a GPU)")
-    g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"), help="model dtype; auto: bf16 only where the hardware has it")
-    g.add_argument("--tokenizer", help="for a server --model: the served model's tokenizer (chat template), a folder or a cached HF id (default: the served name)")
-    g.add_argument("--temperature", type=nonneg_float, default=1.0)
-    g.add_argument("--top-p", type=prob_float, default=0.95)
-    g.add_argument("--top-k", type=nonneg_int, default=0)
-    g.add_argument("--max-new-tokens", type=positive_int, help="tokens per example (default 48; TarGEN on pair tasks 96)")
-    g.add_argument("--alpha", type=unit_float, help="plausibility threshold α; 0 = off (default: 0.1 for CFG and CorrSynth, off otherwise)")
+    decoding = flags(DecodingOptions, with_defaults=True)
+    g.add_argument("--batch-rows", dest="batch_rows", **decoding.pop("batch_rows"))
+    g.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16", "float16"),
+                   help="model dtype; auto: bf16 only where the hardware has it")
+    g.add_argument("--tokenizer", help="for a server --model: the served model's tokenizer (chat template), a folder "
+                   "or a cached HF id (default: the served name)")
+    for d, kw in decoding.items(): g.add_argument(_flag(d), dest=d, **kw)
+
     g.add_argument("--data", help="folder of the real data sets (default: $SYNTHLAB_DATA or ../shared/data)")
     add_method_options(g)
 
 # %% ../nbs/10a_configure.ipynb #c005f
-def generate_actions() -> dict:
-    "dest -> argparse action of every `generate` option."
-    g = argparse.ArgumentParser(add_help=False); add_generate_options(g)
-    return {a.dest: a for a in g._actions}
-
 def option_defaults() -> dict:
-    "The declared default of every `generate` option: what 'not given' means."
-    return {d: a.default for d, a in generate_actions().items()}
+    "What 'not given' means for each option a method takes: the decoding options' defaults, else None (switches False)."
+
+
+
+    out = {d: kw["default"] for d, kw in flags(DecodingOptions, with_defaults=True).items()}
+    return {**out, **{d: option_value(kw, None, d) for d, (kw, _) in method_options().items()}}
+
+def check_options(name: str, opts: dict, where: str="method") -> dict:
+    "Method `name`'s options `opts` (flag names with underscores), checked by their declarations, over the defaults."
+    decl = {**flags(DecodingOptions, True), **{d: kw for d, (kw, _) in method_options().items()},
+            **getattr(METHODS.get(name), "options", {})}
+    if unknown := sorted(map(str, set(opts) - set(decl))):
+        raise ValueError(f"{where}: unknown method option(s): {', '.join(unknown)}")
+    return {**option_defaults(), **{k: option_value(decl[k], v, f"{where}.{k}") for k, v in opts.items()}}
 
 # %% ../nbs/10a_configure.ipynb #c005c
 def _users(dest: str, defaults: dict) -> str:
@@ -79,43 +94,109 @@ def _users(dest: str, defaults: dict) -> str:
     out = []
     for name, cls in METHODS.items():
         if dest not in cls.options: continue
-        needs = [f for f, kw in cls.options.items() if dest not in cls.used_options(argparse.Namespace(**defaults))
-                 and kw.get("action") == "store_true" and dest in cls.used_options(argparse.Namespace(**{**defaults, f: True}))]
+        needs = [f for f, kw in cls.options.items() if dest not in cls.used_options(defaults)
+                 and kw.get("action") == "store_true" and dest in cls.used_options({**defaults, f: True})]
         out.append(" ".join([name, *map(_flag, needs)]))
     return ", ".join(out)
 
 # %% ../nbs/10a_configure.ipynb #c006
-def check_method_options(name: str, o: argparse.Namespace):
+def check_method_options(name: str, o):
     "Refuse method-specific options set in `o` (to other than their default) that method `name` does not use."
     if name not in load_methods(): raise ValueError(f"unknown method {name!r}; choose one of: {', '.join(METHODS)}")
+    o = as_options(o)
     default, used = option_defaults(), METHODS[name].used_options(o)
-    extra = [k for k in method_options() if k not in used and getattr(o, k, None) != default.get(k)]
+    extra = [k for k in method_options() if k not in used and o.get(k) != default.get(k)]
     if extra: raise ValueError(f"{name} does not use {', '.join(map(_flag, extra))} "
                                f"({'; '.join(f'{_flag(k)} is for {_users(k, default)}' for k in extra)})")
 
-def build_method(name: str, o: argparse.Namespace, task=None):
-    "The registered method `name` configured from command-line options `o`, fitted to `task` (`Method.fit`) when given."
+def build_method(name: str, o, task=None):
+    "Registered method `name` from option values `o` (a mapping, or the parsed namespace), fitted to `task` if given."
+    o = as_options(o)
     check_method_options(name, o)
     m = METHODS[name].from_options(o, task)
-    return m if task is None else m.fit(task, batch_rows=getattr(o, "batch_rows", None))
+    return m if task is None else m.fit(task, batch_rows=o.get("batch_rows"))
 
 # %% ../nbs/10a_configure.ipynb #c010a
 def check_model(spec: str, what: str="model", builtin=None) -> str:
-    "Fail fast on a model that cannot load: not `builtin` (default: the embedded LMs), no such folder, not a valid hub id, or not cached while offline."
+    "Fail fast on a model that cannot load: not `builtin` (the embedded LMs), a folder, a hub id, or cached if offline."
+
     from synthlab.lm import EMBEDDED_MODELS
     builtin = EMBEDDED_MODELS if builtin is None else builtin
     p = Path(spec).expanduser()
     if p.is_dir() and not (p/"config.json").is_file():
-        also = f" or {'an embedded model (' if what == 'model' else ''}{', '.join(builtin)}{')' if what == 'model' else ''}"
+        names = ', '.join(builtin)
+        also = f" or {f'an embedded model ({names})' if what == 'model' else names}"
         raise FileNotFoundError(f"{what} {spec}: a folder without config.json is not a Hugging Face model folder; "
                                 f"give a model folder, a hub id{also if builtin else ''}")
     if spec in builtin or "://" in spec or p.exists(): return spec
     from huggingface_hub import try_to_load_from_cache
     from huggingface_hub.utils import HFValidationError, validate_repo_id
-    known = f"{spec!r} is not {'an embedded model (' + ', '.join(builtin) + ')' if what == 'model' else ' or '.join(builtin)}, an existing folder"
+    what_is = 'an embedded model (' + ', '.join(builtin) + ')' if what == 'model' else ' or '.join(builtin)
+    known = f"{spec!r} is not {what_is}, an existing folder"
+
     try: validate_repo_id(spec)
     except HFValidationError: raise FileNotFoundError(f"{what} not found: {known} or a valid Hugging Face id") from None
     if isinstance(try_to_load_from_cache(spec, "config.json"), str): return spec
     from synthlab.lm import hub_allowed, HUB_HINT
-    if not hub_allowed(): raise FileNotFoundError(f"{what} not found: {known} or in the local Hugging Face cache; {HUB_HINT}")
+    if not hub_allowed(): raise FileNotFoundError(f"{what} not found: {known} or in the local Hugging Face cache; "
+                                                  f"{HUB_HINT}")
     return spec
+
+# %% ../nbs/10a_configure.ipynb #1a8b89d8
+def tokenizer_view(spec: str):
+    "Model `spec`'s name, tokenizer and config without its weights, for checks before it loads (None if unavailable)."
+    from types import SimpleNamespace
+    from synthlab.lm import EMBEDDED_MODELS, dequantised_dir, from_pretrained
+    if "://" in spec: return None
+    from transformers import AutoConfig, AutoTokenizer
+    try:
+        path = dequantised_dir(spec) if spec in EMBEDDED_MODELS else spec
+        return SimpleNamespace(name=spec, tokenizer=from_pretrained(AutoTokenizer.from_pretrained, path),
+                               model=SimpleNamespace(config=from_pretrained(AutoConfig.from_pretrained, path)))
+    except (OSError, ValueError): return None   # load_lm then says what is wrong
+
+def check_not_input(out, *inputs, inside: bool=False):
+    "Refuse an output path that is one of the command's inputs (`inside`: or a folder holding one)."
+    o = Path(out).expanduser().resolve()
+    for i in inputs:
+        if i is None: continue
+        p = Path(str(i)).expanduser().resolve()
+        if p == o or inside and p.is_relative_to(o):
+            raise ValueError(f"--out {out} is {'also' if p == o else 'a folder holding'} an input ({i}); "
+                             "write the output to another path")
+
+# %% ../nbs/10a_configure.ipynb #6b6aabda
+def warn_large_n(n: int, per_minute: int = 500, limit: int = 10**6):
+    "Warn when `n` records is over `limit`, with the time it would take at about `per_minute` kept records a minute."
+    if n > limit:
+        days = n / per_minute / 60 / 24
+        warnings.warn(f"--n {n:,} records: at about {per_minute} records a minute (the embedded model on a CPU) "
+                      "that is "
+                      f"about {days:,.0f} days; the run is resumable, but check the number (Ctrl-C stops it, the file "
+                      "stays valid)")
+
+# %% ../nbs/10a_configure.ipynb #ce4dd064
+def run_generate(task, out, method: str="fewgen", n: int=64, model: str="smollm2-135m", seed: int=0, dtype: str="auto",
+                 tokenizer: str=None, data: str=None, shards: int=None, shard: int=None, spare: int=0, ray: str=None,
+                 overwrite: bool=False, **options):
+    "`synthlab generate` in one call: `task` records into `out` (resumed) by `method` with its `options` (checked)."
+    from synthlab.task import get_task
+    from synthlab.backend import load_backend
+    from synthlab.generate import generate, open_output, check_prompt_fits, warn_few_shots
+    t = get_task(task)
+    m = build_method(method, {**check_options(method, options, "generate"), "data": data}, t)
+    warn_few_shots(m, t); warn_large_n(n)
+    check_model(model); check_not_input(out, task if isinstance(task, (str, Path)) and Path(task).is_file() else None)
+    if shards is not None or shard is not None or ray is not None:
+        from synthlab.shard import generate_sharded
+        return generate_sharded(t, m, n=n, out=out, model=model, seed=seed, shards=shards, shard=shard, spare=spare,
+                                ray=ray, overwrite=overwrite, lm_kwargs=dict(dtype=dtype) if dtype else {})
+    writer = open_output(out, m, t, model=model, n=n, seed=seed)   # locked and checked before the model loads
+    try:
+        if (view := tokenizer_view(model)) is not None: check_prompt_fits(m, t, view)
+        t0 = time.time(); lm = load_backend(model, dtype=dtype, tokenizer=tokenizer)
+        load_s = round(time.time() - t0, 1)
+    except BaseException: writer.close(); raise
+    recs = generate(m, t, lm, n=n, out=writer, seed=seed)
+    recs.summary = {**recs.summary, "model_load_seconds": load_s}   # this call's, not the file's
+    return recs

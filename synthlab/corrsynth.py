@@ -4,19 +4,21 @@
 
 # %% auto #0
 __all__ = ['LOGP_FLOOR', 'CORRSYNTH_MODES', 'CONTRASTS', 'CFGCombiner', 'corrsynth_weights', 'active_weights',
-           'CorrSynthCombiner', 'contrast_instructions', 'ContrastGap', 'CFG', 'CorrSynth']
+           'CorrSynthCombiner', 'contrast_instructions', 'ContrastGap', 'CFGConfig', 'CFG', 'CorrSynthConfig',
+           'CorrSynth']
 
 # %% ../nbs/04_corrsynth.ipynb #c004
 import math
+from dataclasses import dataclass
 
 import torch
 from fastcore.basics import patch
 
 from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
-from .options import shared_options, positive_int, finite_float
+from .options import shared, option, private, positive_int, finite_float
 from .prompts import fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode, prompt_hash, reply_head
-from .generate import Method, register_method, sampling_from_options, options_set, seqs_needed, default_sampling
+from .generate import Method, register_method, seqs_needed, default_sampling
 
 # %% ../nbs/04_corrsynth.ipynb #c011
 LOGP_FLOOR = -1e4   # floor for log-probs before rows are mixed: a −∞ under a negative weight would become +∞
@@ -26,7 +28,8 @@ class CFGCombiner(Combiner):
     def __init__(self, n_seqs: int, gamma: float, n_contrast: int=1):
         if n_seqs < 1: raise ValueError(f"CFGCombiner: n_seqs must be ≥ 1, got {n_seqs}")
         if n_contrast < 1: raise ValueError(f"CFGCombiner: n_contrast must be ≥ 1, got {n_contrast}")
-        if not (math.isfinite(gamma) and gamma > 0): raise ValueError(f"CFGCombiner: gamma must be a finite number > 0, got {gamma}")
+        if not (math.isfinite(gamma) and gamma > 0): raise ValueError("CFGCombiner: gamma must be a finite number > "
+                                                                      f"0, got {gamma}")
         self.n_seqs, self.gamma, self.n_contrast = n_seqs, float(gamma), n_contrast
         self.n_rows = n_seqs * (1 + n_contrast)
         self.follows = list(range(n_seqs)) + [s for s in range(n_seqs) for _ in range(n_contrast)]
@@ -53,12 +56,15 @@ CORRSYNTH_MODES = ("hybrid", "intra", "cross")
 def _check_corrsynth_numbers(K, M, gamma, delta, gamma_intra, gamma_cross):
     "One-line errors for sizes and weights that no mode accepts."
     if int(K) != K or int(M) != M or K < 1 or M < 1: raise ValueError(f"K and M must be integers ≥ 1, got K={K}, M={M}")
-    if K * M < 2: raise ValueError(f"CorrSynth needs at least 2 sequences per group to contrast (K·M ≥ 2), got K={K}, M={M}")
+    if K * M < 2: raise ValueError(f"CorrSynth needs at least 2 sequences per group to contrast (K·M ≥ 2), got K={K}, "
+                                   f"M={M}")
     if not (math.isfinite(gamma) and gamma > 0): raise ValueError(f"gamma must be a finite number > 0, got {gamma}")
     if not math.isfinite(delta) or delta > gamma:
-        raise ValueError(f"delta must be ≤ gamma (the contrast weights sum to gamma − delta), got gamma={gamma}, delta={delta}")
+        raise ValueError(f"delta must be ≤ gamma (the contrast weights sum to gamma − delta), got gamma={gamma}, "
+                         f"delta={delta}")
     for n, v in (("gamma_intra", gamma_intra), ("gamma_cross", gamma_cross)):
-        if v is not None and not (math.isfinite(v) and v >= 0): raise ValueError(f"{n} must be a finite weight ≥ 0, got {v}")
+        if v is not None and not (math.isfinite(v) and v >= 0): raise ValueError(f"{n} must be a finite weight ≥ 0, "
+                                                                                 f"got {v}")
 
 def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
     "Validated (gamma_intra, gamma_cross) relative weights for `mode`."
@@ -66,7 +72,8 @@ def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
     _check_corrsynth_numbers(K, M, gamma, delta, gamma_intra, gamma_cross)
     if mode == "intra":
         if gamma_cross: raise ValueError(f"mode='intra' has no cross-label contrast, but gamma_cross={gamma_cross}")
-        if M < 2: raise ValueError(f"mode='intra' contrasts sequences of the same label: it needs M ≥ 2 per label, got M={M}")
+        if M < 2: raise ValueError("mode='intra' contrasts sequences of the same label: it needs M ≥ 2 per label, "
+                                   f"got M={M}")
         gi, gc = (1.0 if gamma_intra is None else gamma_intra), 0.0
     elif mode == "cross":
         if gamma_intra: raise ValueError(f"mode='cross' has no intra-label contrast, but gamma_intra={gamma_intra}")
@@ -74,7 +81,8 @@ def _check_corrsynth(K, M, gamma, delta, gamma_intra, gamma_cross, mode):
         gi, gc = 0.0, (1.0 if gamma_cross is None else gamma_cross)
     else: gi, gc = (1.0 if gamma_intra is None else gamma_intra), (1.0 if gamma_cross is None else gamma_cross)
     if gamma > delta and (M - 1) * gi + (K - 1) * M * gc == 0:
-        raise ValueError(f"no contrast weight: with K={K}, M={M}, gamma_intra={gi}, gamma_cross={gc} every off-diagonal weight is 0, "
+        raise ValueError(f"no contrast weight: with K={K}, M={M}, gamma_intra={gi}, gamma_cross={gc} every "
+                         "off-diagonal weight is 0, "
                          f"but gamma − delta = {gamma - delta} must be spread over them")
     return float(gi), float(gc)
 
@@ -146,10 +154,12 @@ def contrast_instructions(task, label: str, contrast: str="other") -> list:
     if contrast not in CONTRASTS: raise ValueError(f"contrast must be one of {', '.join(CONTRASTS)}, got {contrast!r}")
     if contrast == "none": return [f"Write one new {task.instance}. Do not copy the examples. {output_format(task)}"]
     others = [y for y in task.label_names if y != label]
-    if not others: raise ValueError(f"contrast={contrast!r} needs a task with at least 2 labels; {task.name} has only {label!r}")
+    if not others: raise ValueError(f"contrast={contrast!r} needs a task with at least 2 labels; {task.name} has only "
+                                    f"{label!r}")
     if contrast == "each" or len(others) == 1: return [label_instruction(task, y) for y in others]
     what = "; or ".join(task.labels[y] for y in others)
-    return [f"Write one new {task.instance} that expresses one of these: {what}. Do not copy the examples. {output_format(task)}"]
+    return [f"Write one new {task.instance} that expresses one of these: {what}. Do not copy the examples. "
+            f"{output_format(task)}"]
 
 # %% ../nbs/04_corrsynth.ipynb #c045
 class ContrastGap:
@@ -179,20 +189,28 @@ def _unset_or_with_alpha(sampling, alpha, default=0.1) -> tuple:
     return (None, default if alpha is None else alpha) if sampling is None else (_with_alpha(sampling, alpha, default), None)
 
 # %% ../nbs/04_corrsynth.ipynb #c050b
+@dataclass(kw_only=True)
+class CFGConfig:
+    "CFG's parameters; unset (None): chosen by `fit`."
+    gamma: float = shared("gamma", 1.5)
+    k_shots: int = shared("k_shots", 2)
+    per_label: int = shared("per_label")
+    contrast: str = "other"                 # 'other', 'each' or 'none' (see `contrast_instructions`)
+    alpha: float = private()                # α: `alpha`, else `sampling.alpha` if > 0, else 0.1
+    sampling: SamplingConfig = None
+    pool: list = private()
+
 @register_method
 class CFG(Method):
     "Classifier-free guidance: each example from its label prompt c, guided away from a contrast prompt c̄ fed the same tokens."
-    name = "cfg"
+    name, config = "cfg", CFGConfig
     needs = frozenset({LOGPROBS})   # the contrast row is fed the main row's tokens: in-process only
-    options = shared_options("k_shots", "per_label", "gamma")
-    def __init__(self, gamma: float=1.5, k_shots: int=2, per_label: int=None, contrast: str="other", alpha: float=None,
-                 sampling: SamplingConfig=None, pool: list=None):
-        "`contrast`: 'other', 'each' or 'none' (see `contrast_instructions`); α: `alpha`, else `sampling.alpha` if > 0, else 0.1."
-        if contrast not in CONTRASTS: raise ValueError(f"contrast must be one of {', '.join(CONTRASTS)}, got {contrast!r}")
-        CFGCombiner(1, gamma)                                    # validates gamma
-        self.gamma, self.k_shots, self.per_label, self.contrast = float(gamma), k_shots, per_label, contrast
-        self.sampling, self._alpha = _unset_or_with_alpha(sampling, alpha)
-        self._pool = pool
+    def setup(self):
+        if self.contrast not in CONTRASTS:
+            raise ValueError(f"contrast must be one of {', '.join(CONTRASTS)}, got {self.contrast!r}")
+        CFGCombiner(1, self.gamma)                                    # validates gamma
+        self.gamma = float(self.gamma)
+        self.sampling, self._alpha = _unset_or_with_alpha(self.sampling, self._alpha)
 
 # %% ../nbs/04_corrsynth.ipynb #c050c
 @patch
@@ -214,26 +232,34 @@ def generate_batch(self: CFG, lm, task, rng, generator, batch, need):
     return recs
 
 # %% ../nbs/04_corrsynth.ipynb #c052
+@dataclass(kw_only=True)
+class CorrSynthConfig:
+    "CorrSynth's parameters: `m` sequences per label per group, `groups` groups per batch (unset: chosen by `fit`)."
+    gamma: float = shared("gamma", 1.0)
+    delta: float = shared("delta", 0.5)
+    m: int = option(1, positive_int, "M-CorrSynth: sequences per label in a group")
+    mode: str = option("hybrid", None, "M-CorrSynth contrast: both, same-label siblings only, other labels only",
+                       choices=CORRSYNTH_MODES)
+    gamma_intra: float = option(None, finite_float, "M-CorrSynth weight on same-label siblings")
+    gamma_cross: float = option(None, finite_float, "M-CorrSynth weight on other labels")
+    k_shots: int = shared("k_shots", 2)
+    groups: int = None
+    alpha: float = private()                # α: `alpha`, else `sampling.alpha` if > 0, else 0.1
+    sampling: SamplingConfig = None
+    pool: list = private()
+
 @register_method
 class CorrSynth(Method):
     "CorrSynth: groups of K labels × M sequences decode in lockstep, each guided away from the others (1 pass per token)."
-    name = "corrsynth"
+    name, config = "corrsynth", CorrSynthConfig
     needs = frozenset({LOGPROBS})   # rows' log-probs are combined before sampling: in-process only
-    options = dict(**shared_options("k_shots", "gamma", "delta"), m=dict(type=positive_int, help="M-CorrSynth: sequences per label in a group"),
-                   gamma_intra=dict(type=finite_float, help="M-CorrSynth weight on same-label siblings"),
-                   gamma_cross=dict(type=finite_float, help="M-CorrSynth weight on other labels"),
-                   mode=dict(choices=CORRSYNTH_MODES, help="M-CorrSynth contrast: both, same-label siblings only, other labels only"))
-    def __init__(self, gamma: float=1.0, delta: float=0.5, alpha: float=None, m: int=1, gamma_intra: float=None,
-                 gamma_cross: float=None, mode: str="hybrid", k_shots: int=2, groups: int=None, sampling: SamplingConfig=None,
-                 pool: list=None):
-        "`m` sequences per label per group, `groups` groups per batch; α: `alpha`, else `sampling.alpha` if > 0, else 0.1."
-        if groups is not None and (int(groups) != groups or groups < 1):
-            raise ValueError(f"groups must be an integer ≥ 1, got {groups}")
-        _check_corrsynth(2, m, gamma, delta, gamma_intra, gamma_cross, mode)   # K is checked against each task
-        self.gamma, self.delta, self.m, self.mode = float(gamma), float(delta), m, mode
-        self.gamma_intra, self.gamma_cross, self.k_shots, self.groups = gamma_intra, gamma_cross, k_shots, groups
-        self.sampling, self._alpha = _unset_or_with_alpha(sampling, alpha)
-        self._pool = pool
+    def setup(self):
+        if self.groups is not None and (int(self.groups) != self.groups or self.groups < 1):
+            raise ValueError(f"groups must be an integer ≥ 1, got {self.groups}")
+        _check_corrsynth(2, self.m, self.gamma, self.delta, self.gamma_intra, self.gamma_cross, self.mode)   # K: later
+
+        self.gamma, self.delta = float(self.gamma), float(self.delta)
+        self.sampling, self._alpha = _unset_or_with_alpha(self.sampling, self._alpha)
 
 # %% ../nbs/04_corrsynth.ipynb #c052b
 @patch
@@ -280,15 +306,3 @@ def auto_sampling(self: CFG, task) -> SamplingConfig: return default_sampling(ta
 
 @patch
 def auto_sampling(self: CorrSynth, task) -> SamplingConfig: return default_sampling(task, alpha=self._alpha)
-
-# %% ../nbs/04_corrsynth.ipynb #c054b
-@patch(cls_method=True)
-def from_options(cls: CFG, o, task=None) -> CFG:
-    "CFG from command-line options `o` (`task`: its default sampling); `fit` fills `per_label` (2 rows a sequence)."
-    return cls(**options_set(o, "k_shots", "per_label", "gamma"), alpha=o.alpha, sampling=sampling_from_options(o, task))
-
-@patch(cls_method=True)
-def from_options(cls: CorrSynth, o, task=None) -> CorrSynth:
-    "CorrSynth from command-line options `o` (`task`: its default sampling); `fit` fills `groups` (K·M rows each)."
-    kw = options_set(o, "k_shots", "gamma", "delta", "m", "gamma_intra", "gamma_cross", "mode")
-    return cls(**kw, alpha=o.alpha, sampling=sampling_from_options(o, task))

@@ -26,6 +26,7 @@ from .backend import LOGPROBS, TEXT, require, supports, backend_view, is_server_
 from .lm import default_batch_rows, pick_device, pick_dtype
 from .prompts import label_instruction
 from .filters import RecordFilter
+from .options import Configured, DecodingOptions, as_options
 
 # %% ../nbs/02a_generate.ipynb #c016
 def default_stop(task) -> tuple:
@@ -60,10 +61,9 @@ def instance_tokens(task, q: float=0.95, lo: int=24, hi: int=128) -> int:
     return min(hi, max(lo if len(task.fields) == 1 else 96, n))
 
 # %% ../nbs/02a_generate.ipynb #c016c
-class Method:
-    "Base class of generation methods: set `name`, implement `generate_batch`; for the CLI declare `options`, implement `from_options`."
+class Method(Configured):
+    "Base class of generation methods: set `name`, declare `config` (its parameters, once), implement `generate_batch`."
     name = "method"             # the registry key: `synthlab generate --method NAME`
-    options = {}                # the method's own `generate` options: dest -> argparse `add_argument` kwargs
     needs = frozenset({TEXT})   # backend capabilities (synthlab.backend); CFG and CorrSynth need LOGPROBS
     sampling: SamplingConfig = None
     def params(self) -> dict:
@@ -139,8 +139,13 @@ def used_options(cls: Method, o) -> set:
 
 @patch(cls_method=True)
 def from_options(cls: Method, o, task=None) -> Method:
-    "A `cls` configured from namespace `o` (common options and `cls.options`); `task` lets it size batches and lengths."
-    raise NotImplementedError(f"{cls.__name__} cannot be built from options: implement `from_options`")
+    "A `cls` from option values `o` (a mapping): the flags and decoding options its `config` has, and their sampling."
+
+    if cls.config is None: raise NotImplementedError(f"{cls.__name__} declares no `config`: implement `from_options`")
+    o, names = as_options(o), {*cls.options, *DecodingOptions.__dataclass_fields__}
+    kw = {k: o[k] for k in cls.config.__dataclass_fields__ if k in names and o.get(k) is not None}
+    if "sampling" in cls.config.__dataclass_fields__: kw["sampling"] = sampling_from_options(o, task)
+    return cls(**kw)
 
 # %% ../nbs/02a_generate.ipynb #c016j
 METHODS = {}   # name -> Method subclass
@@ -158,20 +163,21 @@ def register_method(cls: type) -> type:
 
 # %% ../nbs/02a_generate.ipynb #c016n
 def sampling_from_options(o, task=None, **defaults) -> SamplingConfig:
-    "Namespace `o`'s common sampling options; those it leaves unset (None) from `defaults`, then `default_sampling(task)`."
-    given = dict(temperature=o.temperature, top_p=o.top_p, top_k=o.top_k, max_new_tokens=o.max_new_tokens,
-                 alpha=getattr(o, "alpha", None))
+    "The sampling options that `o` sets; those it leaves unset (None) from `defaults`, then `default_sampling(task)`."
+    o = as_options(o)
+    given = {k: o.get(k) for k in ("temperature", "top_p", "top_k", "max_new_tokens", "alpha")}
     given = {**defaults, **{k: v for k, v in given.items() if v is not None}}
     return default_sampling(task, **given) if task is not None else SamplingConfig(**{"max_new_tokens": 48, "stop": (), **given})
 
 def options_set(o, *dests) -> dict:
-    "The options among `dests` that namespace `o` sets (not None), as keyword arguments."
-    return {k: getattr(o, k) for k in dests if getattr(o, k, None) is not None}
+    "The options among `dests` that `o` (a mapping or namespace) sets (not None), as keyword arguments."
+    o = as_options(o)
+    return {k: o[k] for k in dests if o.get(k) is not None}
 
 # %% ../nbs/02a_generate.ipynb #c016o
 def seqs_per_label(o, task, rows_per_seq: int=1) -> int:
     "Sequences per label that fill `o.batch_rows` rows (default: `default_batch_rows()`) when each takes `rows_per_seq` rows."
-    rows = getattr(o, "batch_rows", None) or default_batch_rows()
+    rows = as_options(o).get("batch_rows") or default_batch_rows()
     return max(1, rows // (len(task.label_names) * rows_per_seq))
 
 def seqs_needed(need: int, most: int, margin: float=0.25) -> int:

@@ -175,10 +175,9 @@ def to_yaml(p: Pipeline) -> str:
 
 # %% ../nbs/13_pipeline.ipynb #p026
 def make_method(name: str, options: dict, task):
-    "Generation method `name` from experiment-style `options`, each checked as on the command line."
-    from synthlab.configure import build_method
-    from synthlab.experiment import options_namespace
-    return build_method(name, options_namespace(dict(options), "generation.options"), task)
+    "Generation method `name` from the mapping `options`, each checked by the method's declaration (`check_options`)."
+    from synthlab.configure import build_method, check_options
+    return build_method(name, check_options(name, dict(options), "generation.options"), task)
 
 def test_split(p: Pipeline, task) -> str:
     "The split the student is scored on: `evaluate.test`, else test, else validation."

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['shard_path', 'shard_seed', 'shard_quotas', 'ShardJob', 'worker_lm', 'count_lines', 'run_shard', 'run_local',
-           'check_merge_out', 'merge', 'start_ray', 'run_ray']
+           'check_merge_out', 'merge', 'generate_sharded', 'start_ray', 'run_ray']
 
 # %% ../nbs/12_shard.ipynb #c003
 import copy, json, os
@@ -59,7 +59,8 @@ class ShardJob:
         self.out = str(Path(self.out).absolute())  # workers may run in another folder
 
     def check(self, i: int):
-        if not (isinstance(i, int) and 0 <= i < self.shards): raise ValueError(f"shard must be in 0..{self.shards - 1}, got {i}")
+        if not (isinstance(i, int) and 0 <= i < self.shards): raise ValueError("shard must be in "
+                                                                               f"0..{self.shards - 1}, got {i}")
         return i
     def quotas(self, i: int) -> dict: return dict(self._quotas[self.check(i)])
     def wanted(self, i: int) -> dict: return {y: q + self.spare for y, q in self.quotas(i).items()}
@@ -110,7 +111,8 @@ def _job_of(files: list, records: list, k: int) -> dict:
     for i, (f, recs) in enumerate(zip(files, records)):
         for line, r in enumerate(recs, 1):
             m = r.get("meta", {}); s = m.get("shard") or {}
-            if (s.get("index"), s.get("of")) != (i, k): raise ValueError(f"{f}:{line}: record of shard {s.get('index')} of {s.get('of')}, not of shard {i} of {k}")
+            if (s.get("index"), s.get("of")) != (i, k): raise ValueError(f"{f}:{line}: record of shard "
+                                                                         f"{s.get('index')} of {s.get('of')}, not of shard {i} of {k}")
             for key, v in [*((key, m.get(key)) for key in _JOB_KEYS), *((key, s.get(key)) for key in ("n", "seed", "spare"))]:
                 seen.setdefault(key, set()).add(json.dumps(v, sort_keys=True))
     if not seen: raise ValueError(f"the {k} shard files hold no records: {', '.join(map(str, files))}")
@@ -132,7 +134,8 @@ def _merge_order(files: list, records: list, quotas: list, spare: int) -> tuple[
     primary, spares = [], []
     for i, recs in enumerate(records):
         want = sum(quotas[i].values()) + spare * len(quotas[i])
-        if len(recs) < want: raise ValueError(f"{files[i]} holds {len(recs)} of its {want} records: shard {i} has not finished (rerun it: it resumes)")
+        if len(recs) < want: raise ValueError(f"{files[i]} holds {len(recs)} of its {want} records: shard {i} has not "
+                                              "finished (rerun it: it resumes)")
         left = dict(quotas[i])
         for line, r in enumerate(recs):
             (primary if left.get(r["label"], 0) > 0 else spares).append((i, line, r))
@@ -157,7 +160,8 @@ def merge(out, shards: int, task=None,
     for i, line, r in primary + spares:
         if need[r["label"]] > 0 and filt(r): need[r["label"]] -= 1; kept.append((i, line, r))
     short = {y: c for y, c in need.items() if c > 0}
-    if short: raise ValueError(f"{out} would be short of {', '.join(f'{c} {y!r}' for y, c in short.items())} after the global "
+    if short: raise ValueError(f"{out} would be short of {', '.join(f'{c} {y!r}' for y, c in short.items())} after "
+                               "the global "
                                f"check (rejected: {dict(filt.counts)}); rerun the job with more --spare records per shard")
     kept.sort(key=lambda t: t[:2])
     atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for _, _, r in kept))
@@ -168,6 +172,23 @@ def merge(out, shards: int, task=None,
                    per_shard=[sum(1 for i, *_ in kept if i == s) for s in range(shards)])
     atomic_write_text(f"{out}.summary.json", json.dumps(summary, indent=1))
     return summary
+
+# %% ../nbs/12_shard.ipynb #f2d3f385
+def generate_sharded(task, method, n: int, out, model: str="smollm2-135m", seed: int=0, shards: int=None,
+                     shard: int=None, spare: int=0, ray: str=None, overwrite: bool=False, lm_kwargs: dict=None) -> dict:
+    "Shard `shard` of a sharded job (its report), or every shard here or on Ray, then `merge` (its summary)."
+    if shard is not None and ray is not None:
+        raise ValueError("--shard runs one shard here and --ray runs them all: use one of them")
+
+    if shard is not None and shards is None: raise ValueError("--shard I needs --shards K")
+    k = shards
+    if k is None:   # ray alone: one shard per GPU, else per CPU of the cluster
+        res = start_ray(ray or None).cluster_resources(); k = int(res.get("GPU", 0) or res.get("CPU", 1))
+    check_merge_out(out, overwrite)   # before any shard runs: the merge must be free to write `out`
+    job = ShardJob(task, n=n, out=out, shards=k, seed=seed, spare=spare, model=model, lm_kwargs=lm_kwargs or {})
+    if shard is not None: return run_shard(job, method, job.check(shard))
+    run_ray(job, method, address=ray or None) if ray is not None else run_local(job, method)
+    return merge(job.out, k, task=task, overwrite=overwrite)
 
 # %% ../nbs/12_shard.ipynb #c023a
 def start_ray(address: str=None, num_cpus: int=None, tries: int=3):
@@ -182,7 +203,8 @@ def start_ray(address: str=None, num_cpus: int=None, tries: int=3):
         except Exception as e:   # Ray raises a bare Exception when its node does not come up in time
             ray.shutdown()
             if "timed out during startup" not in str(e): raise
-            if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start ({tries} tr{'y' if tries == 1 else 'ies'}; the machine is too busy "
+            if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start ({tries} "
+                                                    f"tr{'y' if tries == 1 else 'ies'}; the machine is too busy "
                                                     "for Ray's agents to report in time); start one with `ray start --head` and pass its address") from e
 
 # %% ../nbs/12_shard.ipynb #c023d

@@ -17,13 +17,13 @@ from .prompts import fewshot_conversation, label_instruction, output_format, mak
 from .filters import normalise, RecordFilter
 from .embed import embed_records
 from .explore import select_demonstrations, demo_clusters, as_shots, _ACQUISITIONS
-from .generate import register_method, sampling_from_options, options_set, seqs_needed
-from .options import shared_options, positive_int, positive_float
+from .generate import register_method, seqs_needed
+from .options import shared, option, private, positive_int, positive_float, as_options
 
 # %% auto #0
 __all__ = ['ATTRIBUTE_KEYS', 'REQUIRED_ATTRIBUTES', 'ATTRIBUTE_EXAMPLE', 'attribute_lines', 'attribute_conversation',
            'attribute_prompt', 'measured_length', 'parse_attributes', 'AttributeResult', 'extract_attributes',
-           'load_pool', 'synalign_instruction', 'synalign_conversation', 'SynAlign', 'synalign_shots']
+           'load_pool', 'synalign_instruction', 'synalign_conversation', 'SynAlignConfig', 'SynAlign', 'synalign_shots']
 
 # %% ../nbs/06c_synalign.ipynb #c077
 ATTRIBUTE_KEYS = ("topic", "style", "tone", "entities")   # asked of the LM, in this order
@@ -228,41 +228,52 @@ def synalign_conversation(task, label: str, shots: list, attributes: dict|None =
     return fewshot_conversation(task, shots, synalign_instruction(task, label, attributes))
 
 # %% ../nbs/06c_synalign.ipynb #c103
+@dataclass(kw_only=True)
+class SynAlignConfig:
+    "SynAlign's parameters; unset (None): chosen by `fit` or SynAlign's own rule."
+    per_label: int = None              # demonstrations (= sequences) per label per batch (None: `fit`)
+    pool_size: int = option(500, positive_int,
+                            "real training examples the demonstrations are explored from (default 500)")
+    split: str = "train"               # the real split the pool comes from
+    pool_seed: int = 0                 # seed of the pool sample and the GP tie-breaks
+    min_words: int = 3                 # pool examples need this many words in every field
+    acquisition: str = option("variance", None, "GP rule for the next demonstration", choices=("variance", "reduction"))
+    k_neighbours: int = 2              # neighbours per centre, shown as extra examples
+    k_shots: int|None = shared("k_shots")   # examples per prompt, as in FewGen; if given, k_neighbours = k_shots - 1
+    tau: float|None = option(None, positive_float, "RBF length scale (default: median pairwise distance per label)")
+    n_clusters: int|None = None        # clusters explored per label (None = until the pool is used up)
+    attributes: bool = True            # attribute reasoning on/off (off = FewGen on GP-chosen clusters)
+    keys: tuple = ATTRIBUTE_KEYS
+    required: tuple = REQUIRED_ATTRIBUTES
+    retries: int = 2                   # extra attempts for malformed attribute replies
+    sampling: SamplingConfig|None = None        # for the examples (FewGen's defaults)
+    attr_sampling: SamplingConfig|None = None   # for the attributes
+    embedder: object = None            # sentence-embedding model (None = embedded MiniLM)
+    data_dir: str = private()          # folder of the real data (not a parameter of the records)
+    no_attributes: bool = option(False, None, "skip latent attribute reasoning (FewGen on GP-chosen demos)",
+                                 private=True, action="store_true")   # the CLI's spelling of attributes=False
+
 @register_method
 class SynAlign(Method):
     "SynAlign generation: GP-explored demonstration clusters from the real pool, attribute reasoning, label-conditioned examples."
-    name = "synalign"
-    def __init__(self, per_label: int = None,          # demonstrations (= sequences) per label per batch (None: `fit`)
-                 pool_size: int = 500,                 # real examples in the pool (seeded, label-stratified)
-                 split: str = "train",                 # the real split the pool comes from
-                 pool_seed: int = 0,                   # seed of the pool sample and the GP tie-breaks
-                 min_words: int = 3,                   # pool examples need this many words in every field
-                 acquisition: str = "variance",        # GP rule: "variance" (the paper's) or "reduction"
-                 k_neighbours: int = 2,                # neighbours per centre, shown as extra examples
-                 k_shots: int|None = None,             # examples per prompt, as in FewGen; if given, k_neighbours = k_shots - 1
-                 tau: float|None = None,               # RBF length scale (None = median heuristic per label)
-                 n_clusters: int|None = None,          # clusters explored per label (None = until the pool is used up)
-                 attributes: bool = True,              # attribute reasoning on/off (off = FewGen on GP-chosen clusters)
-                 keys=ATTRIBUTE_KEYS, required=REQUIRED_ATTRIBUTES,
-                 retries: int = 2,                     # extra attempts for malformed attribute replies
-                 sampling: SamplingConfig|None = None,        # for the examples (FewGen's defaults)
-                 attr_sampling: SamplingConfig|None = None,   # for the attributes
-                 embedder=None,                        # sentence-embedding model (None = embedded MiniLM)
-                 data_dir=None):                       # folder of the real data (not a parameter of the records)
-        if acquisition not in _ACQUISITIONS: raise ValueError(f"acquisition must be one of {_ACQUISITIONS}; got {acquisition!r}.")
-        if per_label is not None and per_label < 1: raise ValueError(f"per_label must be >= 1; got {per_label}.")
-        if k_shots is not None:
-            if k_shots < 1: raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {k_shots}.")
-            k_neighbours = k_shots - 1
-        if k_neighbours < 0: raise ValueError(f"k_neighbours must be >= 0; got {k_neighbours}.")
-        self.per_label, self.pool_size, self.split, self.pool_seed, self.min_words = per_label, pool_size, split, pool_seed, min_words
-        self.acquisition, self.k_neighbours, self.k_shots, self.tau, self.n_clusters = acquisition, k_neighbours, k_neighbours + 1, tau, n_clusters
-        self.attributes, self.keys, self.required, self.retries = attributes, list(keys), list(required), retries
+    name, config = "synalign", SynAlignConfig
+    def setup(self):
+        if self.acquisition not in _ACQUISITIONS:
+            raise ValueError(f"acquisition must be one of {_ACQUISITIONS}; got {self.acquisition!r}.")
+        if self.per_label is not None and self.per_label < 1:
+            raise ValueError(f"per_label must be >= 1; got {self.per_label}.")
+        if self.k_shots is not None:
+            if self.k_shots < 1:
+                raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {self.k_shots}.")
+            self.k_neighbours = self.k_shots - 1
+        if self.k_neighbours < 0: raise ValueError(f"k_neighbours must be >= 0; got {self.k_neighbours}.")
+        self.k_shots, self.keys, self.required = self.k_neighbours + 1, list(self.keys), list(self.required)
+        if self._no_attributes: self.attributes = False
         if not set(self.required) <= set(self.keys): raise ValueError(f"required {self.required} must be among keys {self.keys}.")
-        self.sampling = sampling                     # None: `fit` chooses it for the task
-        self.attr_sampling = attr_sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
-        self.embedder = None if embedder is None else str(embedder)
-        self._prepared, self._data_dir = {}, data_dir
+        attr = SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
+        self.attr_sampling = self.attr_sampling or attr
+        self.embedder = None if self.embedder is None else str(self.embedder)
+        self._prepared = {}
 
     def __repr__(self):
         return (f"SynAlign(per_label={self.per_label}, pool={self.split}[{self.pool_size}], acquisition={self.acquisition!r}, "
@@ -331,21 +342,14 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
         out.append(r)
     return out
 
-# %% ../nbs/06c_synalign.ipynb #c108o1
-SynAlign.options = dict(
-    **shared_options("k_shots"),
-    pool_size=dict(type=positive_int, help="real training examples the demonstrations are explored from (default 500)"),
-    acquisition=dict(choices=("variance", "reduction"), help="GP rule for the next demonstration"),
-    tau=dict(type=positive_float, help="RBF length scale (default: median pairwise distance per label)"),
-    no_attributes=dict(action="store_true", help="skip latent attribute reasoning (FewGen on GP-chosen demos)"))
-
 # %% ../nbs/06c_synalign.ipynb #c108o2
 @patch(cls_method=True)
 def from_options(cls: SynAlign, o, task=None) -> SynAlign:
-    "SynAlign from command-line options `o` (`task`: its default sampling); `fit` fills `per_label`."
-    kw = options_set(o, "k_shots", "pool_size", "acquisition", "tau")
-    return cls(**kw, attributes=not getattr(o, "no_attributes", False), sampling=sampling_from_options(o, task),
-               data_dir=getattr(o, "data", None))
+    "SynAlign from option values `o` (`task`: its default sampling), its real pool read from `o['data']`."
+
+    m = super(SynAlign, cls).from_options(o, task)
+    m._data_dir = as_options(o).get("data")
+    return m
 
 # %% ../nbs/06c_synalign.ipynb #c114
 def synalign_shots(task, n_per_label: int = 4, k_neighbours: int = 0, pool_size: int = 500, split: str = "train",

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['LIST_HEAD', 'JUDGES', 'parse_list', 'context_conversation', 'seed_conversation', 'instance_conversation',
-           'answer_head', 'relabel_matrix', 'plot_relabel_matrix', 'TarGEN', 'corrsynth_combiner']
+           'answer_head', 'relabel_matrix', 'plot_relabel_matrix', 'TarGENConfig', 'TarGEN', 'corrsynth_combiner']
 
 # %% ../nbs/05_targen.ipynb #c004
 import re, warnings
+from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from fastcore.basics import patch
@@ -17,9 +18,8 @@ from .task import get_task, field_title
 from .decode import SamplingConfig
 from .prompts import make_record, reply_head
 from .filters import normalise
-from .generate import (Method, register_method, sampling_from_options, options_set,
-                               seqs_per_label, seqs_needed, instance_tokens)
-from .options import shared_options, finite_float, positive_int
+from .generate import Method, register_method, seqs_per_label, seqs_needed, instance_tokens
+from .options import shared, option, private, finite_float, positive_int, as_options
 from .backend import LOGPROBS, SCORE, require, supports
 from .judge import content_free_scores, label_scores, correct_label, text_judge_conversation, map_answer
 
@@ -150,30 +150,54 @@ def _check_int(name, v, lo=1):
     if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name} must be an integer ≥ {lo}, got {v!r}")
 
 # %% ../nbs/05_targen.ipynb #c038x1
+@dataclass(kw_only=True)
+class TarGENConfig:
+    "TarGEN's parameters; `contrast` (`gamma`, `delta`): step 3 through `corrsynth_combiner` (or `combiner_factory`)."
+    n_contexts: int = option(8, positive_int, "contexts asked for in step 1 (default 8)")
+    contexts_per_batch: int = 2
+    seeds_per_context: int = option(4, positive_int, "instance seeds asked for per context in step 2 (default 4)")
+    judge: str|None = option("score", None, "self-correction: label log-prob scoring (small models), the LM's text "
+                             "answer, or none", choices=("score", "text", "none"), cli_default="score")
+
+    margin: float = option(0.15, finite_float,
+                           "score margin a new label needs to replace the generated one (default 0.15)")
+    norm: str = "mean"
+    calibrate: bool = True
+    trust: float = 0.8
+    retries: int = 2
+    sampling: SamplingConfig = None
+    list_sampling: SamplingConfig = None
+    combiner_factory: object = private()
+    progress: bool = private(True)
+    contrast: bool = option(False, None, "step 3 with CorrSynth decoding across the labels (--gamma, --delta)",
+                            private=True, action="store_true")
+    gamma: float = shared("gamma", 1.0, private=True)
+    delta: float = shared("delta", 0.5, private=True)
+
 @register_method
 class TarGEN(Method):
     "TarGEN: contexts → instance seeds → label-constrained instances (the card's templates) → self-correction."
-    name = "targen"
-    def __init__(self, n_contexts: int=8, contexts_per_batch: int=2, seeds_per_context: int=4,
-                 judge: str|None="score", margin: float=0.15, norm: str="mean", calibrate: bool=True, trust: float=0.8,
-                 retries: int=2, sampling: SamplingConfig=None, list_sampling: SamplingConfig=None,
-                 combiner_factory=None, progress: bool=True):
-        if judge not in JUDGES: raise ValueError(f"judge must be one of {JUDGES}, got {judge!r}")
-        if norm not in ("mean", "sum"): raise ValueError(f"norm must be 'mean' or 'sum', got {norm!r}")
-        _check_int("n_contexts", n_contexts, 2); _check_int("contexts_per_batch", contexts_per_batch)
-        _check_int("seeds_per_context", seeds_per_context); _check_int("retries", retries, 0)
-        for k, v in dict(margin=margin, trust=trust).items():
+    name, config = "targen", TarGENConfig
+    def setup(self):
+        if self.judge == "none": self.judge = None
+        if self.judge not in JUDGES: raise ValueError(f"judge must be one of {JUDGES}, got {self.judge!r}")
+        if self.norm not in ("mean", "sum"): raise ValueError(f"norm must be 'mean' or 'sum', got {self.norm!r}")
+        _check_int("n_contexts", self.n_contexts, 2); _check_int("contexts_per_batch", self.contexts_per_batch)
+        _check_int("seeds_per_context", self.seeds_per_context); _check_int("retries", self.retries, 0)
+        for k, v in dict(margin=self.margin, trust=self.trust).items():
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0: raise ValueError(f"{k} must be a number ≥ 0, got {v!r}")
-        if trust > 1: raise ValueError(f"trust is an accuracy in [0, 1], got {trust}")
-        if combiner_factory is not None and not callable(combiner_factory):
-            raise ValueError(f"combiner_factory must be a callable (K, groups) -> Combiner, got {combiner_factory!r}")
-        self.n_contexts, self.contexts_per_batch, self.seeds_per_context = n_contexts, contexts_per_batch, seeds_per_context
-        self.judge, self.margin, self.norm, self.calibrate, self.trust = judge, float(margin), norm, bool(calibrate), float(trust)
-        self.retries, self.sampling = retries, sampling
-        self.list_sampling = list_sampling or SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=96, stop=("\n\n",))
-        self.combiner = None if combiner_factory is None else str(getattr(combiner_factory, "name", None)
-                                                                  or getattr(combiner_factory, "__qualname__", type(combiner_factory).__name__))
-        self._combiner_factory, self._progress, self._judge_cache = combiner_factory, progress, {}
+        if self.trust > 1: raise ValueError(f"trust is an accuracy in [0, 1], got {self.trust}")
+        if self._contrast and self._combiner_factory is None:
+            self._combiner_factory = corrsynth_combiner(self._gamma, self._delta)
+        f = self._combiner_factory
+        if f is not None and not callable(f):
+            raise ValueError(f"combiner_factory must be a callable (K, groups) -> Combiner, got {f!r}")
+        self.margin, self.calibrate, self.trust = float(self.margin), bool(self.calibrate), float(self.trust)
+        lists = SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=96, stop=("\n\n",))
+        self.list_sampling = self.list_sampling or lists
+        self.combiner = None if f is None else str(getattr(f, "name", None) or getattr(f, "__qualname__", type(f).__name__))
+
+        self._judge_cache = {}
 
 # %% ../nbs/05_targen.ipynb #c038p
 @patch
@@ -376,30 +400,16 @@ def check_backend(self: TarGEN, lm):
         self.judge = "text"
     require(lm, self.needs, self.name)
 
-# %% ../nbs/05_targen.ipynb #c047o1
-TarGEN.options = dict(
-    judge=dict(choices=("score", "text", "none"), default="score",
-               help="self-correction: label log-prob scoring (small models), the LM's text answer, or none"),
-    margin=dict(type=finite_float, help="score margin a new label needs to replace the generated one (default 0.15)"),
-    n_contexts=dict(type=positive_int, help="contexts asked for in step 1 (default 8)"),
-    seeds_per_context=dict(type=positive_int, help="instance seeds asked for per context in step 2 (default 4)"),
-    contrast=dict(action="store_true", help="step 3 with CorrSynth decoding across the labels (--gamma, --delta)"),
-    **shared_options("gamma", "delta"))
-
 # %% ../nbs/05_targen.ipynb #c047o2
 @patch(cls_method=True)
 def used_options(cls: TarGEN, o) -> set:
     "Every option in `options`; `gamma` and `delta` only with `contrast`."
-    return set(cls.options) - (set() if getattr(o, "contrast", False) else {"gamma", "delta"})
+    return set(cls.options) - (set() if as_options(o).get("contrast") else {"gamma", "delta"})
 
 # %% ../nbs/05_targen.ipynb #c047o3
 @patch(cls_method=True)
 def from_options(cls: TarGEN, o, task=None) -> TarGEN:
-    "TarGEN from command-line options `o`; with `task`, as many contexts per batch as fill `--batch-rows` instance rows."
-    kw = options_set(o, "n_contexts", "seeds_per_context", "margin")
-    if task is not None:
-        d = cls(**kw)
-        kw["contexts_per_batch"] = min(d.n_contexts, seqs_per_label(o, task, d.seeds_per_context))
-    if getattr(o, "contrast", False): kw["combiner_factory"] = corrsynth_combiner(**options_set(o, "gamma", "delta"))
-    sampling = sampling_from_options(o, max_new_tokens=48 if task is None else instance_tokens(task))
-    return cls(judge=None if o.judge == "none" else o.judge, sampling=sampling, **kw)
+    "TarGEN from option values `o`; with `task`, as many contexts per batch as fill `--batch-rows` instance rows."
+    m = super(TarGEN, cls).from_options(o, task)
+    if task is not None: m.contexts_per_batch = min(m.n_contexts, seqs_per_label(o, task, m.seeds_per_context))
+    return m
