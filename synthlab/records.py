@@ -57,6 +57,7 @@ def _json_lines(records, task=None, codec=None, default=None) -> list:
 RUN_KEYS = ("method", "task", "task_card", "task_hash", "card", "model", "dtype", "dtype_reason", "device", "layout",
             "layout_reason", "threads", "threads_reason", "server", "served_model", "api", "params", "seed", "sampling",
             "pipeline", "shard")   # the `meta` keys of a run's settings: a run file writes them once, in a header
+_FROM_RECORD = object()
 RUN_FORMAT = 1                     # the version a header carries; a newer one is refused, not misread
 
 def _dumps(o, default=None) -> str:
@@ -65,7 +66,11 @@ def _dumps(o, default=None) -> str:
 
 class RunCodec:
     "A run file's state as it is read or written: the header in force (`run`, its `meta` key order `keys`) and the prompts."
-    def __init__(self): self.run, self.keys, self.prompts, self._run_json = None, [], {}, None
+    def __init__(self): self.prompts = {}; self._set(None, [], None)
+    def _set(self, run, keys, run_json):
+        "Put header `run` (its `meta` key order `keys`) in force: where each `meta` key comes from."
+        self.run, self.keys, self._run_json = run, keys, run_json
+        self._plan = [(k, _FROM_RECORD if run is None or k not in run else run[k]) for k in keys]
     def __repr__(self): return f"RunCodec({len(self.run or {})} run keys, {len(self.prompts)} prompts)"
 
 # %% ../nbs/00b_records.ipynb #run03
@@ -74,31 +79,27 @@ def read(self:RunCodec, obj:dict) -> dict|None:
     "The record that a line's object `obj` stands for (its full `meta`), or None for a header or prompt line."
     if "@run" in obj:
         if obj.get("@v", 1) > RUN_FORMAT: raise RecordError(f"a run header of format {obj['@v']}: a newer synthlab wrote it")
-        self.run, self.keys = obj["@run"], obj.get("@keys") or list(obj["@run"])
-        self._run_json = _dumps(self.run); return None
+        self._set(obj["@run"], obj.get("@keys") or list(obj["@run"]), _dumps(obj["@run"])); return None
     if "@prompt" in obj: self.prompts[obj["@prompt"]] = obj["text"]; return None
     if "@record" in obj: return obj["@record"]
     m = obj.get("meta")
     if self.run is not None and isinstance(m, dict): obj["meta"] = self._unfold(obj, m)
     return obj
 
-def _copy(v):
-    "A copy of JSON value `v` (each record gets its own header values: changing one changes no other record)."
-    return {k: _copy(x) for k, x in v.items()} if type(v) is dict else [_copy(x) for x in v] if type(v) is list else v
-
 @patch
 def _unfold(self:RunCodec, rec:dict, m:dict) -> dict:
-    "The full `meta` of a compact one: the header's values and the table's prompt, in the header's key order."
-    out, run = {}, self.run
-    for k in self.keys:
-        if k in m: out[k] = m[k]
-        elif k in run: out[k] = _copy(run[k])
+    "The full `meta` of a compact one: the header's values (shared by its records), the prompt, in order."
+    out = {}
+    for k, v in self._plan:
+        if v is not _FROM_RECORD: out[k] = m[k] if k in m else v
+        elif k in m: out[k] = m[k]
         elif k == "prompt" and m.get("prompt_hash") in self.prompts: out[k] = self.prompts[m["prompt_hash"]]
         elif k == "raw" and "~raw" in m:
             pre, post, *f = m["~raw"]; out[k] = pre + rec[f[0] if f else next(iter(rec))] + post
     for k, v in m.items():
         if k not in out and k != "~raw": out[k] = v
     return out
+
 
 # %% ../nbs/00b_records.ipynb #run04
 @patch
@@ -134,7 +135,7 @@ def encode(self:RunCodec, rec:dict, default=None) -> list:
     for keys in tries:
         if keys is not self.keys:   # a new header, from this record on
             if keys == self.keys and run_json == self._run_json: continue
-            self.run, self.keys, self._run_json = json.loads(run_json), keys, run_json
+            self._set(json.loads(run_json), keys, run_json)
             lines.append(_dumps({"@run": self.run, "@keys": keys, "@v": RUN_FORMAT}))
         h, p = m.get("prompt_hash"), m.get("prompt")
         if isinstance(h, str) and isinstance(p, str) and h not in self.prompts:
@@ -278,7 +279,7 @@ def write_batch(self:RecordWriter,
         self._newline = False
         self._f.flush(); os.fsync(self._f.fileno())
     except BaseException:   # nothing (or a torn line) reached the file: forget the header and prompts of this batch
-        c.run, c.keys, c._run_json = state
+        c._set(*state)
         for h in list(c.prompts)[n_prompts:]: del c.prompts[h]
         raise
     self.n_written += len(records)
