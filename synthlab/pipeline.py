@@ -19,7 +19,7 @@ from typing import get_args
 import yaml
 
 from .task import get_task
-from .records import read_records, atomic_write_text, check_replaceable, own_records
+from .records import read_records, atomic_write_text, check_replaceable, own_records, run_text
 from .filters import RecordFilter
 from .prompts import sample_shots
 from .generate import open_output, run_settings, generate, _check_resume, card_fingerprint
@@ -206,8 +206,8 @@ def fingerprint(obj) -> str:
     return hashlib.sha1(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 def write_records(path, records: list) -> Path:
-    "`records` as JSONL at `path`, atomically."
-    return atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
+    "`records` as a run file at `path` (`run_text`: the run's settings once, each prompt once), atomically."
+    return atomic_write_text(path, run_text(records, default=str))
 
 def cached_stage(out, name: str, params: dict, inputs: list, compute) -> tuple:
     "(records, report) of stage `name`: read back from `out` when made from the same `params` and `inputs`, else `compute()`d and written."

@@ -15,7 +15,7 @@ from collections import Counter
 from tqdm.auto import tqdm
 
 from .task import get_task, task_from_provenance
-from .records import read_records, atomic_write_text, check_replaceable, own_records
+from .records import read_records, atomic_write_text, check_replaceable, own_records, run_text, count_records
 from .generate import generate, split_evenly, _batch_seed
 from .filters import RecordFilter
 
@@ -82,9 +82,8 @@ def worker_lm(model: str="smollm2-135m", **kwargs):
 
 # %% ../nbs/12_shard.ipynb #c012b
 def count_lines(path) -> int:
-    "Complete lines in `path` (0 when missing): the records a shard has written so far."
-    try: return Path(path).read_bytes().count(b"\n")
-    except FileNotFoundError: return 0
+    "The records in complete lines of `path` (0 when missing): what a shard has written so far (`count_records`)."
+    return count_records(path)
 
 # %% ../nbs/12_shard.ipynb #c012e
 def run_shard(job: ShardJob, method, i: int, lm=None, progress: bool=True) -> dict:
@@ -164,7 +163,7 @@ def merge(out, shards: int, task=None,
                                "the global "
                                f"check (rejected: {dict(filt.counts)}); rerun the job with more --spare records per shard")
     kept.sort(key=lambda t: t[:2])
-    atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for _, _, r in kept))
+    atomic_write_text(out, run_text([r for _, _, r in kept]))   # a run file: a header per shard, each prompt once
     spare_keys = {(j, l) for j, l, _ in spares}
     summary = dict(task=task.name, method=job["method"], model=job["model"], seed=job["seed"], n=len(kept), shards=shards,
                    labels=dict(Counter(r["label"] for *_, r in kept)), rejected=dict(filt.counts),

@@ -12,6 +12,7 @@ import torch
 from synthlab.corrsynth import CFG, CorrSynth, CorrSynthCombiner, active_weights
 from synthlab.decode import SamplingConfig, decode
 from synthlab.generate import generate
+from synthlab.records import RunCodec, read_records
 from synthlab.prompts import fewshot_conversation, label_instruction, sample_shots
 from synthlab.task import get_task
 
@@ -69,12 +70,14 @@ def test_same_seed_same_file_and_resume(lm, tmp_path):
     mk = lambda: CorrSynth(groups=1)   # one K = 2 group a batch: n = 4 takes ≥ 2 batches (the task's length: 12 tokens cut most records)
     generate(mk(), sst2, lm, n=4, out=tmp_path/"a.jsonl", seed=4, progress=False)
     lines = (tmp_path/"a.jsonl").read_text().splitlines(keepends=True)
-    b0 = json.loads(lines[0])["meta"]["batch"]
-    first = [l for l in lines if json.loads(l)["meta"]["batch"] == b0]
+    codec = RunCodec()   # a run file: header and prompt lines (None here) among the records
+    batch_of = [(codec.read(json.loads(l)) or {}).get("meta", {}).get("batch") for l in lines]
+    b0 = next(b for b in batch_of if b is not None)
+    first = lines[:max(i for i, b in enumerate(batch_of) if b == b0) + 1]
     assert len(first) < len(lines), "need more than one batch to test resuming"
     (tmp_path/"c.jsonl").write_text("".join(first) + lines[len(first)][:30])   # plus a torn half line
     with pytest.warns(UserWarning, match="torn last line"):
         generate(mk(), sst2, lm, n=4, out=tmp_path/"c.jsonl", seed=4, progress=False)
     assert (tmp_path/"c.jsonl").read_bytes() == (tmp_path/"a.jsonl").read_bytes()
-    recs = [json.loads(l) for l in lines]
+    recs = read_records(tmp_path/"a.jsonl")
     assert all(r["meta"]["params"]["delta"] == 0.5 and r["meta"]["params"]["alpha"] == 0.1 for r in recs)

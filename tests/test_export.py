@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from synthlab.cli import main
+from synthlab.records import read_records
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, lm):
@@ -24,7 +25,7 @@ def export(run):
 
 def test_loads_with_the_right_features(run, export, tmp_path):
     from datasets import load_from_disk, load_dataset
-    recs = [json.loads(l) for l in run.read_text().splitlines()]
+    recs = read_records(run)
     arrow = load_from_disk(str(export/"arrow"))
     pq = load_dataset("parquet", data_files={"train": str(export/"data"/"train-*.parquet")}, cache_dir=str(tmp_path))
     assert list(arrow) == ["train"] and pq["train"].features == arrow["train"].features
@@ -34,7 +35,11 @@ def test_loads_with_the_right_features(run, export, tmp_path):
     assert list(pq["train"]["text"]) == [r["text"] for r in recs]
     df = pq["train"].to_pandas()
     assert df["tokens"].dtype.name == "int64" and set(df["method"]) == {"corrsynth"}
-    assert [json.loads(m) for m in df["meta"]] == [r["meta"] for r in recs]
+    card = (export/"README.md").read_text()
+    settings = json.loads(card.split("### Run settings")[1].split("```json")[1].split("```")[0])
+    assert {"method", "model", "dtype", "params", "card"} <= set(settings)   # the run's settings: once, in the card
+    assert [{**settings, **json.loads(m), "prompt": p} for m, p in zip(df["meta"], df["prompt"])] == [r["meta"] for r in recs]
+    assert all(p == r["meta"]["prompt"] for p, r in zip(df["prompt"], recs)) and "prompt" not in json.loads(df["meta"][0])
 
 def _student_row(card: str, name: str) -> list:
     line = next(l for l in card.splitlines() if l.startswith(f"| {name}"))
@@ -54,7 +59,7 @@ def test_card_header_and_provenance(run, export):
     assert header["task_categories"] == ["text-classification"] and header["size_categories"] == ["n<1K"]
     assert header["configs"][0]["data_files"] == [{"split": "train", "path": "data/train-*.parquet"}]
     summary = json.loads(Path(f"{run}.summary.json").read_text())
-    meta = json.loads(run.read_text().splitlines()[0])["meta"]
+    meta = read_records(run)[0]["meta"]
     assert f"| generator model | {meta['model']} |" in card and f"{meta['dtype']} / {meta['device']}" in card
     assert "`gamma` | `1.5`" in card and "`delta` | `0.5`" in card and meta["prompt_hash"] in card
     assert f"| generated tokens | {summary['generated_tokens']} |" in card and f"| row passes | {summary['row_passes']} |" in card

@@ -1,0 +1,107 @@
+"""The run file format (issue 31): a header of the run's settings, each prompt once, compact records. Read back it gives
+the very record dicts (same keys, same order, same JSON) the old one-record-per-line writer wrote; old files still read;
+a killed `synthlab generate` resumes to the records of an uninterrupted run; a second writer is refused."""
+import json, os, signal, subprocess, sys, time, warnings
+from pathlib import Path
+
+import pytest
+import torch
+
+from synthlab.cli import main
+from synthlab.records import RecordWriter, RunCodec, count_records, read_records, run_text
+
+STUDY = Path(__file__).parent.parent/"nbs"/"tutorials"/"study"/"sst2"/"fewgen-a0.1"/"seed0"/"generation.jsonl"
+SMALL = ["generate", "--task", "sst2", "--n", "4", "--seed", "3", "--k-shots", "1", "--per-label", "1", "--max-new-tokens", "12"]
+
+def old_text(recs) -> str: return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)   # the old writer's lines
+def dumps(recs) -> list: return [json.dumps(r, ensure_ascii=False) for r in recs]
+
+def fake(i, prompt, **meta) -> dict:
+    "A record shaped as `generate` makes it: run settings, per-record provenance, prompt and raw reply."
+    return {"text": f"film {i} was fine", "label": "positive", "meta": {
+        "method": "fewgen", "task": "sst2", "model": "smollm2-135m", "dtype": "float32", "threads": 1, "params": {"k_shots": 2},
+        "seed": 3, **meta, "batch": i // 2, "index": i, "group": f"b{i // 2}", "prompt": prompt, "prompt_hash": f"h{len(prompt)}",
+        "tokens": 7, "finish_reason": "eos", "raw": f"(film {i} was fine)", "sampling": {"top_p": 0.95, "stop": ["\n"]}}}
+
+@pytest.fixture(scope="module")
+def one_thread():
+    "One math thread here, as in the subprocess (OMP_NUM_THREADS=1), so both decode the same floats."
+    n = torch.get_num_threads(); torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+def test_old_file_reads_and_rewrites_to_the_same_records(tmp_path):
+    recs = [fake(i, "Write a review." if i < 3 else "Write another review.") for i in range(6)]
+    recs[4]["meta"]["trimmed"] = "an extra key in one record"
+    old = tmp_path/"old.jsonl"; old.write_text(old_text(recs))
+    assert read_records(old) == recs and count_records(old) == 6   # a file in the old format reads as it always did
+    new = tmp_path/"new.jsonl"; new.write_text(run_text(read_records(old)))
+    back = read_records(new)
+    assert back == recs and dumps(back) == dumps(recs)   # same dicts, same key order, same JSON
+    text = new.read_text()
+    assert text.count('{"@run"') == 1 and text.count('{"@prompt"') == 2 and count_records(new) == 6
+    assert '"params"' not in text.split("\n", 1)[1] and new.stat().st_size < old.stat().st_size * 0.7
+
+@pytest.mark.skipif(not STUDY.is_file(), reason="the study's SST-2 FewGen records are not in this checkout")
+def test_study_file_round_trips_small(tmp_path):
+    recs = read_records(STUDY)   # the study's stored outputs are in the old format
+    new = tmp_path/"g.jsonl"; new.write_text(run_text(recs))
+    back = read_records(new)
+    assert back == recs and dumps(back) == dumps(recs)
+    assert new.stat().st_size / len(recs) <= 400, f"{new.stat().st_size / len(recs):.0f} B per record"
+
+def test_changed_settings_get_a_new_header_and_resume_continues_the_file(tmp_path):
+    out = tmp_path/"r.jsonl"
+    first, moved = [fake(i, "P") for i in range(2)], [fake(i, "P") for i in range(2, 4)]
+    for m in moved: m["meta"]["threads"] = 4
+    with RecordWriter(out) as w: w.write_batch(first)
+    with RecordWriter(out) as w:   # resumed: the header and prompt already there are not written again ...
+        assert w.existing == first
+        w.write_batch([fake(9, "P")])
+    assert out.read_text().count('{"@run"') == 1 and out.read_text().count('{"@prompt"') == 1
+    with RecordWriter(out) as w: w.write_batch(moved)   # ... a setting that changed gets a header from there on
+    assert out.read_text().count('{"@run"') == 2
+    assert dumps(read_records(out)) == dumps(first + [fake(9, "P")] + moved)
+
+def test_torn_run_lines_are_repaired(tmp_path):
+    out = tmp_path/"t.jsonl"
+    with RecordWriter(out) as w: w.write_batch([fake(0, "P")])
+    good = out.read_bytes()
+    for torn in (b'{"@prompt":"h2","te', run_text([fake(1, "Q")]).encode()[:-40]):   # a torn prompt line; a torn batch
+        out.write_bytes(good + torn)
+        with pytest.warns(UserWarning, match="dropped a torn last line"):
+            with RecordWriter(out) as w:
+                assert w.existing == [fake(0, "P")]
+                w.write_batch([fake(1, "Q")])
+        assert dumps(read_records(out)) == dumps([fake(0, "P"), fake(1, "Q")])
+
+def test_a_record_the_compact_form_cannot_hold_is_written_whole(tmp_path):
+    odd = [{"text": "x", "label": "positive", "@tag": 1}, {**fake(0, "P"), "meta": {**fake(0, "P")["meta"], "~raw": [1]}}]
+    out = tmp_path/"o.jsonl"; out.write_text(run_text(odd))
+    assert dumps(read_records(out)) == dumps(odd)
+
+def test_a_second_writer_is_refused(tmp_path, capsys):
+    out = tmp_path/"busy.jsonl"
+    with RecordWriter(out):
+        with pytest.raises(RuntimeError, match="already open in another RecordWriter"): RecordWriter(out)
+        with pytest.raises(SystemExit) as e: main([*SMALL, "--out", str(out)])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert e.value.code == 2 and len(err) == 1 and "already open" in err[0]
+
+def test_killed_generate_resumes_to_the_uninterrupted_records(tmp_path, one_thread):
+    ref, cut = tmp_path/"ref.jsonl", tmp_path/"cut.jsonl"
+    main([*SMALL, "--out", str(ref)])
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    p = subprocess.Popen([sys.executable, "-c", "from synthlab.cli import main; main()", *SMALL, "--out", str(cut)],
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while p.poll() is None and time.time() < deadline:
+        if 1 <= count_records(cut) < 4: os.kill(p.pid, signal.SIGKILL); break
+        time.sleep(0.02)
+    p.wait(timeout=60)
+    assert p.returncode == -signal.SIGKILL, f"generate ended on its own (exit {p.returncode}) before it could be killed"
+    assert 1 <= count_records(cut) < 4
+    with warnings.catch_warnings(): warnings.simplefilter("ignore"); main([*SMALL, "--out", str(cut)])   # resumes
+    a, b = read_records(ref), read_records(cut)
+    assert len(a) == 4 and a == b and dumps(a) == dumps(b)
+    assert ref.read_text().startswith('{"@run"') and '"prompt":' not in ref.read_text().splitlines()[-1]
