@@ -108,7 +108,8 @@ def tokenizer_view(spec: str):
     "Model `spec`'s name, tokenizer and config without its weights, for checks before the model loads (None if unavailable)."
     from types import SimpleNamespace
     from synthlab.lm import EMBEDDED_MODELS, dequantised_dir, from_pretrained
-    if "://" in spec: return None
+    from synthlab.backend import in_process
+    if not in_process(spec): return None    # a server: no local tokenizer to check with
     from transformers import AutoConfig, AutoTokenizer
     try:
         path = dequantised_dir(spec) if spec in EMBEDDED_MODELS else spec

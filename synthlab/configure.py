@@ -103,13 +103,14 @@ def build_method(name: str, o: argparse.Namespace, task=None):
 def check_model(spec: str, what: str="model", builtin=None) -> str:
     "Fail fast on a model that cannot load: not `builtin` (default: the embedded LMs), no such folder, not a valid hub id, or not cached while offline."
     from synthlab.lm import EMBEDDED_MODELS
+    from synthlab.backend import in_process
     builtin = EMBEDDED_MODELS if builtin is None else builtin
     p = Path(spec).expanduser()
     if p.is_dir() and not (p/"config.json").is_file():
         also = f" or {'an embedded model (' if what == 'model' else ''}{', '.join(builtin)}{')' if what == 'model' else ''}"
         raise FileNotFoundError(f"{what} {spec}: a folder without config.json is not a Hugging Face model folder; "
                                 f"give a model folder, a hub id{also if builtin else ''}")
-    if spec in builtin or "://" in spec or p.exists(): return spec
+    if spec in builtin or p.exists() or not in_process(spec): return spec   # another backend checks its own
     from huggingface_hub import try_to_load_from_cache
     from huggingface_hub.utils import HFValidationError, validate_repo_id
     known = f"{spec!r} is not {'an embedded model (' + ', '.join(builtin) + ')' if what == 'model' else ' or '.join(builtin)}, an existing folder"
