@@ -8,7 +8,7 @@ __all__ = ['LOGPROBS', 'SCORE', 'TEXT', 'CAPABILITIES', 'BACKENDS', 'BUILTIN_BAC
            'in_process', 'load_backend', 'backend_view']
 
 # %% ../nbs/01a_backend.ipynb #b002
-import importlib
+import functools, importlib
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import SimpleNamespace
@@ -76,13 +76,20 @@ def register_backend(name: str, load: Callable, capabilities, matches: Callable|
     return BACKENDS[name]
 
 # %% ../nbs/01a_backend.ipynb #b009
-def load_backends() -> dict:
-    "The backend registry after importing the built-in backends and every entry point of the group `synthlab.backends`."
-    for mod in BUILTIN_BACKEND_MODULES: importlib.import_module(mod)
-    for ep in entry_points(group="synthlab.backends"):
+@functools.cache
+def _load_plugins() -> int:
+    "Import every entry point of the group `synthlab.backends` (once a process); how many there are."
+    eps = list(entry_points(group="synthlab.backends"))
+    for ep in eps:
         try: ep.load()
         except Exception as e:
             raise ImportError(f"backend plugin {ep.name!r} ({ep.value}) failed to load: {e}") from None
+    return len(eps)
+
+def load_backends() -> dict:
+    "The backend registry after importing the built-in backends and every entry point of the group `synthlab.backends`."
+    for mod in BUILTIN_BACKEND_MODULES: importlib.import_module(mod)
+    _load_plugins()
     return BACKENDS
 
 def backend_for(spec: str) -> Backend:

@@ -15,13 +15,15 @@ from fastcore.basics import patch
 
 from .backend import CAPABILITIES, register_backend
 from .chat import ChatRenderer
-from .assets import EMBEDDED_MODELS, HUB_HINT, cache_dir, embedded_gguf, hub_allowed, from_pretrained, dequantised_dir
-from .hardware import (DTYPES, BF16_CPU_FLAGS, LAYOUTS, pick_device, default_batch_rows, cpuinfo, cpu_flags,
-                               choose_dtype, pick_dtype, transpose_linear_weights, weight_layout, torch_threads,
-                               layout_speedup, choose_layout, busy_cores, choose_threads)
+# what LM uses, and the names callers have always imported from `synthlab.lm` (they live in the modules by role)
+from .assets import (
+    EMBEDDED_MODELS, HUB_HINT, cache_dir, embedded_gguf, hub_allowed, from_pretrained, dequantised_dir)
+from .hardware import (
+    DTYPES, BF16_CPU_FLAGS, LAYOUTS, pick_device, default_batch_rows, cpuinfo, cpu_flags, choose_dtype, pick_dtype,
+    transpose_linear_weights, weight_layout, torch_threads, layout_speedup, choose_layout, busy_cores, choose_threads)
 from .kvcache import SlackKV, slack_cache, PrefixKV, shared_prefix_cache
-from .attention import (PREFIX_ATTENTION, PREFIX_MODEL_TYPES, cascade_attention, prefix_attention,
-                                prefix_attention_ready, own_mask)
+from .attention import (
+    PREFIX_ATTENTION, PREFIX_MODEL_TYPES, cascade_attention, prefix_attention, prefix_attention_ready, own_mask)
 
 # %% ../nbs/01_lm.ipynb #c015
 @dataclass
@@ -37,7 +39,8 @@ class LMState:
 class LM(ChatRenderer):
     "A causal language model with its tokenizer: chat rendering, shared-prefix batched prefill, stepping, scoring."
     capabilities = frozenset(CAPABILITIES)   # it serves every capability (`01a_backend`)
-    share_prefix_from = 32  # from this many rows on, rows read ONE copy of a shared prefix (`prefix_attention_ready`)
+    # from this many rows on, rows read ONE copy of a shared prefix (`prefix_attention_ready`); None: never
+    share_prefix_from = 32
     def __init__(self, model, tokenizer, name: str, dtype_reason: str="requested", layout_reason: str="as given",
                  threads_reason: str="as set"):
         self.model, self.tokenizer, self.name = model.eval(), tokenizer, name
