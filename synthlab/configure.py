@@ -121,6 +121,7 @@ def check_model(spec: str, what: str="model", builtin=None) -> str:
     "Fail fast on a model that cannot load: not `builtin` (the embedded LMs), a folder, a hub id, or cached if offline."
 
     from synthlab.lm import EMBEDDED_MODELS
+    from synthlab.backend import in_process
     builtin = EMBEDDED_MODELS if builtin is None else builtin
     p = Path(spec).expanduser()
     if p.is_dir() and not (p/"config.json").is_file():
@@ -128,7 +129,7 @@ def check_model(spec: str, what: str="model", builtin=None) -> str:
         also = f" or {f'an embedded model ({names})' if what == 'model' else names}"
         raise FileNotFoundError(f"{what} {spec}: a folder without config.json is not a Hugging Face model folder; "
                                 f"give a model folder, a hub id{also if builtin else ''}")
-    if spec in builtin or "://" in spec or p.exists(): return spec
+    if spec in builtin or p.exists() or not in_process(spec): return spec   # another backend checks its own
     from huggingface_hub import try_to_load_from_cache
     from huggingface_hub.utils import HFValidationError, validate_repo_id
     what_is = 'an embedded model (' + ', '.join(builtin) + ')' if what == 'model' else ' or '.join(builtin)
@@ -147,7 +148,8 @@ def tokenizer_view(spec: str):
     "Model `spec`'s name, tokenizer and config without its weights, for checks before it loads (None if unavailable)."
     from types import SimpleNamespace
     from synthlab.lm import EMBEDDED_MODELS, dequantised_dir, from_pretrained
-    if "://" in spec: return None
+    from synthlab.backend import in_process
+    if not in_process(spec): return None    # a server: no local tokenizer to check with
     from transformers import AutoConfig, AutoTokenizer
     try:
         path = dequantised_dir(spec) if spec in EMBEDDED_MODELS else spec

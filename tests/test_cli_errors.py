@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import fails
 
-from synthlab import backend, lm as lm_module
+from synthlab import lm as lm_module
 from synthlab.cli import main
 from synthlab.task import get_task, save_task_card, Task
 from synthlab.records import read_records
@@ -23,7 +23,6 @@ def no_model(monkeypatch):
     "Tripwire: these cases must fail before a model loads."
     def trip(*a, **k): raise AssertionError("load_lm was called: the error should come before the model loads")
     monkeypatch.setattr(lm_module, "load_lm", trip)
-    monkeypatch.setattr(backend, "load_lm", trip)       # the CLI loads through `load_backend`, which imported `load_lm` by name
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
@@ -138,7 +137,7 @@ def test_ctrl_c_keeps_the_file_and_resumes(lm, tmp_path, capsys, monkeypatch):
     out = tmp_path/"s.jsonl"
     args = ["generate", "--task", "sst2", "--n", "40", "--out", str(out), "--max-new-tokens", "32", "--per-label", "2", "--k-shots", "1"]   # 32: a record cut at the cap is trimmed to a sentence or rejected
     # `load_backend` gives the session model, which is what it would load (`load_lm()`, this machine's dtype)
-    monkeypatch.setattr(backend, "load_lm", lambda *a, **k: lm)
+    monkeypatch.setattr(lm_module, "load_lm", lambda *a, **k: lm)
     stop = threading.Event()
     def ctrl_c_after_the_first_batch():
         deadline = time.monotonic() + 300

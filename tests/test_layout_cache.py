@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WRITER = """
 import sys
 from pathlib import Path
-from synthlab.lm import _cached_speedup
+from synthlab.hardware import _cached_speedup
 path, who = Path(sys.argv[1]), sys.argv[2]
 for i in range(40): _cached_speedup(f"{who}-{i}", lambda: 1.0, path)
 """

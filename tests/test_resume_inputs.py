@@ -7,7 +7,7 @@ import dataclasses, json
 import pytest
 from conftest import fails
 
-from synthlab import backend, lm as lm_module
+from synthlab import lm as lm_module
 from synthlab.cli import main, build_method, make_parser
 from synthlab.generate import run_settings, open_output
 from synthlab.task import get_task, save_task_card, Task
@@ -17,7 +17,7 @@ from synthlab.targen import TarGEN
 @pytest.fixture
 def no_model(monkeypatch):
     def trip(*a, **k): raise AssertionError("load_lm was called: the error should come before the model loads")
-    monkeypatch.setattr(lm_module, "load_lm", trip); monkeypatch.setattr(backend, "load_lm", trip)
+    monkeypatch.setattr(lm_module, "load_lm", trip)
 
 
 def card_with_shots(path, shots) -> Task:
@@ -49,7 +49,7 @@ def test_pipeline_rerun_notices_edited_shots_and_another_dtype(lm_fp32, tmp_path
                  generation=Generation("fewgen", dict(max_new_tokens=24, per_label=1)), **off)
     run_pipeline(p, lm=lm_fp32, progress=False)
     def trip(*a, **k): raise AssertionError("generation ran: the rerun should have been refused")
-    monkeypatch.setattr(pm, "generate", trip); monkeypatch.setattr(lm_module, "load_lm", trip); monkeypatch.setattr(backend, "load_lm", trip)
+    monkeypatch.setattr(pm, "generate", trip); monkeypatch.setattr(lm_module, "load_lm", trip)
     run_pipeline(p, progress=False)                                       # unchanged: resumed without a model
     with pytest.raises(ValueError, match=r"different dtype='float32' \(this run: 'bfloat16'\)"):
         run_pipeline(dataclasses.replace(p, dtype="bfloat16"), progress=False)

@@ -12,7 +12,7 @@ import pytest
 from conftest import fails
 import yaml
 
-from synthlab import backend, lm as lm_module
+from synthlab import lm as lm_module
 from synthlab.cli import main
 from synthlab.records import read_records, RecordWriter
 
@@ -133,7 +133,6 @@ def no_model(monkeypatch):
     "Tripwire: these cases must fail before a model loads."
     def trip(*a, **k): raise AssertionError("load_lm was called: the error should come before the model loads")
     monkeypatch.setattr(lm_module, "load_lm", trip)
-    monkeypatch.setattr(backend, "load_lm", trip)
 
 
 def records_file(path, n=2, **meta):
