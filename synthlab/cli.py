@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'add_export_parser', 'cmd_export', 'make_parser', 'add_pipeline_parser', 'cmd_pipeline', 'tokenizer_view',
            'check_not_input', 'warn_large_n', 'summary_table', 'score_table', 'cmd_generate', 'pool_line',
-           'cmd_evaluate', 'cmd_align', 'cmd_demo', 'main', 'cmd_generate_sharded', 'cmd_merge']
+           'cmd_evaluate', 'cmd_align', 'cmd_demo', 'main', 'cmd_generate_sharded', 'cmd_merge', 'add_curate_parser',
+           'cmd_curate']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time, warnings
@@ -69,6 +70,7 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument("--n", type=positive_int, default=32); d.add_argument("--out", default="out/demo")
     add_export_parser(sub)
     add_pipeline_parser(sub)
+    add_curate_parser(sub)
     _add_shard_arguments(g, sub)
     return p
 
@@ -283,3 +285,22 @@ COMMANDS["merge"] = cmd_merge
 
 # %% ../nbs/10_cli.ipynb #c021p1
 COMMANDS["pipeline"] = cmd_pipeline
+
+# %% ../nbs/10_cli.ipynb #c021c
+def add_curate_parser(sub):
+    "The `curate` sub-command: keep N records of an over-generated file (synthlab.curate); register it in `make_parser`."
+    c = sub.add_parser("curate", help="keep N records of an over-generated file: the few-shot pool classifier's "
+                                      "label confidence, then diversity; OUT.dropped.jsonl says why each other went")
+    c.add_argument("input", help="JSONL records of the task (e.g. generated with --n r×N)")
+    c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
+    c.add_argument("--n", type=positive_int, required=True, help="records to keep")
+    c.add_argument("--out", required=True, help="the curated JSONL file")
+    c.add_argument("--overwrite", action="store_true", help="replace --out even if it is not a curated set synthlab wrote")
+
+def cmd_curate(o) -> dict:
+    from synthlab.curate import curate_file
+    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite)
+    print(f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}\nrecords: {o.out}; reasons: {o.out}.dropped.jsonl")
+    return r
+
+COMMANDS["curate"] = cmd_curate
