@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['Pipeline', 'from_mapping', 'load_pipeline', 'to_dict', 'to_yaml', 'make_method', 'test_split', 'check_pipeline',
-           'verdicts', 'apply_verdicts', 'write_records', 'run_stage', 'check_pipeline_out', 'run_pipeline',
-           'pool_field', 'stage_table']
+           'verdicts', 'apply_verdicts', 'write_records', 'run_stage', 'cached_stage', 'check_pipeline_out',
+           'run_pipeline', 'pool_field', 'stage_table']
 
 # %% ../nbs/13_pipeline.ipynb #p004
 import dataclasses, difflib, copy, json, math, time, types
@@ -219,6 +219,20 @@ def run_stage(s: Stage, records: list, ctx: Context) -> tuple:
     elif s.store == "records": write_records(path, new)
     atomic_write_text(rep_path, json.dumps(rep, indent=1, default=str))
     return new, {**rep, "resumed": False}
+
+# %% ../nbs/13_pipeline.ipynb #p031b
+def cached_stage(out, name: str, params: dict, inputs: list, compute) -> tuple:
+    "(records, report) of `name`: read back from `out` when made from the same `params` and `inputs`, else `compute()`d."
+    key = dict(params=params, input=fingerprint(inputs))
+    rec_path, rep_path = Path(out)/f"{name}.jsonl", Path(out)/f"{name}.json"
+    if rep_path.is_file() and rec_path.is_file():
+        rep = json.loads(rep_path.read_text())
+        if rep.get("key") == key: return _jsonl(rec_path), {**rep, "resumed": True}
+    t0 = time.time()
+    recs, rep = compute()
+    rep = {**rep, "seconds": round(time.time() - t0, 2), "key": key}
+    write_records(rec_path, recs); atomic_write_text(rep_path, json.dumps(rep, indent=1, default=str))
+    return recs, {**rep, "resumed": False}
 
 # %% ../nbs/13_pipeline.ipynb #f4ef87cf
 def _own_json(*keys):
