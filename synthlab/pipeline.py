@@ -222,7 +222,7 @@ def run_stage(s: Stage, records: list, ctx: Context) -> tuple:
 
 # %% ../nbs/13_pipeline.ipynb #p031b
 def cached_stage(out, name: str, params: dict, inputs: list, compute) -> tuple:
-    "(records, report) of `name`: read back from `out` when made from the same `params` and `inputs`, else `compute()`d."
+    "(records, report) of `name`: read back from `out` when made from the same `params` and `inputs`, else computed."
     key = dict(params=params, input=fingerprint(inputs))
     rec_path, rep_path = Path(out)/f"{name}.jsonl", Path(out)/f"{name}.json"
     if rep_path.is_file() and rec_path.is_file():
@@ -301,11 +301,11 @@ def pool_field(p: Pipeline, recs: list) -> dict|None:
 
 # %% ../nbs/13_pipeline.ipynb #p054
 def stage_table(summary: dict) -> str:
-    "The run summary of `run_pipeline`, one line per stage (what it did: its class's `describe`)."
+    "The run summary of `run_pipeline`, one line per stage (what it did: its class's `did`)."
     rows = [("stage", "state", "n", "what it did")]
     for name, r in summary["stages"].items():
         state = "off" if not r.get("enabled", True) else ("resumed" if r.get("resumed") else "ran")
-        did = STAGES[name]().describe(r) if name in STAGES and r and state != "off" else ""
+        did = STAGES[name]().did(r) if name in STAGES and r and state != "off" else ""
         rows.append((name, state, str(r.get("n", r.get("n_train", ""))), did))
     w = [max(len(row[i]) for row in rows) for i in range(3)]
     table = "\n".join(f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}  {d}" for a, b, c, d in rows)

@@ -10,7 +10,7 @@ __all__ = ['STAGES', 'opt', 'Stage', 'register_stage', 'stage_entry', 'with_stag
 # %% ../nbs/13a_stages.ipynb #s004
 import copy, hashlib, json, math, random
 from collections import Counter
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 
 from .task import get_task
@@ -38,7 +38,14 @@ class Stage:
     over_generate = 1.0     # generation makes this many times `n` records when the stage is on
     drop_reason = "dropped" # the reason of a dropped record the report's `reasons` does not name
     def run(self, records: list, ctx) -> tuple: return records, {}
-    def describe(self, report: dict) -> str: return ""
+    def did(self, report: dict) -> str: return ""      # what it did, in a few words, from its report
+    def describe(self) -> str:
+        "The stage: its name, what it does, and each setting with its value and help."
+        rows = [f"{self.name}: {type(self).__doc__}"]
+        for f in fields(self):
+            helps = f"  # {f.metadata['help']}" if f.metadata.get("help") else ""
+            rows.append(f"  {f.name} = {getattr(self, f.name)!r}{helps}")
+        return "\n".join(rows)
     def reads(self, p, task) -> list: return []
     def key(self, records: list, ctx) -> dict:
         "What a stored output must have been made from: these settings and these input records."
@@ -143,7 +150,7 @@ class Generation(Stage):
     options: dict = opt(dict, help="the method's `synthlab generate` options (underscores for dashes)")
     always, store = True, None
     def run(self, records, ctx): return run_generation(self, ctx)
-    def describe(self, r): return f"{r.get('method', '?')}: rejected {r.get('rejected', {})}" if r else ""
+    def did(self, r): return f"{r.get('method', '?')}: rejected {r.get('rejected', {})}" if r else ""
 
 def run_generation(s: Generation, ctx) -> tuple:
     "(records, report) of generation: `generation.jsonl`, resumed by the driver, read back when complete."
@@ -190,7 +197,7 @@ class Judge(Stage):
     action: str = opt("relabel", ("relabel", "drop"), help="what to do with a record the judge relabels")
     score_untrusted: bool = opt(True, help="False: an untrusted judge scores no record (saves its cost)")
     def run(self, records, ctx): return judge_records(records, ctx.task, ctx.lm(), self)
-    def describe(self, r):
+    def did(self, r):
         return (f"judge accuracy on the demos {r['shot_accuracy']}, {'trusted' if r['trusted'] else 'NOT trusted'}; "
                 f"changed {r['changed']}, dropped {r['dropped']}")
 
@@ -232,7 +239,7 @@ class Guard(Stage):
         pool = ctx.demos if self.source == "demos" else load_pool(ctx.task, self.split, self.pool_size, ctx.p.seed)
         clf = fit_guard(pool, ctx.task, self.C, ctx.p.seed)
         return guard_records(records, ctx.task, clf, self.threshold, self.action)
-    def describe(self, r): return f"{r['action']} {r['touched']} of {r['checked']} (confidence ≥ {r['threshold']})"
+    def did(self, r): return f"{r['action']} {r['touched']} of {r['checked']} (confidence ≥ {r['threshold']})"
 
 # %% ../nbs/13a_stages.ipynb #s042
 @register_stage("filters")
@@ -248,7 +255,7 @@ class Filters(Stage):
             if f(r): kept.append(r)
             else: reasons[record_id(r)] = next(iter(f.counts - before), "filtered")
         return kept, dict(kept=len(kept), rejected=dict(f.counts), reasons=reasons)
-    def describe(self, r): return f"rejected {r['rejected']}"
+    def did(self, r): return f"rejected {r['rejected']}"
 
 # %% ../nbs/13a_stages.ipynb #s044
 @register_stage("curate")
@@ -263,7 +270,7 @@ class Curate(Stage):
         from synthlab.curate import curate
         kept, dropped, rep = curate(records, ctx.task, ctx.p.n, keep=self.keep, pool=ctx.task.shots, seed=ctx.p.seed)
         return kept, {**rep, "reasons": {record_id(r): r["meta"]["curate"] for r in dropped}}
-    def describe(self, r): return f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}"
+    def did(self, r): return f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}"
 
 # %% ../nbs/13a_stages.ipynb #s046
 @register_stage("align")
@@ -286,7 +293,7 @@ class Align(Stage):
                                  mode=self.mode)
         keys = ("n", "n_real", "mmd2_before", "mmd2_after", "unique", "duplicates", "mode", "target")
         return out, {k: rep[k] for k in keys}
-    def describe(self, r):
+    def did(self, r):
         return (f"MMD² {r['mmd2_before']:.4f} → {r['mmd2_after']:.4f}, {r['unique']} unique "
                 f"({r.get('duplicates', 0):.0%} repeats)")
 
@@ -316,5 +323,5 @@ class Evaluate(Stage):
     def run(self, records, ctx):
         split = self.reads(ctx.p, ctx.card)[0]
         return records, evaluate_records(records, ctx.task, self, split, ctx.out, ctx.progress)
-    def describe(self, r):
+    def did(self, r):
         return f"{r['student']} on {r['test']}: accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"
