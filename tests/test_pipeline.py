@@ -29,8 +29,8 @@ def no_model(monkeypatch):
     def trip(*a, **k): raise AssertionError("a model was loaded or generation ran: this run should have been resumed")
     monkeypatch.setattr(lm_module, "load_lm", trip)
     monkeypatch.setattr(generate_module, "generate", trip)
-    import synthlab.pipeline as pm
-    monkeypatch.setattr(pm, "generate", trip)
+    import synthlab.stages as sm
+    monkeypatch.setattr(sm, "generate", trip)
 
 
 def test_yaml_round_trip_and_example(tmp_path):

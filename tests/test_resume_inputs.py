@@ -41,7 +41,7 @@ def test_cli_resume_after_editing_the_shots_is_refused(capsys, tmp_path, no_mode
 
 def test_pipeline_rerun_notices_edited_shots_and_another_dtype(lm_fp32, tmp_path, monkeypatch):
     from synthlab.pipeline import Pipeline, Demos, Generation, Judge, Guard, Filters, Align, Evaluate, run_pipeline
-    import synthlab.pipeline as pm
+    import synthlab.stages as pm
     shots = get_task("sst2").shots
     card = tmp_path/"card.yaml"; card_with_shots(card, shots)
     off = dict(judge=Judge(enabled=False), guard=Guard(enabled=False), align=Align(enabled=False), evaluate=Evaluate(enabled=False))

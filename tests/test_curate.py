@@ -1,0 +1,66 @@
+"""Issue 32 item 4: the curate stage in a pipeline (the embedded model, tiny budget) and `synthlab curate` on a file.
+
+Selection itself (k-centre, label confidence, reasons) is checked in nbs/06d_curate.ipynb; here the parts a user meets:
+a pipeline that over-generates by `factor` and keeps `n`, its verdict file with every dropped record's reason, its
+resume without a model, and the CLI command with its one-line errors.
+"""
+import json
+from collections import Counter
+from unittest import mock
+
+import pytest
+
+from conftest import fails
+from synthlab.cli import main
+from synthlab.records import read_records
+from synthlab.pipeline import (Pipeline, Demos, Generation, Judge, Guard, Curate, Align, Evaluate, run_pipeline,
+                               record_id)
+
+
+def lines(path) -> list: return [json.loads(l) for l in path.read_text().splitlines() if l.strip()]
+
+
+def test_curate_stage_over_generates_keeps_n_and_resumes(lm, tmp_path):
+    off = dict(judge=Judge(enabled=False), guard=Guard(enabled=False), align=Align(enabled=False),
+               evaluate=Evaluate(enabled=False))
+    p = Pipeline("sst2", str(tmp_path/"run"), n=2, demos=Demos(enabled=False), generation=Generation("fewgen", dict(max_new_tokens=24)),
+                 curate=Curate(enabled=True, factor=3), **off)
+    s = run_pipeline(p, lm=lm, progress=False)
+    gen, recs = read_records(tmp_path/"run"/"generation.jsonl"), read_records(tmp_path/"run"/"records.jsonl")
+    assert len(gen) == 6 and len(recs) == 2 and s["stages"]["curate"]["n"] == 2
+    assert Counter(r["label"] for r in recs) == {"negative": 1, "positive": 1}
+    assert all([e["stage"] for e in r["meta"]["pipeline"]][-2:] == ["filters", "curate"] for r in recs)
+    v = lines(tmp_path/"run"/"curate.jsonl")              # verdicts, not copies: every input record once
+    kept, dropped = [l for l in v if l["verdict"] == "kept"], [l for l in v if l["verdict"] == "dropped"]
+    assert [l["id"] for l in kept] == [record_id(r) for r in recs] and "text" not in json.dumps(v)
+    assert len(kept) + len(dropped) == s["stages"]["filters"]["n"]
+    assert dropped and all(l["reason"] in ("low_confidence", "redundant") and 0 <= l["confidence"] <= 1 for l in dropped)
+    with mock.patch("synthlab.backend.load_backend", side_effect=AssertionError("a model was loaded")):
+        s2 = run_pipeline(p, progress=False)
+    assert all(r.get("resumed") for r in s2["stages"].values() if r.get("enabled", True))
+    assert read_records(tmp_path/"run"/"records.jsonl") == recs
+
+
+POS = ["a warm , funny and moving film about family .", "a gorgeous , heartfelt drama with a superb cast .",
+       "a witty and tender comedy that earns every laugh .", "the best thriller of the year , tense and smart ."]
+NEG = ["a dull , tedious mess with nothing to say .", "the plot is lazy and the jokes fall flat .",
+       "an ugly , boring and overlong film .", "a stupid script and wooden acting sink it ."]
+
+
+def test_cli_curate(capsys, tmp_path):
+    src = tmp_path/"gen.jsonl"
+    recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
+    recs.append(dict(text="a delightful , life-affirming triumph .", label="negative"))     # mislabelled
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    main(["curate", str(src), "--task", "sst2", "--n", "4", "--out", str(tmp_path/"kept.jsonl")])
+    assert "kept 4 of 9" in capsys.readouterr().out
+    kept, gone = read_records(tmp_path/"kept.jsonl"), lines(tmp_path/"kept.jsonl.dropped.jsonl")
+    assert Counter(r["label"] for r in kept) == {"positive": 2, "negative": 2} and len(gone) == 5
+    assert {g["reason"] for g in gone} <= {"low_confidence", "redundant"}
+    assert "life-affirming" not in json.dumps(kept)                                         # the mislabelled one went
+    assert "only 5 records of label 'negative'" in fails(capsys, "curate", src, "--task", "sst2", "--n", "20",
+                                                         "--out", tmp_path/"k2.jsonl")
+    assert "is not a curated set synthlab made" in fails(capsys, "curate", src, "--task", "sst2", "--n", "4",
+                                                         "--out", src)
+    assert "records file" in fails(capsys, "curate", tmp_path/"none.jsonl", "--task", "sst2", "--n", "4",
+                                   "--out", tmp_path/"k3.jsonl")
