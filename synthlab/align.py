@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .task import get_task, task_from_provenance
 from .lm import torch_threads
 from .data import load_split, parse_split_ref, largest_remainder
-from .records import read_records, atomic_write_text, check_record, check_replaceable, own_records
+from .records import read_records, atomic_write_text, check_record, check_replaceable, own_records, run_text
 from .embed import embed_records
 from .metrics import rbf_kernel, mmd_bandwidth, mmd2
 from .explore import as_matrix, label_groups, with_synalign_meta
@@ -312,6 +312,6 @@ def align_file(synthetic_path,            # JSONL of generated records
                                  mode=mode)
     report = dict(synthetic=str(synthetic_path), real=str(real_spec), out=str(out), task=task.name, n_in=len(syn),
                   **report)
-    atomic_write_text(out, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in recs))
+    atomic_write_text(out, run_text(recs, default=str))   # a run file: settings once, each prompt once
     atomic_write_text(f"{out}.report.json", json.dumps(report, indent=1, default=str))
     return report

@@ -83,14 +83,14 @@ def curate_file(src,                  # a JSONL records file of `task` (e.g. gen
                 overwrite: bool=False # replace `out` even if it is not a curated set synthlab wrote
                ) -> dict:
     "The report of curating the records of `src` to `n` into `out`; `out`.dropped.jsonl says why each other went."
-    from synthlab.records import read_task_records, atomic_write_text, check_replaceable, own_records
+    from synthlab.records import read_task_records, atomic_write_text, check_replaceable, own_records, run_text
     from synthlab.stages import record_id
     task = get_task(task)
     out = check_replaceable(out, own_records("curate"), "a curated set", overwrite=overwrite)
     if Path(src).resolve() == out.resolve(): raise ValueError(f"--out {out} is the input file: choose another path")
     kept, dropped, rep = curate(read_task_records(src, task), task, n, keep=keep, seed=seed)
     jsonl = lambda rs: "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rs)
-    atomic_write_text(out, jsonl(kept))
+    atomic_write_text(out, run_text(kept, default=str))
     atomic_write_text(Path(f"{out}.dropped.jsonl"),
                       jsonl({"id": record_id(r), "verdict": "dropped", **r["meta"]["curate"]} for r in dropped))
     rep = {**rep, "input": str(src), "out": str(out)}
