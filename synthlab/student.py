@@ -4,168 +4,33 @@
 
 # %% ../nbs/09_student.ipynb #c004
 from __future__ import annotations
-import time, warnings
+import time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
-from .task import Task, get_task, task_from_provenance
-from .data import load_split, parse_split_ref
-from .records import read_records, read_task_records
+from .task import Task, get_task
+from .data import load_split
 from .embed import embed_texts
 from .finetune import StudentConfig, finetune
-from .metrics import _is_split_ref, as_records, texts_of
-from .filters import normalise
+from .studentdata import POOL_WEIGHT, resolve_task, student_data, pool_sample_weights, record_weights
+from .studentdata import check_test_split, text_overlap, warn_overlap
+from .studentdata import _pool_records, _check_pool_unseen, _training_rows
+_all_ = ["POOL_WEIGHT", "resolve_task", "student_data", "pool_sample_weights", "record_weights", "check_test_split",
+         "text_overlap", "warn_overlap"]   # loaded and checked in `studentdata`; imported from here too
 
 # %% auto #0
-__all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'StudentResult',
-           'train_student', 'datamap', 'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts',
-           'check_test_split', 'text_overlap', 'warn_overlap', 'evaluate_file', 'merge_results', 'train_seeded',
-           'default_test_split', 'real_baselines', 'compare', 'pool_shares']
-
-# %% ../nbs/09_student.ipynb #c005a
-def _task_of_records(d) -> str|None:
-    ("The `meta` of the first record of a records list or JSONL file (its task's provenance) when it names a task, "
-     "else None.")
-    if isinstance(d, (str, Path)) and Path(d).expanduser().is_file(): d = read_records(Path(d).expanduser())
-    if isinstance(d, list) and d and isinstance(d[0], dict):
-        m = d[0].get("meta") or {}
-        if isinstance(m.get("task"), str): return m   # the task's provenance: name, card path, hash
-
-# %% ../nbs/09_student.ipynb #c005b
-def resolve_task(task=None, # a task name, card or `Task`; wins when given
-                 *data,     # training/test sets: a 'task:split' reference, records, or a JSONL path
-                ) -> Task:
-    "The task: `task` if given, else the task of a 'task:split' reference in `data`, else the card the records name."
-    if task is not None: return get_task(task)
-    named = None   # the records' own card: a 'holdout:validation' reference then names it, not a lookup by name
-    for d in data:
-        if (t := _task_of_records(d)) is None: continue
-        try: named = task_from_provenance(t, where=str(d) if isinstance(d, (str, Path)) else "records"); break
-        except ValueError:
-            if not any(map(_is_split_ref, data)): raise
-    for d in data:
-        if _is_split_ref(d): return parse_split_ref(d, named)[0]
-    if named is not None: return named
-    raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
-
-# %% ../nbs/09_student.ipynb #c005f
-def _load_side(data, task: Task, what: str) -> list[dict]:
-    "Records of `data`: a 'task:split' reference or a bare split name of `task`, else whatever `as_records` takes."
-    if (isinstance(data, str) and not _is_split_ref(data) and not Path(data).expanduser().exists()
-            and not data.endswith(".jsonl") and "/" not in data):
-        data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
-    if isinstance(data, (str, Path)) and Path(data).expanduser().is_file():   # a NaN where text belongs: named by line
-        return read_task_records(Path(data).expanduser(), task)
-    if not _is_split_ref(data): return as_records(data, what)
-    t, split = parse_split_ref(data, task)   # raises on a split the task does not have
-    if t.name != task.name: raise ValueError(f"{what} set {data!r} is from task {t.name!r}, but the task is "
-                                             f"{task.name!r}")
-    try: return load_split(t, split).to_list()
-    except FileNotFoundError as e: raise FileNotFoundError(f"{what} split {data!r} is not available: {e}") from None
-
-# %% ../nbs/09_student.ipynb #c005g
-def _label_ids(labels: list, task: Task, what: str) -> np.ndarray:
-    ("Label ids of `labels` on `task`; one line naming unknown labels (with counts), or a training set with a single "
-     "label.")
-    unknown = pd.Series([l for l in labels if l not in task.labels], dtype=object)
-    if len(unknown):
-        counts = ", ".join(f"{l!r} ×{c}" for l, c in unknown.value_counts().items())
-        raise ValueError(f"{what} set has labels that task {task.name!r} does not know: {counts}; "
-                         f"expected one of: {', '.join(task.label_names)}")
-    y = np.array([task.label_names.index(l) for l in labels])
-    if what == "train" and len(set(y.tolist())) < 2:
-        raise ValueError(f"the training set has a single label ({labels[0]!r}, {len(labels)} records); "
-                         "a classifier needs at least 2 labels")
-    return y
-
-# %% ../nbs/09_student.ipynb #c005i
-def student_data(data,              # records, a Dataset, a JSONL path, 'task:split' or a bare split name
-                 task,              # the task the labels must belong to
-                 what: str="train", # 'train' or 'test': named in errors; 'train' needs ≥ 2 labels
-                ) -> tuple[list[str], np.ndarray, list[dict]]:
-    "Load `data` → (texts, label ids, records), checked against `task`."
-    task = get_task(task)
-    recs = _load_side(data, task, what)
-    if not recs: raise ValueError(f"the {what} set is empty")
-    return texts_of(recs, task), _label_ids([r.get("label") for r in recs], task, what), recs
+__all__ = ['StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts',
+           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare',
+           'pool_shares', 'POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights',
+           'check_test_split', 'text_overlap', 'warn_overlap']
 
 # %% ../nbs/09_student.ipynb #c009d
 def _linear_run(Xtr, ytr, Xte, seed, cfg, sample_weight=None):
     from sklearn.linear_model import LogisticRegression
     clf = LogisticRegression(C=cfg.C, max_iter=2000, random_state=seed).fit(Xtr, ytr, sample_weight=sample_weight)
     return dict(pred=clf.predict(Xte), epochs=None, best_epoch=None, dynamics=None, history=[])
-
-# %% ../nbs/09_student.ipynb #c009f
-# the pool's share of the training weight by default: measured in 09_student (pool + synthetic table)
-POOL_WEIGHT = 0.5
-
-def pool_sample_weights(n_pool: int,                      # pool rows (they come first)
-                        n_syn: int,                       # synthetic rows (they follow)
-                        # the pool's share of the total weight; None = concatenate
-                        pool_weight: float|None = POOL_WEIGHT,
-                        weights=None,                     # the synthetic records' own weights (e.g. MMD's), default 1
-                       ) -> np.ndarray:
-    ("Sample weights of pool rows then synthetic rows: the pool holds `pool_weight` of the total; all sum to n_pool + "
-     "n_syn.")
-    w = np.ones(n_syn) if weights is None else np.asarray(weights, dtype=float)
-    if w.shape != (n_syn,): raise ValueError(f"weights has {w.size} values for {n_syn} synthetic rows")
-    if n_syn and (not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0):
-        raise ValueError("record weights must be finite, ≥ 0 and not all 0")
-    N = n_pool + n_syn
-    share = n_pool / max(N, 1) if pool_weight is None or n_pool == 0 else float(pool_weight)
-    if not 0 <= share <= 1: raise ValueError(f"pool_weight must be between 0 and 1 (the pool's share of the weight), "
-                                             f"got {pool_weight}")
-    if n_syn == 0: share = 1.0
-    return np.r_[np.full(n_pool, share * N / n_pool) if n_pool else np.zeros(0),
-                 (1 - share) * N * w / w.sum() if n_syn else np.zeros(0)]
-
-# %% ../nbs/09_student.ipynb #c009j
-def _pool_records(pool, task: Task) -> list[dict]:
-    "The pool's records: None/False = none, True or 'shots' = the card's shots, else records/a path/a train split."
-    if pool is None or pool is False: return []
-    if pool is True or (isinstance(pool, str) and pool == "shots"):
-        if not task.shots: raise ValueError(f"task {task.name!r} has no few-shot pool (its card lists no shots)")
-        return list(task.shots)
-    if (isinstance(pool, str) and not Path(pool).expanduser().exists() and "/" not in pool
-            and not pool.endswith(".jsonl")):
-        split = pool.split(":", 1)[-1]
-        if not split.startswith("train"):
-            raise ValueError(f"pool {pool!r} is a split that is evaluated on; a pool is the user's own examples "
-                             "(pool=True: the card's shots) or a train split")
-    recs = _load_side(pool, task, "pool")
-    _label_ids([r.get("label") for r in recs], task, "pool")
-    return recs
-
-def _check_pool_unseen(pool: list[dict], test: list[dict], task: Task):
-    "Refuse a pool that shares a text with the test set (the pool must never come from an evaluated split)."
-    seen = {normalise(t) for t in texts_of(test, task)}
-    shared = [t for t in texts_of(pool, task) if normalise(t) in seen]
-    if shared: raise ValueError(f"{len(shared)} of the pool's {len(pool)} examples are in the test set "
-                                f"(e.g. {shared[0][:60]!r}); the pool must not come from a split that is evaluated on")
-
-def record_weights(recs: list) -> np.ndarray|None:
-    "Each record's `weight` (1 where it has none), or None when no record has one."
-    if not any(isinstance(r, dict) and "weight" in r for r in recs): return None
-    w = np.array([float(r.get("weight", 1.0)) for r in recs])
-    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0: raise ValueError("record weights must be finite, ≥ "
-                                                                                   "0 "
-                                                                                   "and not all 0")
-    return w
-
-def _training_rows(texts, y, recs, pool: list[dict], pool_weight, task: Task):
-    ("(texts, labels, records, sample weights or None, hold-out mask) of pool rows then synthetic rows; rows of weight "
-     "0 left out.")
-    if not pool and record_weights(recs) is None: return texts, y, recs, None, None
-    pt = texts_of(pool, task) if pool else []
-    py = np.array([task.label_names.index(r["label"]) for r in pool], dtype=int)
-    w = pool_sample_weights(len(pool), len(recs), pool_weight, record_weights(recs))
-    T, Y, R = [*pt, *texts], np.r_[py, y].astype(int), [*pool, *recs]
-    hold, keep = np.r_[np.zeros(len(pool), bool), np.ones(len(recs), bool)], np.flatnonzero(w > 0)
-    if len(set(Y[keep].tolist())) < 2: raise ValueError("the weighted training set has a single label; a classifier "
-                                                        "needs at least 2")
-    return [T[i] for i in keep], Y[keep], [R[i] for i in keep], w[keep] * len(keep) / w[keep].sum(), hold[keep]
 
 # %% ../nbs/09_student.ipynb #c020
 @dataclass
@@ -318,34 +183,6 @@ def add_verdicts(df: pd.DataFrame, pool_row=None, col: str = "accuracy") -> pd.D
     p = float(df.loc[pool_row, col])
     return df.assign(verdict=["pool alone" if i == pool_row else "" if pd.isna(a) or str(i).startswith("real (")
                               else verdict_sentence(str(i), float(a), p) for i, a in zip(df.index, df[col])])
-
-# %% ../nbs/09_student.ipynb #c038o2
-def check_test_split(test, task) -> None:
-    ("Refuse scoring on `task`'s `train` split (`test`: 'task:split' or a split name): the few-shot examples and real "
-     "references come from it.")
-    split = (parse_split_ref(test, task=task)[1] if _is_split_ref(test)
-             else test if isinstance(test, str) and test in task.split_names else None)
-    if split == "train":
-        other = [s for s in task.split_names if s != "train"]
-        raise ValueError(f"evaluate {test!r}: the few-shot examples and the real references come from "
-                         f"{task.name}:train; score on "
-                         f"another split{' (' + ', '.join(f'{task.name}:{s}' for s in other) + ')' if other else ''}")
-
-def text_overlap(train_texts, test_texts) -> tuple:
-    "(count, fraction) of `test_texts` that also occur in `train_texts`, case and spacing ignored."
-    norm = lambda t: " ".join(str(t).lower().split())
-    seen = {norm(t) for t in train_texts}
-    n = sum(norm(t) in seen for t in test_texts)
-    return n, n / max(1, len(test_texts))
-
-def warn_overlap(train_texts, test_texts, test) -> tuple:
-    "Warn (one line) when test texts also occur in the training set; returns `text_overlap`."
-    n, f = text_overlap(train_texts, test_texts)
-    if n: warnings.warn(f"{n} of the {len(test_texts)} test texts of "
-                        f"{test if isinstance(test, str) else 'the test set'} ({f:.1%}) "
-                        "are also in the training set: their scores measure recall, not generalisation; remove them "
-                        "from the training file")
-    return n, f
 
 # %% ../nbs/09_student.ipynb #c038c
 def evaluate_file(train_path,                # a JSONL file of (synthetic) records
