@@ -83,9 +83,9 @@ def test_a_pool_from_the_test_set_is_refused():
 
 def test_generate_reports_the_pool_check(lm, tmp_path, capsys, monkeypatch):
     "`synthlab generate` (in this process, on the session's embedded model) ends its summary with the pool check."
-    from synthlab import backend
+    from synthlab import lm as lm_module
     from synthlab.cli import main
-    monkeypatch.setattr(backend, "load_lm", lambda *a, **k: lm)
+    monkeypatch.setattr(lm_module, "load_lm", lambda *a, **k: lm)   # the in-process backend looks it up at call time
     main(["generate", "--task", "sst2", "--n", "4", "--max-new-tokens", "12", "--out", str(tmp_path/"o.jsonl")])
     out = capsys.readouterr().out
     line = [l for l in out.splitlines() if l.startswith("pool check: ")]

@@ -33,7 +33,8 @@ def test_sigkill_mid_write_leaves_only_complete_records(tmp_path):
         os.kill(os.getpid(), signal.SIGKILL)
     """, out)
     assert r.returncode == -signal.SIGKILL, r.stderr
-    with pytest.raises(RecordError, match=r"recs.jsonl:31: malformed JSON line"): read_records(out)
+    # line 32: the run file's header line, then 30 records, then the torn one
+    with pytest.raises(RecordError, match=r"recs.jsonl:32: malformed JSON line"): read_records(out)
     with pytest.warns(UserWarning, match="dropped a torn last line"):
         w = RecordWriter(out)
     with w:
