@@ -27,7 +27,7 @@ def judge_conversation(task, rec: dict) -> list:
 JUDGE_CPU_TOKENS = 2048   # prompt tokens (padding included) per scoring call on a CPU: wider calls ran slower per token
 
 def _judge_batches(lengths: list, batch_size: int|None, device) -> list:
-    "Consecutive index ranges over `lengths` (ascending): `batch_size` each, else as many as `JUDGE_CPU_TOKENS` hold on a CPU."
+    "Index ranges over `lengths` (ascending): `batch_size` long, else as many as `JUDGE_CPU_TOKENS` hold on a CPU."
     n = len(lengths)
     rows = batch_size or (default_batch_rows(device) if pick_device(device).type != "cpu" else None)
     if rows: return [range(i, min(i + rows, n)) for i in range(0, n, rows)]

@@ -204,7 +204,7 @@ def corrsynth_combiner(gamma: float=1.0, delta: float=0.5, **kw):
 # %% ../nbs/05_targen.ipynb #c043
 @patch
 def _lists(self: TarGEN, lm, task, convs: list, kind: str, n: int, generator, what: str) -> list:
-    "Decode list prompts (answers prefilled with '1.'), attempts side by side; [] for prompts malformed after `retries`."
+    "Decode list prompts (answers prefilled with '1.'), attempts side by side; [] where all `retries` fail too."
     prefix, suffixes = lm.split_prefix(convs)
     prompts = [s + LIST_HEAD for s in suffixes]
     sampling = SamplingConfig(**{**vars(self.list_sampling), "stop": tuple(dict.fromkeys([*(self.list_sampling.stop or ()), f"\n{n + 1}."]))})
@@ -215,7 +215,8 @@ def _lists(self: TarGEN, lm, task, convs: list, kind: str, n: int, generator, wh
         k = min(side, self.retries + 1 - done)
         res = self.decode(lm, [prompts[i] for i in todo for _ in range(k)], prefix=prefix, sampling=sampling,
                           generator=generator)                      # prompt-major: a prompt's attempts are adjacent
-        lists = [parse_list(LIST_HEAD + t, kind, max_items=n, truncated=f == "length") for t, f in zip(res.texts, res.finish)]
+        lists = [parse_list(LIST_HEAD + t, kind, max_items=n, truncated=f == "length")
+                 for t, f in zip(res.texts, res.finish)]
         failed = []
         for j, i in enumerate(todo):
             ok = next((a for a in range(k) if len(lists[j * k + a]) >= least), None)   # the first well-formed attempt
