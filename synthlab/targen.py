@@ -21,7 +21,6 @@ from .generate import (Method, register_method, sampling_from_options, options_s
                                seqs_per_label, seqs_needed, instance_tokens)
 from .options import shared_options, finite_float, positive_int
 from .backend import LOGPROBS, SCORE, require, supports
-from .lm import default_batch_rows
 from .judge import content_free_scores, label_scores, correct_label, text_judge_conversation, map_answer
 
 # %% ../nbs/05_targen.ipynb #c006
@@ -204,31 +203,24 @@ def corrsynth_combiner(gamma: float=1.0, delta: float=0.5, **kw):
 # %% ../nbs/05_targen.ipynb #c043
 @patch
 def _lists(self: TarGEN, lm, task, convs: list, kind: str, n: int, generator, what: str) -> list:
-    "Decode list prompts (answers prefilled with '1.'), attempts side by side; [] where all `retries` fail too."
+    "Decode list prompts (answers prefilled with '1.'); retry malformed rows; [] for rows dropped after `retries`."
     prefix, suffixes = lm.split_prefix(convs)
     prompts = [s + LIST_HEAD for s in suffixes]
     sampling = SamplingConfig(**{**vars(self.list_sampling), "stop": tuple(dict.fromkeys([*(self.list_sampling.stop or ()), f"\n{n + 1}."]))})
     least = 2 if kind == "phrase" else 1  # a context list needs two settings to draw from; any seed sentence is usable
-    side = max(1, default_batch_rows(getattr(lm, "device", None)) // len(convs))   # attempts per prompt in one decode
-    out, todo, done = [[] for _ in convs], list(range(len(convs))), 0             # done: attempts per prompt so far
-    while todo and done <= self.retries:
-        k = min(side, self.retries + 1 - done)
-        res = self.decode(lm, [prompts[i] for i in todo for _ in range(k)], prefix=prefix, sampling=sampling,
-                          generator=generator)                      # prompt-major: a prompt's attempts are adjacent
-        lists = [parse_list(LIST_HEAD + t, kind, max_items=n, truncated=f == "length")
-                 for t, f in zip(res.texts, res.finish)]
-        failed = []
-        for j, i in enumerate(todo):
-            ok = next((a for a in range(k) if len(lists[j * k + a]) >= least), None)   # the first well-formed attempt
-            used = k if ok is None else ok + 1
-            self.work[f"{what}_malformed"] += used - (ok is not None)
-            self.work[f"{what}_retried"] += used - (done == 0)      # every attempt after a prompt's first is a retry
-            if ok is None: failed.append(i)
-            else: out[i] = lists[j * k + ok]
-        todo, done = failed, done + k
+    out, todo = [[] for _ in convs], list(range(len(convs)))
+    for attempt in range(self.retries + 1):
+        res = self.decode(lm, [prompts[i] for i in todo], prefix=prefix, sampling=sampling, generator=generator)
+        left = []
+        for i, text, fin in zip(todo, res.texts, res.finish):
+            items = parse_list(LIST_HEAD + text, kind, max_items=n, truncated=fin == "length")
+            if len(items) >= least: out[i] = items
+            else: left.append(i); self.work[f"{what}_malformed"] += 1
+        todo = left
+        if not todo: break
+        if attempt < self.retries: self.work[f"{what}_retried"] += len(todo)
     self.work[f"{what}_dropped"] += len(todo)
     return out
-
 
 # %% ../nbs/05_targen.ipynb #c043x1
 @patch
