@@ -1,11 +1,12 @@
 """Benchmark: how fast synthlab makes data on this machine.
 
-Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--layout auto|standard|transposed] [--n 64] [--methods fewgen corrsynth] [--no-decode] [--out PATH]
+Usage: python bench/throughput.py [--quick] [--dtype auto|float32|bfloat16|float16] [--layout auto|standard|transposed] [--n 64] [--methods fewgen corrsynth] [--judge 256] [--no-decode] [--out PATH]
 Prints the machine (CPU model, cores, bf16/AMX flags, torch, the dtype and weight layout chosen and why), then
-1. kept examples/min of every method at its CLI defaults (FewGen, CFG, CorrSynth with `--batch-rows` 64 on CPU / 256 on GPU),
-   on SST-2,
-   and on AG News unless --quick (--quick: FewGen, CFG, CorrSynth on SST-2 only);
-2. generated tokens/s of synthlab's decode vs transformers' generate() at 1, 16 and 64 rows, same prompts, sampling
+1. kept examples/min of every method at its CLI defaults with `--batch-rows` 64 on CPU / 256 on GPU, on SST-2,
+   and on AG News unless --quick (--quick: FewGen, CFG, CorrSynth on SST-2 only), and each method's ratio to FewGen;
+2. the log-prob judge (TarGEN's self-correction): calibrated label scores of `--judge` real SST-2 training records
+   (records/s, and the seconds 1,000 records would take); --judge 0 skips it;
+3. generated tokens/s of synthlab's decode vs transformers' generate() at 1, 16 and 64 rows, same prompts, sampling
    (T=1, top-p 0.95, no stop strings, EOS ends a row) and dtype.
 Writes the tables to bench/results/throughput[-quick].md. Run it on an otherwise idle machine; the load average at
 the start and the end is printed with the tables; on a shared machine compare the CPU columns (process CPU
@@ -34,7 +35,7 @@ def machine(lm) -> str:
 
 
 def kept_per_minute(lm, task, method, n, seed=0) -> dict:
-    full = ["--batch-rows", str(default_batch_rows(lm.device))] if method in ("fewgen", "cfg", "corrsynth") else []
+    full = ["--batch-rows", str(default_batch_rows(lm.device))]     # every method at the same width
     o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-", *full])
     m = build_method(method, o, get_task(task))
     t, c = time.perf_counter(), time.process_time()
@@ -45,6 +46,18 @@ def kept_per_minute(lm, task, method, n, seed=0) -> dict:
                 rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"])
 
 
+def judge_speed(lm, n: int) -> dict:
+    "Seconds to judge `n` real SST-2 training records with calibrated label scores (TarGEN's default judge)."
+    from synthlab.judge import label_scores
+    from synthlab.synalign import load_pool
+    recs = load_pool("sst2", "train", n, seed=1)
+    label_scores(lm, "sst2", recs[:4])                                          # warm-up
+    t, c = time.perf_counter(), time.process_time()
+    label_scores(lm, "sst2", recs)
+    dt, dc = time.perf_counter() - t, time.process_time() - c
+    return dict(n=len(recs), seconds=dt, per_s=len(recs) / dt, per_1000=1000 * dt / len(recs), cpu=dc)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -53,6 +66,7 @@ def main():
     ap.add_argument("--n", type=int, help="records kept per method (default 64; --quick 40)")
     ap.add_argument("--new-tokens", type=int, default=48)
     ap.add_argument("--methods", nargs="+", help="only these methods (default: all of the run's kind)")
+    ap.add_argument("--judge", type=int, default=256, help="records the judge scores (0: skip the judge table)")
     ap.add_argument("--no-decode", action="store_true", help="skip the synthlab vs generate() decode table")
     ap.add_argument("--out", help="write the tables here (default bench/results/throughput[-quick].md)")
     o = ap.parse_args()
@@ -70,8 +84,13 @@ def main():
     t1 += "".join(f"| {r['task']} | {r['method']} | {r['n']} | {r['seconds']:.1f} | {r['per_min']:.0f} | {r['s_per_kept']:.3f} | {r['cpu']:.1f} | "
                   f"{60 * r['n'] / r['cpu']:.0f} | {r['rows']} | {r['tok']} | {r['batches']} |\n" for r in gen)
     few = {r["task"]: r for r in gen if r["method"] == "fewgen"}
-    ratios = "".join(f"CorrSynth / FewGen wall per kept example on {r['task']}: {r['s_per_kept'] / few[r['task']]['s_per_kept']:.2f}×\n"
-                     for r in gen if r["method"] == "corrsynth" and r["task"] in few)
+    ratios = "".join(f"{r['method']} / fewgen kept per minute on {r['task']}: {r['per_min'] / few[r['task']]['per_min']:.2f}×\n"
+                     for r in gen if r["method"] != "fewgen" and r["task"] in few)
+    jd = judge_speed(lm, o.judge) if o.judge else None
+    if jd: print(jd, flush=True)
+    t3 = "" if jd is None else (f"Judge (calibrated label scores, SST-2 training records, batches of {default_batch_rows(lm.device)}): "
+                                f"{jd['n']} records in {jd['seconds']:.1f} s ({jd['per_s']:.1f} records/s, CPU {jd['cpu']:.1f} s): "
+                                f"{jd['per_1000']:.0f} s per 1,000 records\n\n")
     task = get_task("sst2"); dec = []
     for b in () if o.no_decode else (1, 16, 64):
         prefix, suffixes = prompts_for(lm, task, b)
@@ -80,7 +99,7 @@ def main():
         dec.append((b, ours[0] / ours[1], ref[0] / ref[1])); print(dec[-1], flush=True)
     t2 = "| rows | synthlab tok/s | generate() tok/s | ratio |\n|---|---|---|---|\n"
     t2 += "".join(f"| {b} | {a:.1f} | {r:.1f} | {a / r:.2f} |\n" for b, a, r in dec)
-    text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults with --batch-rows {default_batch_rows(lm.device)}, seed 0:\n\n{t1}\n{ratios}\n"
+    text = (f"{head}\n(load average at the end: {os.getloadavg()[0]:.1f})\n\nKept examples per minute, CLI defaults with --batch-rows {default_batch_rows(lm.device)}, seed 0:\n\n{t1}\n{ratios}\n" + t3
             + ("" if o.no_decode else f"Decode, SST-2 FewGen prompts, T=1 top-p 0.95, up to {o.new_tokens} new tokens:\n\n{t2}"))
     print("\n" + text)
     out = Path(o.out or Path(__file__).parent/"results"/f"throughput{'-quick' if o.quick else ''}.md")
