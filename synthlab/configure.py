@@ -92,7 +92,7 @@ def check_options(name: str, opts: dict, where: str="method") -> dict:
 def _users(dest: str, defaults: dict) -> str:
     "The methods that use option `dest`, each with the flag it needs for that ('targen --contrast')."
     out = []
-    for name, cls in METHODS.items():
+    for name, cls in sorted(METHODS.items()):      # by name: the same line whatever imported first
         if dest not in cls.options: continue
         needs = [f for f, kw in cls.options.items() if dest not in cls.used_options(defaults)
                  and kw.get("action") == "store_true" and dest in cls.used_options({**defaults, f: True})]
