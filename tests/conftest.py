@@ -18,7 +18,8 @@ COST = {"test_lessons.py": 200, "05_targen.ipynb": 125, "test_shard.py": 125, "t
         "test_pair_tasks.py": 90, "test_dtypes.py": 30, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
         "06c_synalign.ipynb": 50, "test_cli_errors.py": 45, "test_corrsynth.py": 50, "09_student.ipynb": 37,
         "test_decode.py": 50, "10_cli.ipynb": 50, "test_export.py": 45, "08_metrics.ipynb": 40, "01_lm.ipynb": 35,
-        "06a_explore.ipynb": 30}
+        "06a_explore.ipynb": 30, "test_curate.py": 60, "test_tutorials.py": 60, "test_runfile.py": 40,
+        "test_batching.py": 40}
 DEFAULT = 30
 
 
