@@ -35,17 +35,20 @@ def default_stop(task) -> tuple:
 
 @functools.lru_cache(maxsize=32)
 def _train_words(path: str, mtime: float, fields: tuple) -> tuple:
-    "Words per example (its fields as prompts lay them out) of the JSONL split at `path` (cached while the file is unchanged)."
+    ("Words per example (its fields as prompts lay them out) of the JSONL split at `path` (cached while the file is "
+     "unchanged).")
     out = []
     with open(path, encoding="utf-8") as f:
         for line in f:
             try: r = json.loads(line)
             except ValueError: continue
-            if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in fields): out.append(sum(len(r[k].split()) + 1 for k in fields) - 1)
+            if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in fields):
+                out.append(sum(len(r[k].split()) + 1 for k in fields) - 1)
     return tuple(out)
 
 def length_sample(task) -> list:
-    "Words per example of the card's shots and, where the task has one locally, its `train` split (never an evaluated split)."
+    ("Words per example of the card's shots and, where the task has one locally, its `train` split (never an evaluated "
+     "split).")
     fields = tuple(task.fields)
     words = [sum(len(str(s[k]).split()) + 1 for k in fields) - 1 for s in task.shots]
     if "train" in task.splits:
@@ -55,7 +58,8 @@ def length_sample(task) -> list:
     return words
 
 def instance_tokens(task, q: float=0.95, lo: int=24, hi: int=128) -> int:
-    "Default new tokens for one instance: twice the `q` quantile of its words (`length_sample`), within [`lo`, `hi`]; ≥ 96 on a multi-field task."
+    ("Default new tokens for one instance: twice the `q` quantile of its words (`length_sample`), within [`lo`, `hi`]; "
+     "≥ 96 on a multi-field task.")
     words = sorted(length_sample(task))
     n = 2 * words[max(0, math.ceil(q * len(words)) - 1)] if words else 48
     return min(hi, max(lo if len(task.fields) == 1 else 96, n))
@@ -78,20 +82,23 @@ class Method(Configured):
 # %% ../nbs/02a_generate.ipynb #c016d
 @patch
 def task_sampling(self: Method, task) -> SamplingConfig:
-    "What the method really decodes with: `sampling`, its stop unset (None or empty) ⇒ `default_stop(task)`, and ≥ `instance_tokens(task)` new tokens on a multi-field task."
+    ("What the method really decodes with: `sampling`, its stop unset (None or empty) ⇒ `default_stop(task)`, and ≥ "
+     "`instance_tokens(task)` new tokens on a multi-field task.")
     s = self.sampling or default_sampling(task)
     tokens = s.max_new_tokens if len(task.fields) == 1 else max(s.max_new_tokens, instance_tokens(task))
     return SamplingConfig(**{**vars(s), "stop": s.stop or default_stop(task), "max_new_tokens": tokens})
 
 # %% ../nbs/02a_generate.ipynb #c016d3
 def default_sampling(task, **given) -> SamplingConfig:
-    "The default decoding of one instance of `task`: temperature 1, top-p 0.95, its `instance_tokens`, its stop; `given` wins."
+    ("The default decoding of one instance of `task`: temperature 1, top-p 0.95, its `instance_tokens`, its stop; "
+     "`given` wins.")
     base = dict(temperature=1.0, top_p=0.95, top_k=0, max_new_tokens=instance_tokens(task), stop=())
     return SamplingConfig(**{**base, **{k: v for k, v in given.items() if v is not None}})
 
 @patch
 def auto_sizes(self: Method, task, rows: int) -> dict:
-    "The sizes `fit` chooses for batches of `rows` rows: sequences per label of one row each (CFG and CorrSynth override it)."
+    ("The sizes `fit` chooses for batches of `rows` rows: sequences per label of one row each (CFG and CorrSynth "
+     "override it).")
     return dict(per_label=max(1, rows // len(task.label_names)))
 
 @patch
@@ -152,12 +159,16 @@ METHODS = {}   # name -> Method subclass
 
 def register_method(cls: type) -> type:
     "Class decorator: add Method subclass `cls` to `METHODS` under its own `name`."
-    if not (isinstance(cls, type) and issubclass(cls, Method)): raise TypeError(f"register_method: {cls!r} is not a Method subclass")
+    if not (isinstance(cls, type) and issubclass(cls, Method)):
+        raise TypeError(f"register_method: {cls!r} is not a Method subclass")
     name = cls.__dict__.get("name")
-    if not isinstance(name, str) or not name.strip(): raise ValueError(f"register_method: {cls.__name__} needs its own `name` (a non-empty string)")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"register_method: {cls.__name__} needs its own `name` (a non-empty string)")
     old = METHODS.get(name)
-    if old is not None and old.__qualname__ != cls.__qualname__:   # the same class again (a re-run cell, a notebook redefining its module's class) replaces it
-        raise ValueError(f"register_method: the name {name!r} is taken by {old.__module__}.{old.__qualname__}; give {cls.__name__} another `name`")
+    # the same class again (a re-run cell, a notebook redefining its module's class) replaces it
+    if old is not None and old.__qualname__ != cls.__qualname__:
+        raise ValueError(f"register_method: the name {name!r} is taken by {old.__module__}.{old.__qualname__}; give "
+                         f"{cls.__name__} another `name`")
     METHODS[name] = cls
     return cls
 
@@ -167,7 +178,8 @@ def sampling_from_options(o, task=None, **defaults) -> SamplingConfig:
     o = as_options(o)
     given = {k: o.get(k) for k in ("temperature", "top_p", "top_k", "max_new_tokens", "alpha")}
     given = {**defaults, **{k: v for k, v in given.items() if v is not None}}
-    return default_sampling(task, **given) if task is not None else SamplingConfig(**{"max_new_tokens": 48, "stop": (), **given})
+    return (default_sampling(task, **given) if task is not None
+            else SamplingConfig(**{"max_new_tokens": 48, "stop": (), **given}))
 
 def options_set(o, *dests) -> dict:
     "The options among `dests` that `o` (a mapping or namespace) sets (not None), as keyword arguments."
@@ -176,12 +188,14 @@ def options_set(o, *dests) -> dict:
 
 # %% ../nbs/02a_generate.ipynb #c016o
 def seqs_per_label(o, task, rows_per_seq: int=1) -> int:
-    "Sequences per label that fill `o.batch_rows` rows (default: `default_batch_rows()`) when each takes `rows_per_seq` rows."
+    ("Sequences per label that fill `o.batch_rows` rows (default: `default_batch_rows()`) when each takes "
+     "`rows_per_seq` rows.")
     rows = as_options(o).get("batch_rows") or default_batch_rows()
     return max(1, rows // (len(task.label_names) * rows_per_seq))
 
 def seqs_needed(need: int, most: int, margin: float=0.25) -> int:
-    "Sequences to decode for a label that still needs `need` records: `need` plus a `margin` (rounded down) for rejects, at most `most`."
+    ("Sequences to decode for a label that still needs `need` records: `need` plus a `margin` (rounded down) for "
+     "rejects, at most `most`.")
     return min(most, need + int(need * margin))
 
 # %% ../nbs/02a_generate.ipynb #c017b
@@ -208,14 +222,19 @@ def check_prompt_fits(method: Method, task, lm):
     if not ctx or tok is None: return
     size = {k: _n_tokens(tok, v, ctx) for k, v in _card_fields(task).items()}
     k = getattr(method, "k_shots", 0) or 0
-    shots = [sorted((size[f"shots[{i}]"] + size[f"labels.{y}"] for i, s in enumerate(task.shots) if s["label"] == y), reverse=True)[:k]
+    shots = [sorted((size[f"shots[{i}]"] + size[f"labels.{y}"] for i, s in enumerate(task.shots) if s["label"] == y),
+                    reverse=True)[:k]
              for y in task.label_names]
-    ask = max(len(tok(label_instruction(task, y))["input_ids"]) + size.get(f"templates.{y}", 0) for y in task.label_names)
-    need = size["description"] + sum(map(sum, shots)) + ask + 32 + (method.sampling.max_new_tokens if method.sampling else 0)
+    ask = max(len(tok(label_instruction(task, y))["input_ids"]) + size.get(f"templates.{y}", 0)
+              for y in task.label_names)
+    need = (size["description"] + sum(map(sum, shots)) + ask + 32
+            + (method.sampling.max_new_tokens if method.sampling else 0))
     if need > ctx:
         worst = max(size, key=size.get)
-        raise ValueError(f"task {task.name!r}: prompts need about {need} tokens or more, but model {lm.name!r} reads at most {ctx}; "
-                         f"the longest card field is `{worst}` ({size[worst] if size[worst] <= ctx else f'over {ctx}'} tokens): shorten it")
+        raise ValueError(f"task {task.name!r}: prompts need about {need} tokens or more, but model {lm.name!r} reads "
+                         f"at most {ctx}; "
+                         f"the longest card field is `{worst}` ({size[worst] if size[worst] <= ctx else f'over {ctx}'} "
+                         "tokens): shorten it")
 
 # %% ../nbs/02a_generate.ipynb #c017e
 def warn_few_shots(method: Method, task):
@@ -224,9 +243,11 @@ def warn_few_shots(method: Method, task):
     if not hasattr(method, "_pool"): return  # the method does not draw shots from the card (SynAlign, TarGEN)
     have = Counter(s["label"] for s in (task.shots if pool is None else pool))
     short = {y: have[y] for y in task.label_names if have[y] < k}
-    if short and not getattr(method, "_warned_shots", False):   # once: the CLI warns before the model loads, then `generate`
+    # once: the CLI warns before the model loads, then `generate`
+    if short and not getattr(method, "_warned_shots", False):
         warnings.warn(f"task {task.name!r}: k_shots={k}, but the few-shot pool has only "
-                      f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less often")
+                      f"{', '.join(f'{c} for {y!r}' for y, c in short.items())}; prompts will show those labels less "
+                      "often")
         method._warned_shots = True
 
 # %% ../nbs/02a_generate.ipynb #c018
@@ -235,12 +256,14 @@ def _batch_seed(seed: int, batch: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{batch}".encode()).digest()[:8], "little") & (2**63 - 1)
 
 def split_evenly(n: int, keys: list) -> dict:
-    "`n` split over `keys` as evenly as possible (the first `n % len(keys)` keys get one more: `largest_remainder`'s ties)."
+    ("`n` split over `keys` as evenly as possible (the first `n % len(keys)` keys get one more: `largest_remainder`'s "
+     "ties).")
     return largest_remainder(dict.fromkeys(keys, 1), n)
 
 # %% ../nbs/02a_generate.ipynb #c018b
 _IF_RECORDED = ("task", "dtype", "card")   # enforced when the file has them (files from older versions do not)
-_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",   # a run may move machines
+# a run may move machines
+_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",
                  "task_card", "task_hash")   # recorded only: where the card is and its hash, for later steps to find it
 
 def _differences(got, want, key: str) -> list:
@@ -257,49 +280,66 @@ def _check_resume(existing: list, expect: dict, out, task=None):
         keys = [k for k in expect if k not in _NOT_ENFORCED and (k not in _IF_RECORDED or k in meta)]
         diff = [d for k in keys for d in _differences(meta.get(k), expect[k], k)]
         if card := [d.split("=")[0].removeprefix("card.") for d in diff if d.startswith("card.")]:
-            raise ValueError(f"{out}: record {i} was made from another version of task card {expect.get('task')!r}: its "
-                             f"{' and '.join(card)} changed since; restore the card, or start fresh with another output path "
+            raise ValueError(f"{out}: record {i} was made from another version of task card {expect.get('task')!r}: "
+                             "its "
+                             f"{' and '.join(card)} changed since; restore the card, or start fresh with another "
+                             "output path "
                              "(or delete the file)")
         if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
                                   "rerun with the file's settings or use another output path")
         if task is not None:
             try: check_record(r, task)
-            except ValueError as e: raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output path") from None
+            except ValueError as e:
+                raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output "
+                                 "path") from None
 
 # %% ../nbs/02a_generate.ipynb #c018d
 def card_fingerprint(task) -> dict:
     "Short hashes of each part of `task`'s card that shapes records (description, labels, shots, templates, fields)."
-    h = lambda x: hashlib.sha256(json.dumps(x, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
+    h = lambda x: hashlib.sha256(json.dumps(x, sort_keys=True, ensure_ascii=False,
+                                            default=str).encode()).hexdigest()[:12]
     return {k: h(getattr(task, k)) for k in ("description", "labels", "shots", "templates", "fields")}
 
 def run_settings(method: Method, task, model: str, seed: int, lm=None, dtype=None) -> dict:
-    "What every record of one output file shares (its provenance); `device` only once the model `lm` is loaded, `dtype` then or\n    resolved from a requested `dtype` (\"auto\" included) without loading it."
-    unloaded = {} if dtype is None or is_server_spec(model) else dict(dtype=str(pick_dtype(pick_device(), dtype)).removeprefix("torch."))
+    ("What every record of one output file shares (its provenance); `device` only once the model `lm` is loaded, "
+     "`dtype` then or\n    resolved from a requested `dtype` (\"auto\" included) without loading it.")
+    unloaded = ({} if dtype is None or is_server_spec(model)
+                else dict(dtype=str(pick_dtype(pick_device(), dtype)).removeprefix("torch.")))
     loaded = unloaded if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
-                                        dtype_reason=getattr(lm, "dtype_reason", None), device=str(getattr(lm, "device", "")),
-                                        **{k: getattr(lm, k) for k in ("layout", "layout_reason", "threads", "threads_reason") if hasattr(lm, k)},
+                                        dtype_reason=getattr(lm, "dtype_reason", None),
+                                        device=str(getattr(lm, "device", "")),
+                                        **{k: getattr(lm, k)
+                                           for k in ("layout", "layout_reason", "threads", "threads_reason")
+                                           if hasattr(lm, k)},
                                         **getattr(lm, "provenance", {}))   # a server: URL, served model, API
     return dict(method=method.name, **task_provenance(task), card=card_fingerprint(task), model=model, **loaded,
                 params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
 
 def open_output(out, method: Method, task, model: str, n: int, seed: int=0, dtype=None) -> RecordWriter:
-    "Lock `out` and check it can be resumed by this run (same settings and card, at most `n` records): all before any model loads.\n    The method's options are resolved against what backend `model` serves first (TarGEN's judge on a text-only server)."
+    ("Lock `out` and check it can be resumed by this run (same settings and card, at most `n` records): all before any "
+     "model loads.\n    The method's options are resolved against what backend `model` serves first (TarGEN's judge on "
+     "a text-only server).")
     task = get_task(task)
     method.check_backend(backend_view(model))
     w = RecordWriter(out, task=task)
     try:
         _check_resume(w.existing, run_settings(method, task, model, seed, dtype=dtype), out, task)
-        if len(w.existing) > n: raise ValueError(f"{out} already holds {len(w.existing)} records, more than the n={n} asked for")
+        if len(w.existing) > n:
+            raise ValueError(f"{out} already holds {len(w.existing)} records, more than the n={n} asked for")
     except BaseException: w.close(); raise
     return w
 
 # %% ../nbs/02a_generate.ipynb #c018e
 def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
-    "Totals over the runs that wrote one file: `prev` (the file's summary when this run began with `start` records) + `cur`."
-    if not prev or prev.get("n") != start or any(prev.get(k) != cur[k] for k in ("method", "task", "model", "seed")): return cur
-    out = {**prev, **cur, "runs": prev.get("runs", 1) + 1, "rejected": dict(Counter(prev.get("rejected", {})) + Counter(cur["rejected"]))}
+    ("Totals over the runs that wrote one file: `prev` (the file's summary when this run began with `start` records) + "
+     "`cur`.")
+    if not prev or prev.get("n") != start or any(prev.get(k) != cur[k] for k in ("method", "task", "model", "seed")):
+        return cur
+    out = {**prev, **cur, "runs": prev.get("runs", 1) + 1,
+           "rejected": dict(Counter(prev.get("rejected", {})) + Counter(cur["rejected"]))}
     for k, v in prev.items():
-        if k not in ("n", "seed", "runs") and isinstance(v, (int, float)) and not isinstance(v, bool) and isinstance(cur.get(k, 0), (int, float)):
+        if (k not in ("n", "seed", "runs") and isinstance(v, (int, float)) and not isinstance(v, bool)
+            and isinstance(cur.get(k, 0), (int, float))):
             out[k] = round(v + cur.get(k, 0), 2)
     return out
 
@@ -338,7 +378,8 @@ def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, me
         if out is not None and writer is None: writer = open_output(out, method, task, lm.name, n, seed)
         kept = list(writer.existing) if writer else []
         _check_resume(kept, common, writer.path if writer else None, task)
-        if len(kept) > n: raise ValueError(f"{writer.path} already holds {len(kept)} records, more than the n={n} asked for")
+        if len(kept) > n:
+            raise ValueError(f"{writer.path} already holds {len(kept)} records, more than the n={n} asked for")
     except BaseException:
         if writer is not None: writer.close()
         raise
@@ -368,7 +409,9 @@ class GenerationResult(list):
 # %% ../nbs/02a_generate.ipynb #c018k
 def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: RecordFilter=None,
              max_batches: int=None, progress: bool=True, quotas: dict=None, meta: dict=None) -> GenerationResult:
-    "Run `method` until `n` records pass the filters; append them to `out` (a JSONL path or an `open_output` writer, closed at the end) and resume from it. Per label: `quotas` (default: `n` split evenly); `meta` is added to every record's provenance."
+    ("Run `method` until `n` records pass the filters; append them to `out` (a JSONL path or an `open_output` writer, "
+     "closed at the end) and resume from it. Per label: `quotas` (default: `n` split evenly); `meta` is added to every "
+     "record's provenance.")
     task = get_task(task)
     method = method.fit(task, lm)                 # sizes left unset: chosen here as everywhere (`Method.fit`)
     writer, common, kept, need = _open_run(method, task, lm, n, out, seed, quotas, meta)
@@ -380,9 +423,11 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     try:
         while len(kept) < n:
             if batch - first >= max_batches:
-                raise RuntimeError(f"{method.name}: only {len(kept)} of {n} records after {max_batches} batches; rejected: {dict(filt.counts)}")
+                raise RuntimeError(f"{method.name}: only {len(kept)} of {n} records after {max_batches} batches; "
+                                   f"rejected: {dict(filt.counts)}")
             s = _batch_seed(seed, batch)
-            cands = method.generate_batch(lm, task, random.Random(s), torch.Generator().manual_seed(s), batch, {y: max(q, 0) for y, q in need.items()})
+            cands = method.generate_batch(lm, task, random.Random(s), torch.Generator().manual_seed(s), batch,
+                                          {y: max(q, 0) for y, q in need.items()})
             new = _keep(cands, need, filt, common, batch)
             with _hold_interrupt():   # Ctrl-C lands between batches: the file and the summary agree
                 if writer is not None and new: writer.write_batch(new)
@@ -391,8 +436,10 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
         bar.close()
         if writer is not None: writer.close()
         summary = dict(method=method.name, task=task.name, model=lm.name, seed=seed, n=len(kept), batches=batch - first,
-                       labels=dict(Counter(r["label"] for r in kept)), rejected=dict(filt.counts), seconds=round(time.time() - t0, 2),
-                       **{f"kept_{k}": v for k, v in getattr(filt, "repaired", {}).items()},   # kept_trimmed, kept_stripped
+                       labels=dict(Counter(r["label"] for r in kept)), rejected=dict(filt.counts),
+                       seconds=round(time.time() - t0, 2),
+                       # kept_trimmed, kept_stripped
+                       **{f"kept_{k}": v for k, v in getattr(filt, "repaired", {}).items()},
                        **(method.work - work0))
         if writer is not None and kept: summary = _save_summary(writer.path, summary, start)
     return GenerationResult(kept, summary)
