@@ -125,14 +125,16 @@ def cmd_pipeline(o) -> dict:
 
 # %% ../nbs/10_cli.ipynb #c008q
 def add_curate_parser(sub):
-    "The `curate` sub-command: keep N records of an over-generated file (synthlab.curate); register it in `make_parser`."
+    ("The `curate` sub-command: keep N records of an over-generated file (synthlab.curate); register it in "
+     "`make_parser`.")
     c = sub.add_parser("curate", help="keep N records of an over-generated file: the few-shot pool classifier's "
                                       "label confidence, then diversity; OUT.dropped.jsonl says why each other went")
     c.add_argument("input", help="JSONL records of the task (e.g. generated with --n r×N)")
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
     c.add_argument("--out", required=True, help="the curated JSONL file")
-    c.add_argument("--overwrite", action="store_true", help="replace --out even if it is not a curated set synthlab wrote")
+    c.add_argument("--overwrite", action="store_true",
+                   help="replace --out even if it is not a curated set synthlab wrote")
 
 # %% ../nbs/10_cli.ipynb #c011
 def summary_table(summary: dict) -> str:
@@ -275,7 +277,8 @@ COMMANDS["pipeline"] = cmd_pipeline
 def cmd_curate(o) -> dict:
     from synthlab.curate import curate_file
     r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite)
-    print(f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}\nrecords: {o.out}; reasons: {o.out}.dropped.jsonl")
+    print(f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}\nrecords: {o.out}; reasons: "
+          f"{o.out}.dropped.jsonl")
     return r
 
 COMMANDS["curate"] = cmd_curate

@@ -24,7 +24,8 @@ from .generate import Method, register_method, seqs_needed, default_sampling
 LOGP_FLOOR = -1e4   # floor for log-probs before rows are mixed: a −∞ under a negative weight would become +∞
 
 class CFGCombiner(Combiner):
-    "Classifier-free guidance: each sequence has a main row (prompt c) and `n_contrast` contrast rows (c̄) fed its tokens."
+    ("Classifier-free guidance: each sequence has a main row (prompt c) and `n_contrast` contrast rows (c̄) fed its "
+     "tokens.")
     def __init__(self, n_seqs: int, gamma: float, n_contrast: int=1):
         if n_seqs < 1: raise ValueError(f"CFGCombiner: n_seqs must be ≥ 1, got {n_seqs}")
         if n_contrast < 1: raise ValueError(f"CFGCombiner: n_contrast must be ≥ 1, got {n_contrast}")
@@ -112,7 +113,8 @@ def active_weights(W: torch.Tensor, active: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/04_corrsynth.ipynb #c029
 class CorrSynthCombiner(Combiner):
     "CorrSynth: `groups` groups of K labels × M sequences; each sequence is guided away from the others in its group."
-    def __init__(self, K: int, M: int=1, gamma: float=1.0, delta: float=0.5, gamma_intra: float=None, gamma_cross: float=None,
+    def __init__(self, K: int, M: int=1, gamma: float=1.0, delta: float=0.5, gamma_intra: float=None,
+                 gamma_cross: float=None,
                  mode: str="hybrid", groups: int=1):
         if int(groups) != groups or groups < 1: raise ValueError(f"groups must be an integer ≥ 1, got {groups}")
         self.K, self.M, self.gamma, self.delta, self.groups = K, M, float(gamma), float(delta), groups
@@ -132,7 +134,8 @@ def weights(self: CorrSynthCombiner, active: torch.Tensor, dtype=torch.float32, 
 
 @patch
 def contrast(self: CorrSynthCombiner, logprobs: torch.Tensor, active: torch.Tensor) -> torch.Tensor:
-    "What each sequence is guided away from [n_seqs, V]: Σ γ_{n,n'}·ℓ_{n'} / (γ − δ); NaN for rows with no contrast left."
+    ("What each sequence is guided away from [n_seqs, V]: Σ γ_{n,n'}·ℓ_{n'} / (γ − δ); NaN for rows with no contrast "
+     "left.")
     C = (-self.weights(active, torch.float64)).fill_diagonal_(0)
     C = C / C.sum(1, keepdim=True)
     return C.to(logprobs.device, logprobs.dtype) @ logprobs.clamp_min(LOGP_FLOOR)
@@ -142,7 +145,8 @@ def combine(self: CorrSynthCombiner, logprobs, active):
     return self.weights(active, logprobs.dtype, logprobs.device) @ logprobs.clamp_min(LOGP_FLOOR), logprobs
 
 @patch
-def params(self: CorrSynthCombiner): return dict(K=self.K, M=self.M, gamma=self.gamma, delta=self.delta, gamma_intra=self.gamma_intra,
+def params(self: CorrSynthCombiner):
+    return dict(K=self.K, M=self.M, gamma=self.gamma, delta=self.delta, gamma_intra=self.gamma_intra,
                               gamma_cross=self.gamma_cross, mode=self.mode, groups=self.groups)
 
 # %% ../nbs/04_corrsynth.ipynb #c036
@@ -163,13 +167,15 @@ def contrast_instructions(task, label: str, contrast: str="other") -> list:
 
 # %% ../nbs/04_corrsynth.ipynb #c045
 class ContrastGap:
-    "A `decode` trace hook: per step, mean |ℓ(sequence) − ℓ(its contrast)| over the vocabulary for each running sequence."
+    ("A `decode` trace hook: per step, mean |ℓ(sequence) − ℓ(its contrast)| over the vocabulary for each running "
+     "sequence.")
     def __init__(self, combiner):
         if not hasattr(combiner, "contrast"): raise TypeError(f"{type(combiner).__name__} has no contrast to measure")
         self.combiner, self.rows = combiner, []
     def __call__(self, t, logprobs, scores, base, active):
         gap = (base.clamp_min(LOGP_FLOOR) - self.combiner.contrast(logprobs, active)).abs().mean(-1)
-        self.rows += [dict(step=t, seq=s, gap=gap[s].item()) for s in active.nonzero()[:, 0].tolist() if gap[s].isfinite()]
+        self.rows += [dict(step=t, seq=s, gap=gap[s].item()) for s in active.nonzero()[:, 0].tolist()
+                      if gap[s].isfinite()]
     def frame(self, ema: float=0.8):
         "The gaps as a DataFrame, plus `gap_ema`: an exponential moving average over steps within each sequence."
         import pandas as pd
@@ -185,8 +191,10 @@ def _with_alpha(sampling, alpha, default=0.1) -> SamplingConfig:
     return SamplingConfig(**{**vars(sampling), "alpha": alpha})
 
 def _unset_or_with_alpha(sampling, alpha, default=0.1) -> tuple:
-    "(sampling, α for `fit`'s default sampling): `sampling` with its α (`_with_alpha`), or unset (None) with α kept for `fit`."
-    return (None, default if alpha is None else alpha) if sampling is None else (_with_alpha(sampling, alpha, default), None)
+    ("(sampling, α for `fit`'s default sampling): `sampling` with its α (`_with_alpha`), or unset (None) with α kept "
+     "for `fit`.")
+    return ((None, default if alpha is None else alpha) if sampling is None
+            else (_with_alpha(sampling, alpha, default), None))
 
 # %% ../nbs/04_corrsynth.ipynb #c050b
 @dataclass(kw_only=True)
@@ -202,7 +210,8 @@ class CFGConfig:
 
 @register_method
 class CFG(Method):
-    "Classifier-free guidance: each example from its label prompt c, guided away from a contrast prompt c̄ fed the same tokens."
+    ("Classifier-free guidance: each example from its label prompt c, guided away from a contrast prompt c̄ fed the "
+     "same tokens.")
     name, config = "cfg", CFGConfig
     needs = frozenset({LOGPROBS})   # the contrast row is fed the main row's tokens: in-process only
     def setup(self):
@@ -224,11 +233,13 @@ def generate_batch(self: CFG, lm, task, rng, generator, batch, need):
     prefix, suffixes = lm.split_prefix(convs)
     sampling, head = self.task_sampling(task), reply_head(task)       # main and contrast replies start "Premise:" alike
     suffixes = [s + head for s in suffixes]
-    res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling, generator=generator)
+    res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling,
+                      generator=generator)
     recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", head=head,
                                sampling=sampling.asdict())
     for i, r in enumerate(recs):
-        r["meta"]["contrast_prompt_hash"] = [prompt_hash(prefix + s) for s in suffixes[S + i * n_con:S + (i + 1) * n_con]]
+        r["meta"]["contrast_prompt_hash"] = [prompt_hash(prefix + s)
+                                             for s in suffixes[S + i * n_con:S + (i + 1) * n_con]]
     return recs
 
 # %% ../nbs/04_corrsynth.ipynb #c052
@@ -250,7 +261,8 @@ class CorrSynthConfig:
 
 @register_method
 class CorrSynth(Method):
-    "CorrSynth: groups of K labels × M sequences decode in lockstep, each guided away from the others (1 pass per token)."
+    ("CorrSynth: groups of K labels × M sequences decode in lockstep, each guided away from the others (1 pass per "
+     "token).")
     name, config = "corrsynth", CorrSynthConfig
     needs = frozenset({LOGPROBS})   # rows' log-probs are combined before sampling: in-process only
     def setup(self):

@@ -28,7 +28,10 @@ EXPERIMENT_KEYS = dict(   # key -> (what its value must be, the check)
     test=("a split name or task:split", _text), student=("linear, minilm or an encoder id", _text),
     out=("a folder path", _text), model=("a model name, id or folder", _text),
     methods=("a mapping name -> options", lambda v: isinstance(v, dict) and bool(v)),
-    intrinsic=("true or false", lambda v: isinstance(v, bool)), alpha_controls=("true or false", lambda v: isinstance(v, bool)), dtype=("auto, float32, bfloat16 or float16", lambda v: v in ("auto", "float32", "bfloat16", "float16")), n_real=("an integer ≥ 1", lambda v: _int(v) and v >= 1))
+    intrinsic=("true or false", lambda v: isinstance(v, bool)),
+    alpha_controls=("true or false", lambda v: isinstance(v, bool)),
+    dtype=("auto, float32, bfloat16 or float16", lambda v: v in ("auto", "float32", "bfloat16", "float16")),
+    n_real=("an integer ≥ 1", lambda v: _int(v) and v >= 1))
 
 # %% ../nbs/10b_experiment.ipynb #c007
 def check_experiment(config, where: str="experiment config") -> dict:
@@ -74,7 +77,8 @@ def run_experiment(config: dict, lm=None):
     from synthlab.student import compare
     if isinstance(config, (str, Path)):
         try: config = yaml.safe_load(Path(config).read_text())
-        except yaml.YAMLError as e: raise ValueError(f"experiment config: not valid YAML: {' '.join(str(e).split())}") from None
+        except yaml.YAMLError as e:
+            raise ValueError(f"experiment config: not valid YAML: {' '.join(str(e).split())}") from None
     check_experiment(config)
     task, n, seeds = get_task(config["task"]), config["n"], config.get("seeds", [0])
     out = Path(config.get("out", f"out/experiment-{task.name}"))
@@ -101,13 +105,15 @@ def run_experiment(config: dict, lm=None):
     table.to_csv(out/"comparison.csv")
     save_experiment_plots(table, train_sets, task, out)
     print(table[["alpha", "n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]].to_string())
-    print("".join(f"{v}\n" for v in table.get("verdict", pd.Series(dtype=str)).fillna("") if v.endswith("worse.")), end="")
+    print("".join(f"{v}\n" for v in table.get("verdict", pd.Series(dtype=str)).fillna("") if v.endswith("worse.")),
+          end="")
     if controls: print(f"added like-for-like control row(s): {', '.join(controls)} (FewGen at the α another method "
                        "decodes with)")
     return table
 
 # %% ../nbs/10b_experiment.ipynb #c013r
-EXPERIMENT_KEYS["pool"] = ("true or false: + pool rows, the verdict and pool check columns", lambda v: isinstance(v, bool))
+EXPERIMENT_KEYS["pool"] = ("true or false: + pool rows, the verdict and pool check columns",
+                           lambda v: isinstance(v, bool))
 
 def pool_columns(table: pd.DataFrame, train_sets: dict, task) -> pd.DataFrame:
     "`table` + a `pool check` column: `pool_check`'s verdict on each method's set at its first seed."
@@ -126,7 +132,8 @@ def _intrinsic_means(train_sets: dict, task, n_real: int):
 
 # %% ../nbs/10b_experiment.ipynb #c013p
 def save_experiment_plots(table, train_sets: dict, task, out) -> list:
-    "Write `comparison.png` (student accuracy ± std per training set) and `label_cosine.png` (first seed of each method)."
+    ("Write `comparison.png` (student accuracy ± std per training set) and `label_cosine.png` (first seed of each "
+     "method).")
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from synthlab.metrics import label_cosine, plot_label_cosine
@@ -136,7 +143,8 @@ def save_experiment_plots(table, train_sets: dict, task, out) -> list:
     ax.set_title(f"{task.name}: {table['student'].iloc[0]} student"); ax.tick_params(axis="x", rotation=20)
     fig.tight_layout(); fig.savefig(out/"comparison.png", dpi=120); plt.close(fig)
     mats = {name: label_cosine(next(iter(by_seed.values())), task) for name, by_seed in train_sets.items()}
-    fig = plot_label_cosine(mats, annot=len(task.labels) <= 4); fig.savefig(out/"label_cosine.png", dpi=120); plt.close(fig)
+    fig = plot_label_cosine(mats, annot=len(task.labels) <= 4)
+    fig.savefig(out/"label_cosine.png", dpi=120); plt.close(fig)
     return [out/"comparison.png", out/"label_cosine.png"]
 
 # %% ../nbs/10b_experiment.ipynb #c013b

@@ -32,7 +32,8 @@ def shared_settings(records: list) -> dict:
     return {k: first[k] for k in RUN_KEYS if k in first and all(k in m and dump(m[k]) == dump(first[k]) for m in metas)}
 
 def features_for(task, records: list):
-    "Arrow features: text fields as strings, `label` (and `initial_label` when the records have one) as `ClassLabel`, typed provenance, `meta` as JSON."
+    ("Arrow features: text fields as strings, `label` (and `initial_label` when the records have one) as `ClassLabel`, "
+     "typed provenance, `meta` as JSON.")
     from datasets import Features, Value, ClassLabel
     labels = ClassLabel(names=task.label_names)
     f = {k: Value("string") for k in task.fields} | {"label": labels}
@@ -67,7 +68,8 @@ def split_records(records: list, val_frac: float = 0.0, seed: int = 0) -> dict:
     for i, r in enumerate(records): by_label.setdefault(r["label"], []).append(i)
     for idx in by_label.values(): held |= set(rng.sample(idx, round(len(idx) * val_frac)))
     if not held: raise ValueError(f"val_frac={val_frac} holds out no record of {len(records)}; raise it or drop it")
-    return {"train": [r for i, r in enumerate(records) if i not in held], "validation": [r for i, r in enumerate(records) if i in held]}
+    return {"train": [r for i, r in enumerate(records) if i not in held],
+            "validation": [r for i, r in enumerate(records) if i in held]}
 
 # %% ../nbs/11_export.ipynb #c015
 def size_category(n: int) -> str:
@@ -77,11 +79,14 @@ def size_category(n: int) -> str:
     return "n>1M"
 
 def card_header(task, splits: dict, method: str) -> str:
-    "The dataset card's YAML header: task category, size, configs (a parquet pattern per split); `license` for the user to set."
+    ("The dataset card's YAML header: task category, size, configs (a parquet pattern per split); `license` for the "
+     "user to set.")
     meta = dict(license="unknown", language=["en"], task_categories=["text-classification"],
-                size_categories=[size_category(sum(map(len, splits.values())))], tags=["synthetic", "synthlab", method, task.name],
+                size_categories=[size_category(sum(map(len, splits.values())))],
+                tags=["synthetic", "synthlab", method, task.name],
                 pretty_name=f"{task.name} synthetic ({method})",
-                configs=[dict(config_name="default", data_files=[dict(split=s, path=f"data/{s}-*.parquet") for s in splits])])
+                configs=[dict(config_name="default",
+                              data_files=[dict(split=s, path=f"data/{s}-*.parquet") for s in splits])])
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
 
 # %% ../nbs/11_export.ipynb #c018
@@ -97,49 +102,64 @@ def md_table(rows: list, header=("", "")) -> str:
     return "\n".join(lines + ["| " + " | ".join(map(esc, r)) + " |" for r in rows])
 
 # %% ../nbs/11_export.ipynb #c019
-COST_KEYS = ("batches", "generated_tokens", "prompt_tokens", "row_passes", "computed_row_passes", "steps", "seconds", "runs")
+COST_KEYS = ("batches", "generated_tokens", "prompt_tokens", "row_passes", "computed_row_passes", "steps", "seconds",
+             "runs")
 
 def generation_section(records: list, summary: dict|None,
                        shared:dict=None, # the run settings every record shares (default: `shared_settings(records)`)
                       ) -> str:
-    "Markdown: model, dtype, method, parameters, seeds, prompts (hashes, one rendered), counts, rejects, cost, settings."
+    ("Markdown: model, dtype, method, parameters, seeds, prompts (hashes, one rendered), counts, rejects, cost, "
+     "settings.")
     m, hashes = records[0]["meta"], Counter(r["meta"].get("prompt_hash") for r in records)
     shared = shared_settings(records) if shared is None else shared
     shared = json.dumps(shared, indent=1, ensure_ascii=False, default=str)
-    rows = [("generator model", m.get("model")), ("dtype / device", f"{m.get('dtype')} / {m.get('device')}"), ("method", m.get("method")),
+    rows = [("generator model", m.get("model")), ("dtype / device", f"{m.get('dtype')} / {m.get('device')}"),
+            ("method", m.get("method")),
             ("task", m.get("task")), ("seed", ", ".join(map(str, sorted({r["meta"].get("seed") for r in records})))),
-            ("records per label", ", ".join(f"{k}: {v}" for k, v in sorted(Counter(r["label"] for r in records).items())))]
-    if summary: rows += [("rejected by the filters", ", ".join(f"{k}: {v}" for k, v in summary.get("rejected", {}).items()) or "none")] \
+            ("records per label",
+             ", ".join(f"{k}: {v}" for k, v in sorted(Counter(r["label"] for r in records).items())))]
+    if summary:
+        rows += [("rejected by the filters", ", ".join(f"{k}: {v}" for k, v in summary.get("rejected", {}).items())
+                  or "none")] \
                         + [(k.replace("_", " "), summary[k]) for k in COST_KEYS if k in summary]
-    params = md_table([(f"`{k}`", f"`{json.dumps(v)}`") for k, v in sorted(m.get("params", {}).items())], ("parameter", "value"))
-    if "sampling" in m: params += f"\n\nDecoded with (the task's defaults applied): `{json.dumps(m['sampling'], ensure_ascii=False)}`"
+    params = md_table([(f"`{k}`", f"`{json.dumps(v)}`") for k, v in sorted(m.get("params", {}).items())],
+                      ("parameter", "value"))
+    if "sampling" in m:
+        params += f"\n\nDecoded with (the task's defaults applied): `{json.dumps(m['sampling'], ensure_ascii=False)}`"
     prompts = ", ".join(f"`{h}` ×{c}" for h, c in hashes.most_common(8)) + (" …" if len(hashes) > 8 else "")
     return (f"## How it was generated\n\n{md_table(rows, ('', ''))}\n\n### Method parameters\n\n{params}\n\n"
-            f"### Prompts\n\n{len(hashes)} distinct prompts (sha1 prefixes): {prompts}\n\nThe first record's prompt, rendered:\n\n"
+            f"### Prompts\n\n{len(hashes)} distinct prompts (sha1 prefixes): {prompts}\n\nThe first record's prompt, "
+            "rendered:\n\n"
             f"```text\n{m.get('prompt', '(not recorded)')}\n```\n\n### Run settings\n\n"
             f"What every record shares (the data's `meta` column holds the rest, `prompt` the prompt):\n\n"
             f"```json\n{shared}\n```\n")
 
 # %% ../nbs/11_export.ipynb #c021
 def intrinsic_evidence(records: list, task, n_real: int = 1000, seed: int = 0) -> tuple:
-    "(metrics dict, real reference records or None, note): intrinsic metrics of `records`, against real train data when it loads."
+    ("(metrics dict, real reference records or None, note): intrinsic metrics of `records`, against real train data "
+     "when it loads.")
     from synthlab.metrics import intrinsic_report, real_reference, self_bleu, distinct_n, token_entropy, label_cosine, cosine_summary
     try: real = real_reference(task, n=n_real, seed=seed)
     except (FileNotFoundError, ValueError) as e: real, note = None, f"no real data for MMD and label fidelity ({e})"
-    if real: return intrinsic_report(records, task, real=real, seed=seed), real, f"real reference: {len(real)} examples of {task.name}:train (seed {seed})"
-    return ({"n": len(records), "self_bleu": self_bleu(records, task, seed=seed), "distinct_1": distinct_n(records, 1, task),
+    if real:
+        return intrinsic_report(records, task, real=real,
+                                seed=seed), real, f"real reference: {len(real)} examples of {task.name}:train (seed {seed})"
+    return ({"n": len(records), "self_bleu": self_bleu(records, task, seed=seed),
+             "distinct_1": distinct_n(records, 1, task),
              "distinct_2": distinct_n(records, 2, task), "entropy": token_entropy(records, 1, task),
              **cosine_summary(label_cosine(records, task))}, None, note)
 
 # %% ../nbs/11_export.ipynb #c022
-METRIC_NAMES = dict(n="records", self_bleu="self-BLEU (lower = more diverse)", distinct_1="distinct-1", distinct_2="distinct-2",
+METRIC_NAMES = dict(n="records", self_bleu="self-BLEU (lower = more diverse)", distinct_1="distinct-1",
+                    distinct_2="distinct-2",
                     entropy="unigram entropy (bits)", cos_intra="within-label cosine", cos_inter="across-label cosine",
                     cos_gap="within − across cosine", mmd2="MMD² to real (RBF, median bandwidth)",
                     label_fidelity="label fidelity (a real-data classifier agrees)")
 
 def metrics_section(metrics: dict, note: str, plots: dict) -> str:
     "Markdown: the intrinsic metrics table, where the real reference came from, and links to the plots."
-    rows = [(METRIC_NAMES.get(k, k), (f"{v:.4f}" if v == v else "n/a") if isinstance(v, float) else v) for k, v in metrics.items()]
+    rows = [(METRIC_NAMES.get(k, k), (f"{v:.4f}" if v == v else "n/a") if isinstance(v, float) else v) for k,
+            v in metrics.items()]
     figs = "\n\n".join(f"![{name}]({f})" for name, f in plots.items())
     return f"## Intrinsic metrics\n\n{md_table(rows, ('metric', 'value'))}\n\n{note}.\n\n{figs}\n"
 
@@ -150,17 +170,21 @@ def save_plots(records: list, task, real: list|None, out, seed: int = 0) -> dict
     from synthlab.metrics import label_cosine, plot_label_cosine, plot_projection
     out, files = Path(out), {}
     fig = plot_label_cosine({task.name: label_cosine(records, task)}, annot=len(task.labels) <= 6)
-    fig.savefig(out/"label_cosine.png", dpi=110, bbox_inches="tight"); plt.close(fig); files["label-wise cosine"] = "label_cosine.png"
+    fig.savefig(out/"label_cosine.png", dpi=110, bbox_inches="tight")
+    plt.close(fig); files["label-wise cosine"] = "label_cosine.png"
     if real:
         fig = plot_projection(records, real, task, seed=seed).figure
-        fig.savefig(out/"projection.png", dpi=110, bbox_inches="tight"); plt.close(fig); files["2-D projection"] = "projection.png"
+        fig.savefig(out/"projection.png", dpi=110, bbox_inches="tight")
+        plt.close(fig); files["2-D projection"] = "projection.png"
     return files
 
 # %% ../nbs/11_export.ipynb #c026
 def check_evaluate(spec: str, task) -> str:
-    "`spec` ('task:split') checked against the records' `task`; the train split is refused (the references train on it)."
+    ("`spec` ('task:split') checked against the records' `task`; the train split is refused (the references train on "
+     "it).")
     t, split = parse_split_ref(spec, task)
-    if t.name != task.name: raise ValueError(f"evaluate {spec!r}: the records are for task {task.name!r}, not {t.name!r}")
+    if t.name != task.name:
+        raise ValueError(f"evaluate {spec!r}: the records are for task {task.name!r}, not {t.name!r}")
     from synthlab.student import check_test_split
     check_test_split(spec, t)                             # the one rule `synthlab evaluate` uses too
     return spec
@@ -178,7 +202,8 @@ def card_title(task, run, dd) -> str:
     sizes = ", ".join(f"{s}: {len(d)}" for s, d in dd.items())
     return (f"\n# Synthetic {task.name} data ({Path(run).name})\n\n{task.description}\n\n"
             f"Generated by synthlab; splits {sizes}; labels {', '.join(f'`{l}`' for l in task.label_names)}. "
-            "Set `license` in the header before sharing: it depends on the generator model's licence and on the data its prompts drew on.\n\n"
+            "Set `license` in the header before sharing: it depends on the generator model's licence and on the data "
+            "its prompts drew on.\n\n"
             "```python\nfrom datasets import load_dataset, load_from_disk\nds = load_from_disk(\"arrow\")\n"
             "ds = load_dataset(\"parquet\", data_files={\"train\": \"data/train-*.parquet\"})\n```\n\n")
 
@@ -199,9 +224,11 @@ def foreign_files(d) -> list:
     return sorted(top + data)
 
 def check_export_dir(out, overwrite: bool = False) -> Path:
-    "`out` when it is missing, empty or an earlier export holding only export files (or `overwrite`); else a ValueError."
+    ("`out` when it is missing, empty or an earlier export holding only export files (or `overwrite`); else a "
+     "ValueError.")
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file, not an export folder; choose another --out")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not an export folder; choose another --out")
     if overwrite or not out.is_dir() or not any(out.iterdir()): return out
     if not is_export(out):
         raise ValueError(f"--out {out} is a non-empty folder that is not a synthlab export; it is left untouched: "
@@ -228,7 +255,8 @@ def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|Non
                task=None,               # the records' task (name, card or `Task`); default: the card the records name
                overwrite: bool = False, # replace `out` even when it holds files an export did not write
               ):
-    "Export JSONL `run` to folder `out`: `arrow/` (save_to_disk), `data/*.parquet`, the README.md evidence card and its plots."
+    ("Export JSONL `run` to folder `out`: `arrow/` (save_to_disk), `data/*.parquet`, the README.md evidence card and "
+     "its plots.")
     from datasets import DatasetDict
     from synthlab.student import compare
     out = check_export_dir(out, overwrite)
@@ -244,17 +272,20 @@ def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|Non
     try:
         with _quiet_datasets():
             dd.save_to_disk(str(tmp/"arrow"))
-            for s, ds in dd.items(): (tmp/"data").mkdir(exist_ok=True); ds.to_parquet(str(tmp/"data"/f"{s}-00000-of-00001.parquet"))
+            for s, ds in dd.items():
+                (tmp/"data").mkdir(exist_ok=True); ds.to_parquet(str(tmp/"data"/f"{s}-00000-of-00001.parquet"))
         body = generation_section(records, run_summary(run), shared)
         if metrics:
             m, real, note = intrinsic_evidence(splits["train"], task, n_real, seed)
             body += "\n" + metrics_section(m, note, save_plots(splits["train"], task, real, tmp, seed))
         if evaluate:
-            table = compare({"synthetic (this dataset)": splits["train"]}, test=evaluate, task=task, student=student, seeds=student_seeds,
+            table = compare({"synthetic (this dataset)": splits["train"]}, test=evaluate, task=task, student=student,
+                            seeds=student_seeds,
                             with_pool=True)
             body += "\n" + student_section(table, evaluate)
         body += pool_section(splits["train"], task, table if evaluate else None)
-        (tmp/"README.md").write_text(card_header(task, splits, records[0]["meta"].get("method", "?")) + card_title(task, run, dd) + body)
+        (tmp/"README.md").write_text(card_header(task, splits, records[0]["meta"].get("method", "?"))
+                                     + card_title(task, run, dd) + body)
         umask = os.umask(0); os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)   # mkdtemp makes it 0700; an export folder gets the usual permissions
         replace_dir(tmp, out)
@@ -275,10 +306,13 @@ def pool_section(records: list, task, table=None) -> str:
 def hub_ready(repo: str) -> str:
     "`repo` when an upload can work (not offline, a token, an 'owner/name' id); otherwise one clear error."
     from huggingface_hub import get_token
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo or ""): raise ValueError(f"push to hub: {repo!r} is not a dataset repo id like 'user/name'")
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo or ""):
+        raise ValueError(f"push to hub: {repo!r} is not a dataset repo id like 'user/name'")
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
-        raise RuntimeError("push to hub: HF_HUB_OFFLINE is set, so nothing can be uploaded; unset it on a machine with network access")
-    if not get_token(): raise RuntimeError("push to hub: no Hugging Face token; log in with `hf auth login` or set HF_TOKEN")
+        raise RuntimeError("push to hub: HF_HUB_OFFLINE is set, so nothing can be uploaded; unset it on a machine with "
+                           "network access")
+    if not get_token():
+        raise RuntimeError("push to hub: no Hugging Face token; log in with `hf auth login` or set HF_TOKEN")
     return repo
 
 def push_to_hub(out, repo: str, private: bool = True) -> str:
@@ -289,5 +323,6 @@ def push_to_hub(out, repo: str, private: bool = True) -> str:
     try:
         api.create_repo(repo, repo_type="dataset", private=private, exist_ok=True)
         api.upload_folder(folder_path=str(out), repo_id=repo, repo_type="dataset", ignore_patterns=["arrow/*"])
-    except Exception as e: raise RuntimeError(f"push to hub {repo}: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}") from None
+    except Exception as e:
+        raise RuntimeError(f"push to hub {repo}: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}") from None
     return f"https://huggingface.co/datasets/{repo}"

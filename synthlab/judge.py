@@ -20,7 +20,8 @@ def judge_conversation(task, rec: dict) -> list:
     "Step 4: task description, the instance, and the question which label's verbalisation describes it."
     opts = "\n".join(f"- {v}" for v in task.labels.values())
     return [dict(role="system", content=task.description),
-            dict(role="user", content=f"{task.format_example(rec)}\n\nWhich of these describes this {task.instance}?\n{opts}\n"
+            dict(role="user",
+                 content=f"{task.format_example(rec)}\n\nWhich of these describes this {task.instance}?\n{opts}\n"
                  "Answer with one of them.")]
 
 # %% ../nbs/04a_judge.ipynb #c020x1
@@ -62,20 +63,24 @@ def content_free_scores(lm, task, batch_size: int|None=None) -> np.ndarray:
 def label_scores(lm, task, recs: list, norm: str="mean", calibrate=True,
                  batch_size: int|None=None, # records per model call (None: `JUDGE_CPU_TOKENS` on a CPU, 256 on a GPU)
                 ) -> np.ndarray:
-    "Judge scores [n, labels]: log P(verbalisation | judging prompt), minus the content-free scores, per token if `norm='mean'`."
+    ("Judge scores [n, labels]: log P(verbalisation | judging prompt), minus the content-free scores, per token if "
+     "`norm='mean'`.")
     if norm not in ("mean", "sum"): raise ValueError(f"norm must be 'mean' or 'sum', got {norm!r}")
     task = get_task(task)
     S = _raw_scores(lm, task, list(recs), batch_size)
     if calibrate is True: calibrate = content_free_scores(lm, task, batch_size)
-    if calibrate is not False and calibrate is not None: S = S - np.asarray(calibrate, dtype=float)  # precomputed scores
-    if norm == "mean": S = S / np.array([len(lm.tokenizer(v, add_special_tokens=False)["input_ids"]) for v in task.labels.values()])
+    # precomputed scores
+    if calibrate is not False and calibrate is not None: S = S - np.asarray(calibrate, dtype=float)
+    if norm == "mean":
+        S = S / np.array([len(lm.tokenizer(v, add_special_tokens=False)["input_ids"]) for v in task.labels.values()])
     return S
 
 
 # %% ../nbs/04a_judge.ipynb #c020x4
 def correct_label(initial: str, scores: dict, margin: float) -> str:
     "The best-scoring label if it beats `initial`'s score by at least `margin`, else `initial`."
-    if initial not in scores: raise ValueError(f"initial label {initial!r} has no score; scored labels: {', '.join(scores)}")
+    if initial not in scores:
+        raise ValueError(f"initial label {initial!r} has no score; scored labels: {', '.join(scores)}")
     best = max(scores, key=scores.get)
     return best if best != initial and scores[best] - scores[initial] >= margin else initial
 
@@ -97,7 +102,8 @@ def map_answer(text: str, task) -> str|None:
     t = re.sub(r"^(the )?(label|answer|class|category)( is)? ", "", _words(text))
     names = [(_words(v), l) for l, v in task.labels.items()] + [(_words(l.replace("_", " ")), l) for l in task.labels]
     if {l.lower() for l in task.labels} == {"true", "false"}:
-        names += [("yes", next(l for l in task.labels if l.lower() == "true")), ("no", next(l for l in task.labels if l.lower() == "false"))]
+        names += [("yes", next(l for l in task.labels if l.lower() == "true")),
+                  ("no", next(l for l in task.labels if l.lower() == "false"))]
     hits = []
     for v, l in names:
         if not v: continue

@@ -12,7 +12,8 @@ from .filters import normalise
 # %% ../nbs/05a_lists.ipynb #c006
 _MARKER = re.compile(r"^\s*(?:\(?(\d{1,2})\s*[.):]+|[-*•·–—+>]+|\(?[a-hA-H]\))\s*")
 _INLINE_NUM = re.compile(r"(?:^|(?<=[\s,;]))(\d{1,2})[.)](?=\s*[^\d\s])")
-_NAMED = re.compile(r"^(?:setting|domain|context|seed|sentence|event|example|item|option|topic)s?\s*\d*\s*[:.)-]\s*", re.I)
+_NAMED = re.compile(r"^(?:setting|domain|context|seed|sentence|event|example|item|option|topic)s?\s*\d*\s*[:.)-]\s*",
+                    re.I)
 _JUNK = re.compile(r"\b(here (?:are|is)|numbered list|the following|as follows|i hope|let me know|sure[,!])", re.I)
 _MD = re.compile(r"\*\*|__|`|^#+\s*")
 _HEAD = re.compile(r":\s+| - | – | — ")
@@ -52,7 +53,8 @@ def _clean_item(item: str, kind: str, max_words: int):
     if len(parts) == 2:
         head, tail = (p.strip(" \"'“”") for p in parts)
         if kind == "phrase": s = head or tail
-        elif len(tail.split()) >= 3 and (bold or (len(head.split()) <= 3 and all(w[:1].isupper() for w in head.split()))):
+        elif (len(tail.split()) >= 3
+              and (bold or (len(head.split()) <= 3 and all(w[:1].isupper() for w in head.split())))):
             s = tail
     if kind == "phrase": s = s.rstrip(" .,;:!").strip()
     if not re.search(r"[A-Za-z]", s) or s.endswith(":") or _JUNK.search(s): return None
@@ -61,7 +63,8 @@ def _clean_item(item: str, kind: str, max_words: int):
 
 # %% ../nbs/05a_lists.ipynb #c006x3
 def parse_list(text: str, kind: str="phrase", max_items: int=None, truncated: bool=False, max_words: int=None) -> list:
-    "Items of a list a model wrote (numbered, bulleted, inline or comma-separated), cleaned, deduplicated, junk dropped."
+    ("Items of a list a model wrote (numbered, bulleted, inline or comma-separated), cleaned, deduplicated, junk "
+     "dropped.")
     if kind not in ("phrase", "sentence"): raise ValueError(f"kind must be 'phrase' or 'sentence', got {kind!r}")
     if not isinstance(text, str): return []
     max_words = max_words or (8 if kind == "phrase" else 60)

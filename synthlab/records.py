@@ -17,7 +17,8 @@ from .task import get_task, field_title, atomic_write_text, check_output_path
 
 try: import fcntl
 except ImportError: fcntl = None  # not on Windows: RecordWriter then skips the single-writer lock
-_all_ = ["atomic_write_text", "check_output_path"]  # the task layer writes cards with it; records re-export it for every other writer
+# the task layer writes cards with it; records re-export it for every other writer
+_all_ = ["atomic_write_text", "check_output_path"]
 
 # %% ../nbs/00b_records.ipynb #r006
 def check_record(
@@ -42,7 +43,8 @@ def _json_default(o):
     raise TypeError(f"{type(o).__name__} is not JSON serialisable")
 
 def _json_lines(records, task=None, codec=None, default=None) -> list:
-    "`records` as JSON lines (strings without the newline; run-file lines with `codec`), each checked (a dict; fits\n    `task` if given) before any is written."
+    ("`records` as JSON lines (strings without the newline; run-file lines with `codec`), each checked (a dict; fits\n "
+     "   `task` if given) before any is written.")
     lines, codec = [], codec or RunCodec()
     for i, r in enumerate(records):
         if not isinstance(r, dict): raise RecordError(f"record {i} of the batch is a {type(r).__name__}, not a dict")
@@ -50,7 +52,8 @@ def _json_lines(records, task=None, codec=None, default=None) -> list:
             try: check_record(r, task)
             except ValueError as e: raise RecordError(f"record {i} of the batch: {e}") from None
         try: lines += codec.encode(r, default)
-        except (TypeError, ValueError) as e: raise RecordError(f"record {i} of the batch cannot be written as JSON: {e}") from None
+        except (TypeError, ValueError) as e:
+            raise RecordError(f"record {i} of the batch cannot be written as JSON: {e}") from None
     return lines
 
 # %% ../nbs/00b_records.ipynb #run02
@@ -65,7 +68,8 @@ def _dumps(o, default=None) -> str:
     return json.dumps(o, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=default or _json_default)
 
 class RunCodec:
-    "A run file's state as it is read or written: the header in force (`run`, its `meta` key order `keys`) and the prompts."
+    ("A run file's state as it is read or written: the header in force (`run`, its `meta` key order `keys`) and the "
+     "prompts.")
     def __init__(self): self.prompts = {}; self._set(None, [], None)
     def _set(self, run, keys, run_json):
         "Put header `run` (its `meta` key order `keys`) in force: where each `meta` key comes from."
@@ -78,7 +82,8 @@ class RunCodec:
 def read(self:RunCodec, obj:dict) -> dict|None:
     "The record that a line's object `obj` stands for (its full `meta`), or None for a header or prompt line."
     if "@run" in obj:
-        if obj.get("@v", 1) > RUN_FORMAT: raise RecordError(f"a run header of format {obj['@v']}: a newer synthlab wrote it")
+        if obj.get("@v", 1) > RUN_FORMAT:
+            raise RecordError(f"a run header of format {obj['@v']}: a newer synthlab wrote it")
         self._set(obj["@run"], obj.get("@keys") or list(obj["@run"]), _dumps(obj["@run"])); return None
     if "@prompt" in obj: self.prompts[obj["@prompt"]] = obj["text"]; return None
     if "@record" in obj: return obj["@record"]
@@ -111,7 +116,8 @@ def _fold(self:RunCodec, rec:dict, m:dict) -> dict:
         if k == "raw" and isinstance(v, str) and "~raw" not in m:
             f = next((f for f, t in rec.items() if f != "meta" and isinstance(t, str) and t and t in v), None)
             if f is not None:
-                i = v.find(rec[f]); c["~raw"] = [v[:i], v[i + len(rec[f]):], *([] if f == next(iter(rec)) else [f])]; continue
+                i = v.find(rec[f])
+                c["~raw"] = [v[:i], v[i + len(rec[f]):], *([] if f == next(iter(rec)) else [f])]; continue
         c[k] = v
     return {**rec, "meta": c}
 
@@ -124,7 +130,8 @@ def _merged(keys:list, old:list) -> list:
 
 @patch
 def encode(self:RunCodec, rec:dict, default=None) -> list:
-    "The lines (strings) that write `rec`: a header or a prompt first where needed, then `rec`, checked to read back exactly."
+    ("The lines (strings) that write `rec`: a header or a prompt first where needed, then `rec`, checked to read back "
+     "exactly.")
     m = rec.get("meta")
     if any(str(k).startswith("@") for k in rec): return [_dumps({"@record": rec}, default)]
     if not isinstance(m, dict): return [_dumps(rec, default)]
@@ -147,7 +154,8 @@ def encode(self:RunCodec, rec:dict, default=None) -> list:
 
 # %% ../nbs/00b_records.ipynb #r011
 def _parse_lines(path, data:bytes, codec:RunCodec=None) -> tuple:
-    "(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with `codec`;\n    a malformed line raises `RecordError` naming it."
+    ("(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with "
+     "`codec`;\n    a malformed line raises `RecordError` naming it.")
     codec, out, at = codec or RunCodec(), [], []
     lines = data.split(b"\n")  # after a final newline the last piece is empty; otherwise it is a line without one
     for lineno, raw in enumerate(lines, 1):
@@ -156,8 +164,10 @@ def _parse_lines(path, data:bytes, codec:RunCodec=None) -> tuple:
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             torn = "; it is the last line and has no newline, as an interrupted write leaves it (rerun the command that wrote the file to resume: it repairs the line; or delete that line)" \
                    if lineno == len(lines) else ""
-            raise RecordError(f"{path}:{lineno}: malformed JSON line ({e}){torn}: {raw[:80].decode('utf-8', 'replace')!r}") from None
-        if not isinstance(obj, dict): raise RecordError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
+            raise RecordError(f"{path}:{lineno}: malformed JSON line ({e}){torn}: "
+                              f"{raw[:80].decode('utf-8', 'replace')!r}") from None
+        if not isinstance(obj, dict):
+            raise RecordError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
         try: rec = codec.read(obj)
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as e:
             raise RecordError(f"{path}:{lineno}: not a record, header or prompt line of a run file ({e!r})") from None
@@ -214,7 +224,8 @@ def record_text(
 
 # %% ../nbs/00b_records.ipynb #r024
 class RecordWriter:
-    "Append-only JSONL records (a run file): one lock-holding writer, flush+fsync per batch, torn last line repaired on open."
+    ("Append-only JSONL records (a run file): one lock-holding writer, flush+fsync per batch, torn last line repaired "
+     "on open.")
     def __init__(self,
                  path,       # the JSONL file; created (with its folders) if missing, else appended to
                  task=None): # if given, every written record must fit it (`check_record`)
@@ -228,12 +239,14 @@ class RecordWriter:
             self.existing, self.dropped_bytes = self._load()
         except BaseException:
             self.close(); raise
-    def __repr__(self): return f"RecordWriter({str(self.path)!r}: {len(self.existing)} existing, {self.n_written} written)"
+    def __repr__(self):
+        return f"RecordWriter({str(self.path)!r}: {len(self.existing)} existing, {self.n_written} written)"
 
 # %% ../nbs/00b_records.ipynb #r025
 @patch
 def _lock(self:RecordWriter):
-    "Take the exclusive lock (`flock`, where the OS has it): a second writer on the file is an error, not interleaved lines."
+    ("Take the exclusive lock (`flock`, where the OS has it): a second writer on the file is an error, not interleaved "
+     "lines.")
     if fcntl is not None:
         try: fcntl.flock(self._f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

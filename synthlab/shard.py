@@ -21,7 +21,8 @@ from .filters import RecordFilter
 
 # %% ../nbs/12_shard.ipynb #c004a
 def shard_path(out, i: int, k: int) -> Path:
-    "The file of shard `i` of `k`: `OUT.shard-I-of-K.jsonl` next to `out` (a `.jsonl` suffix of `out` moves to the end)."
+    ("The file of shard `i` of `k`: `OUT.shard-I-of-K.jsonl` next to `out` (a `.jsonl` suffix of `out` moves to the "
+     "end).")
     out = Path(out)
     return out.with_name(f"{out.name.removesuffix('.jsonl')}.shard-{i}-of-{k}.jsonl")
 
@@ -42,7 +43,8 @@ def shard_quotas(task, n: int, k: int) -> list:
 # %% ../nbs/12_shard.ipynb #c010
 @dataclass
 class ShardJob:
-    "A job of `n` records of `task` split into `shards` deterministic parts, each with its own resumable file next to `out`."
+    ("A job of `n` records of `task` split into `shards` deterministic parts, each with its own resumable file next to "
+     "`out`.")
     task: object                 # task name, YAML card or Task
     n: int                       # records in the merged set
     out: str                     # the merged JSONL; shard files go next to it
@@ -66,7 +68,8 @@ class ShardJob:
     def wanted(self, i: int) -> dict: return {y: q + self.spare for y, q in self.quotas(i).items()}
     def path(self, i: int) -> Path: return shard_path(self.out, self.check(i), self.shards)
     def seed_of(self, i: int) -> int: return shard_seed(self.seed, self.check(i), self.shards)
-    def meta(self, i: int) -> dict: return dict(shard=dict(index=self.check(i), of=self.shards, n=self.n, seed=self.seed, spare=self.spare))
+    def meta(self, i: int) -> dict:
+        return dict(shard=dict(index=self.check(i), of=self.shards, n=self.n, seed=self.seed, spare=self.spare))
     @property
     def total(self) -> int: return sum(sum(self.wanted(i).values()) for i in range(self.shards))
 
@@ -91,15 +94,19 @@ def run_shard(job: ShardJob, method, i: int, lm=None, progress: bool=True) -> di
     want, path = job.wanted(i), job.path(i)
     start = count_lines(path)
     if sum(want.values()) == 0: path.parent.mkdir(parents=True, exist_ok=True); path.touch(); recs = []
-    else: recs = generate(method, get_task(job.task), lm or worker_lm(job.model, **job.lm_kwargs), n=sum(want.values()), out=path,
+    else:
+        recs = generate(method, get_task(job.task), lm or worker_lm(job.model, **job.lm_kwargs), n=sum(want.values()),
+                        out=path,
                           seed=job.seed_of(i), quotas=want, meta=job.meta(i), progress=progress)
     s = getattr(recs, "summary", {})
-    return dict(shard=i, n=len(recs), resumed=start, pid=os.getpid(), seconds=s.get("seconds", 0.0), tokens=s.get("generated_tokens", 0))
+    return dict(shard=i, n=len(recs), resumed=start, pid=os.getpid(), seconds=s.get("seconds", 0.0),
+                tokens=s.get("generated_tokens", 0))
 
 # %% ../nbs/12_shard.ipynb #c012f
 def run_local(job: ShardJob, method, shards=None, lm=None, progress: bool=True) -> list:
     "Run `shards` of `job` (default all) one after the other in this process, each with a fresh copy of `method`."
-    return [run_shard(job, copy.deepcopy(method), i, lm=lm, progress=progress) for i in (range(job.shards) if shards is None else shards)]
+    return [run_shard(job, copy.deepcopy(method), i, lm=lm, progress=progress)
+            for i in (range(job.shards) if shards is None else shards)]
 
 # %% ../nbs/12_shard.ipynb #c015
 _JOB_KEYS = ("task", "method", "model", "dtype", "card", "params")   # dtype: bf16 and fp32 shards are not one job
@@ -111,8 +118,10 @@ def _job_of(files: list, records: list, k: int) -> dict:
         for line, r in enumerate(recs, 1):
             m = r.get("meta", {}); s = m.get("shard") or {}
             if (s.get("index"), s.get("of")) != (i, k): raise ValueError(f"{f}:{line}: record of shard "
-                                                                         f"{s.get('index')} of {s.get('of')}, not of shard {i} of {k}")
-            for key, v in [*((key, m.get(key)) for key in _JOB_KEYS), *((key, s.get(key)) for key in ("n", "seed", "spare"))]:
+                                                                         f"{s.get('index')} of {s.get('of')}, not of "
+                                                                         f"shard {i} of {k}")
+            for key, v in [*((key, m.get(key)) for key in _JOB_KEYS),
+                           *((key, s.get(key)) for key in ("n", "seed", "spare"))]:
                 seen.setdefault(key, set()).add(json.dumps(v, sort_keys=True))
     if not seen: raise ValueError(f"the {k} shard files hold no records: {', '.join(map(str, files))}")
     diff = [key for key, vs in seen.items() if len(vs) > 1]
@@ -129,7 +138,8 @@ def check_merge_out(out, overwrite: bool = False) -> Path:
 
 # %% ../nbs/12_shard.ipynb #c015a
 def _merge_order(files: list, records: list, quotas: list, spare: int) -> tuple[list, list]:
-    "(primary, spares): (shard, line, record) of each shard's own quota, shard by shard, then the extra records in the same order."
+    ("(primary, spares): (shard, line, record) of each shard's own quota, shard by shard, then the extra records in "
+     "the same order.")
     primary, spares = [], []
     for i, recs in enumerate(records):
         want = sum(quotas[i].values()) + spare * len(quotas[i])
@@ -145,7 +155,8 @@ def _merge_order(files: list, records: list, quotas: list, spare: int) -> tuple[
 def merge(out, shards: int, task=None,
           overwrite: bool = False, # replace `out` even when it is not a set an earlier merge wrote
          ) -> dict:
-    "Join the `shards` files of the job writing `out` into `out`: global duplicate check, top-ups from spares; returns a summary."
+    ("Join the `shards` files of the job writing `out` into `out`: global duplicate check, top-ups from spares; "
+     "returns a summary.")
     check_merge_out(out, overwrite)
     files = [shard_path(out, i, shards) for i in range(shards)]
     absent = [str(f) for f in files if not f.is_file()]
@@ -161,11 +172,13 @@ def merge(out, shards: int, task=None,
     short = {y: c for y, c in need.items() if c > 0}
     if short: raise ValueError(f"{out} would be short of {', '.join(f'{c} {y!r}' for y, c in short.items())} after "
                                "the global "
-                               f"check (rejected: {dict(filt.counts)}); rerun the job with more --spare records per shard")
+                               f"check (rejected: {dict(filt.counts)}); rerun the job with more --spare records per "
+                               "shard")
     kept.sort(key=lambda t: t[:2])
     atomic_write_text(out, run_text([r for _, _, r in kept]))   # a run file: a header per shard, each prompt once
     spare_keys = {(j, l) for j, l, _ in spares}
-    summary = dict(task=task.name, method=job["method"], model=job["model"], seed=job["seed"], n=len(kept), shards=shards,
+    summary = dict(task=task.name, method=job["method"], model=job["model"], seed=job["seed"], n=len(kept),
+                   shards=shards,
                    labels=dict(Counter(r["label"] for *_, r in kept)), rejected=dict(filt.counts),
                    spares_used=sum((i, line) in spare_keys for i, line, _ in kept),
                    per_shard=[sum(1 for i, *_ in kept if i == s) for s in range(shards)])
@@ -198,17 +211,23 @@ def start_ray(address: str=None, num_cpus: int=None, tries: int=3):
     if address: ray.init(address=address, log_to_driver=False); return ray
     os.environ.setdefault("RAY_raylet_start_wait_time_s", "120")
     for attempt in range(1, tries + 1):
-        try: ray.init(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, log_to_driver=False, object_store_memory=256 * 2**20); return ray
+        try:
+            ray.init(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, log_to_driver=False,
+                     object_store_memory=256 * 2**20)
+            return ray
         except Exception as e:   # Ray raises a bare Exception when its node does not come up in time
             ray.shutdown()
             if "timed out during startup" not in str(e): raise
             if attempt == tries: raise RuntimeError(f"a local Ray cluster did not start ({tries} "
                                                     f"tr{'y' if tries == 1 else 'ies'}; the machine is too busy "
-                                                    "for Ray's agents to report in time); start one with `ray start --head` and pass its address") from e
+                                                    "for Ray's agents to report in time); start one with `ray start "
+                                                    "--head` and pass its address") from e
 
 # %% ../nbs/12_shard.ipynb #c023d
-def run_ray(job: ShardJob, method, address: str=None, num_gpus: float=None, max_retries: int=3, progress: bool=True) -> list:
-    "Run every shard of `job` as a Ray task (retried `max_retries` times when its worker dies); returns the shards' reports."
+def run_ray(job: ShardJob, method, address: str=None, num_gpus: float=None, max_retries: int=3,
+            progress: bool=True) -> list:
+    ("Run every shard of `job` as a Ray task (retried `max_retries` times when its worker dies); returns the shards' "
+     "reports.")
     ray = start_ray(address)
     if num_gpus is None: num_gpus = 1 if ray.cluster_resources().get("GPU", 0) >= 1 else 0
     remote = ray.remote(num_cpus=1, num_gpus=num_gpus, max_retries=max_retries)(run_shard)

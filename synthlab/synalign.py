@@ -44,9 +44,12 @@ def attribute_conversation(task, rec: dict, keys=ATTRIBUTE_KEYS, example=ATTRIBU
     if not keys: raise ValueError("keys must name at least one attribute.")
     ex_text, ex_attrs = example
     missing = [k for k in keys if k not in ex_attrs]
-    if missing: raise ValueError(f"the format example has no value for key(s) {missing}; pass `example=(text, {{key: value}})`.")
+    if missing:
+        raise ValueError(f"the format example has no value for key(s) {missing}; pass `example=(text, {{key: "
+                         f"value}})`.")
     system = (f"You describe texts. For the text the user gives, write its attributes, one per line, as `key: value`, "
-              f"with exactly these keys in this order: {', '.join(keys)}. Each value is a few words. Write nothing else."
+              f"with exactly these keys in this order: {', '.join(keys)}. Each value is a few words. Write nothing "
+              "else."
               f"\n\nExample text:\n{ex_text}\nAttributes:\n{attribute_lines({k: ex_attrs[k] for k in keys})}")
     user = f"{task.instance[0].upper() + task.instance[1:]} ({task.labels[task.check_label(rec.get('label'))]}):\n{task.format_example(rec)}"
     return [dict(role="system", content=system), dict(role="user", content=user)]
@@ -63,7 +66,8 @@ def measured_length(task, rec: dict) -> str:
 
 # %% ../nbs/06c_synalign.ipynb #c081
 _KEY_ALIASES = {"entity": "entities", "topics": "topic", "styles": "style", "tones": "tone", "lengths": "length"}
-_STOPWORDS = {"the", "and", "for", "with", "new", "its", "his", "her", "their", "that", "this", "are", "was", "about", "from", "after"}
+_STOPWORDS = {"the", "and", "for", "with", "new", "its", "his", "her", "their", "that", "this", "are", "was", "about",
+              "from", "after"}
 _PLACEHOLDERS = {"", "none", "n/a", "na", "null", "unknown", "...", "-", "value", "tbd", "?"}
 
 def _canon_key(k: str, keys) -> str|None:
@@ -85,7 +89,8 @@ def _clean_value(v: str) -> str:
 def _value_problem(key: str, v: str, keys, required, max_words: int, source: str|None, example) -> str|None:
     "Why value `v` of `key` is unusable, or None."
     low = v.lower()
-    if not v or (low in _PLACEHOLDERS and key in required) or low in ("...", "value", "tbd", "?") or re.fullmatch(r"<[^>]*>", v):
+    if (not v or (low in _PLACEHOLDERS and key in required) or low in ("...", "value", "tbd", "?")
+        or re.fullmatch(r"<[^>]*>", v)):
         return "empty"
     if not re.search(r"[A-Za-z]", v): return "no_words"
     if len(v.split()) > max_words: return "too_long"
@@ -108,14 +113,18 @@ def parse_attributes(text: str,                       # the LM's reply (with the
                      keys=ATTRIBUTE_KEYS,             # attribute keys to look for
                      required=REQUIRED_ATTRIBUTES,    # keys that must have a valid value, else None
                      source: str|None = None,         # the described text: a value copying (most of) it is invalid
-                     example=None,                    # the format example (text, {key: value}): a value made only of its words is invalid
+                     # the format example (text, {key: value}): a value made only of its words is invalid
+                     example=None,
                      max_words: int = 12) -> dict|None:
-    "Attributes parsed from `key: value` output: {key: value} in `keys` order, or None when a required key is missing or invalid."
+    ("Attributes parsed from `key: value` output: {key: value} in `keys` order, or None when a required key is missing "
+     "or invalid.")
     keys = [k.lower() for k in keys]
     required = [k.lower() for k in required]
-    if not set(required) <= set(keys): raise ValueError(f"required keys {sorted(set(required) - set(keys))} are not among keys {keys}.")
+    if not set(required) <= set(keys):
+        raise ValueError(f"required keys {sorted(set(required) - set(keys))} are not among keys {keys}.")
     if not isinstance(text, str): return None
-    names = sorted({*keys, *(a for a, k in _KEY_ALIASES.items() if k in keys), *(k[:-1] for k in keys if k.endswith("s")),
+    names = sorted({*keys, *(a for a, k in _KEY_ALIASES.items() if k in keys),
+                    *(k[:-1] for k in keys if k.endswith("s")),
                     *(k + "s" for k in keys)}, key=len, reverse=True)
     pat = re.compile(r"(?<![A-Za-z])[*_]*(" + "|".join(map(re.escape, names)) + r")[*_]*\s*[:=]", re.I)
     hits = list(pat.finditer(text))
@@ -124,7 +133,8 @@ def parse_attributes(text: str,                       # the LM's reply (with the
         k = _canon_key(h.group(1), keys)
         if k is None or k in out: continue
         v = _clean_value(text[h.end(): nxt.start() if nxt else len(text)])
-        if normalise(v) not in _PLACEHOLDERS and normalise(v) in map(normalise, out.values()): continue   # repeats a value
+        # repeats a value
+        if normalise(v) not in _PLACEHOLDERS and normalise(v) in map(normalise, out.values()): continue
         if _value_problem(k, v, keys, required, max_words, source, example) is None: out[k] = v
     if any(k not in out for k in required): return None
     return {k: out[k] for k in keys if k in out}
@@ -157,12 +167,14 @@ def _keep_parsed(res: AttributeResult, todo: list, replies: list, parse, n_keys:
 def extract_attributes(lm, task, records: list,               # demonstrations (task records with a label)
                        keys=ATTRIBUTE_KEYS, required=REQUIRED_ATTRIBUTES,
                        retries: int = 2,                      # extra attempts for replies that do not parse
-                       sampling: SamplingConfig|None = None,  # default: temperature 0.7, top-p 0.95, 48 tokens, stop at a blank line
+                       # default: temperature 0.7, top-p 0.95, 48 tokens, stop at a blank line
+                       sampling: SamplingConfig|None = None,
                        seed: int = 0,
                        length: bool = True,                   # add the measured `length` attribute
                        example=ATTRIBUTE_EXAMPLE,
                        max_words: int = 12,
-                       decoder=None) -> AttributeResult:      # the decode function (a Method's `self.decode` counts its work)
+                       # the decode function (a Method's `self.decode` counts its work)
+                       decoder=None) -> AttributeResult:
     "Ask the LM for each demonstration's attributes; retry malformed replies with a new seed, then drop and count them."
     task = get_task(task)
     if retries < 0: raise ValueError(f"retries must be >= 0; got {retries}.")
@@ -175,7 +187,8 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
     prompts = [s + first for s in suffixes]                      # the shared system message is prefilled once
     res = AttributeResult([None]*len(records), [0]*len(records), [""]*len(records), Counter())
     todo = list(range(len(records)))
-    parse = lambda i, raw: parse_attributes(raw, keys, required, source=task.format_example(records[i]), example=example,
+    parse = lambda i, raw: parse_attributes(raw, keys, required, source=task.format_example(records[i]),
+                                            example=example,
                                             max_words=max_words)
     for attempt in range(retries + 1):
         if not todo: break
@@ -192,7 +205,8 @@ _POOLS: dict = {}
 
 def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words: int = 3,
               data_dir=None) -> list[dict]:   # folder of the real data (None: `synthlab.task.data_dir()`)
-    "A seeded, label-stratified sample of `n` real records from `split`, each text field (but the card's `short_fields`) having ≥ `min_words` words (cached in the process)."
+    ("A seeded, label-stratified sample of `n` real records from `split`, each text field (but the card's "
+     "`short_fields`) having ≥ `min_words` words (cached in the process).")
     task = get_task(task)
     if n < 1: raise ValueError(f"pool size must be >= 1; got {n}.")
     key = (task.name, tuple(task.fields), split, task.splits.get(split), n, seed, min_words, str(data_dir))
@@ -201,7 +215,9 @@ def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words
         cols = ds.select_columns([*task.fields, "label"]).to_dict()
         rows = [{**{f: cols[f][i] for f in task.fields}, "label": cols["label"][i]} for i in range(len(ds))]
         ok = [i for i, r in enumerate(rows) if all(len(r[f].split()) >= min_words for f in task.long_fields)]
-        if not ok: raise ValueError(f"{task.name}:{split}: no example has >= {min_words} words in every field of {task.long_fields}.")
+        if not ok:
+            raise ValueError(f"{task.name}:{split}: no example has >= {min_words} words in every field of "
+                             f"{task.long_fields}.")
         by = defaultdict(list)
         for i in ok: by[rows[i]["label"]].append(i)
         quota = largest_remainder({l: len(ix) for l, ix in by.items()}, min(n, len(ok)))
@@ -255,7 +271,8 @@ class SynAlignConfig:
 
 @register_method
 class SynAlign(Method):
-    "SynAlign generation: GP-explored demonstration clusters from the real pool, attribute reasoning, label-conditioned examples."
+    ("SynAlign generation: GP-explored demonstration clusters from the real pool, attribute reasoning, "
+     "label-conditioned examples.")
     name, config = "synalign", SynAlignConfig
     def setup(self):
         if self.acquisition not in _ACQUISITIONS:
@@ -269,14 +286,16 @@ class SynAlign(Method):
         if self.k_neighbours < 0: raise ValueError(f"k_neighbours must be >= 0; got {self.k_neighbours}.")
         self.k_shots, self.keys, self.required = self.k_neighbours + 1, list(self.keys), list(self.required)
         if self._no_attributes: self.attributes = False
-        if not set(self.required) <= set(self.keys): raise ValueError(f"required {self.required} must be among keys {self.keys}.")
+        if not set(self.required) <= set(self.keys):
+            raise ValueError(f"required {self.required} must be among keys {self.keys}.")
         attr = SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
         self.attr_sampling = self.attr_sampling or attr
         self.embedder = None if self.embedder is None else str(self.embedder)
         self._prepared = {}
 
     def __repr__(self):
-        return (f"SynAlign(per_label={self.per_label}, pool={self.split}[{self.pool_size}], acquisition={self.acquisition!r}, "
+        return (f"SynAlign(per_label={self.per_label}, pool={self.split}[{self.pool_size}], "
+                f"acquisition={self.acquisition!r}, "
                 f"k_neighbours={self.k_neighbours}, attributes={self.attributes})")
 
 # %% ../nbs/06c_synalign.ipynb #c103p
@@ -290,20 +309,23 @@ def params(self: SynAlign) -> dict:
 # %% ../nbs/06c_synalign.ipynb #c104
 @patch
 def prepare(self: SynAlign, task) -> dict:
-    "Pool, embeddings and GP exploration for `task` (once per task): {'pool', 'clusters': label → clusters in pick order, 'filter'}."
+    ("Pool, embeddings and GP exploration for `task` (once per task): {'pool', 'clusters': label → clusters in pick "
+     "order, 'filter'}.")
     task = get_task(task)
     key = (task.name, tuple(task.fields), tuple(task.labels))
     if key not in self._prepared:
         pool = load_pool(task, self.split, self.pool_size, self.pool_seed, self.min_words, self._data_dir)
         E = embed_records(pool, task, embedder=self.embedder, progress=True)
-        demos = select_demonstrations(pool, task, n_per_label=self.n_clusters or len(pool), k_neighbours=self.k_neighbours,
+        demos = select_demonstrations(pool, task, n_per_label=self.n_clusters or len(pool),
+                                      k_neighbours=self.k_neighbours,
                                       embeddings=E, tau=self.tau, seed=self.pool_seed, acquisition=self.acquisition,
                                       labels=task.label_names)
         self._prepared[key] = dict(pool=pool, clusters=demo_clusters(demos), filter=RecordFilter(task, pool=pool))
     return self._prepared[key]
 
 # %% ../nbs/06c_synalign.ipynb #c104x1
-def _synalign_record(task, chosen: tuple, text: str, prompt: str, group: str, tokens: int, finish: str, attributes, attempts: int,
+def _synalign_record(task, chosen: tuple, text: str, prompt: str, group: str, tokens: int, finish: str, attributes,
+                     attempts: int,
                      sampling: SamplingConfig) -> dict:
     "The record of one text generated from `chosen` = (label, cluster), its provenance in meta."
     y, cl = chosen
@@ -320,7 +342,8 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     chosen = []                                          # (label, cluster)
     for y in task.label_names:
         cl = prep["clusters"][y]            # no more demonstrations than the label still needs (and a margin)
-        chosen += [(y, cl[(batch*self.per_label + j) % len(cl)]) for j in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
+        chosen += [(y, cl[(batch*self.per_label + j) % len(cl)])
+                   for j in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
     if self.attributes:
         ar = extract_attributes(lm, task, [c[0] for _, c in chosen], self.keys, self.required, self.retries,
                                 self.attr_sampling, seed=rng.getrandbits(62), decoder=self.decode)
@@ -336,7 +359,8 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
     out = []
     for i, text, s, ids, fin in zip(keep, res.texts, suffixes, res.token_ids, res.finish):
-        r = _synalign_record(task, chosen[i], head + text, prefix + s, f"b{batch}", len(ids), fin, attrs[i], attempts[i], sampling)
+        r = _synalign_record(task, chosen[i], head + text, prefix + s, f"b{batch}", len(ids), fin, attrs[i],
+                             attempts[i], sampling)
         if prep["filter"].reason(r) == "copies_shot":
             self.work["copies_pool"] += 1; continue
         out.append(r)
@@ -355,7 +379,8 @@ def from_options(cls: SynAlign, o, task=None) -> SynAlign:
 def synalign_shots(task, n_per_label: int = 4, k_neighbours: int = 0, pool_size: int = 500, split: str = "train",
                    seed: int = 0, acquisition: str = "variance", tau: float|None = None, min_words: int = 3,
                    embedder=None):   # sentence-embedding model (None = embedded MiniLM)
-    "A copy of `task` whose few-shot pool is GP-chosen demonstrations (`n_per_label` centres per label, plus neighbours) from the real pool."
+    ("A copy of `task` whose few-shot pool is GP-chosen demonstrations (`n_per_label` centres per label, plus "
+     "neighbours) from the real pool.")
     import dataclasses
     task = get_task(task)
     pool = load_pool(task, split, pool_size, seed, min_words)

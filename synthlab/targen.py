@@ -30,16 +30,20 @@ LIST_HEAD = "1."
 def context_conversation(task, n: int) -> list:
     "Step 1: ask for `n` settings or domains that the task's instances could come from."
     return [dict(role="system", content=task.description),
-            dict(role="user", content=f"List {n} different settings or domains where a {task.instance} like this could come "
-                 "from (for example a topic, a genre, a place or an occasion). Reply with a numbered list of short phrases, "
+            dict(role="user",
+                 content=f"List {n} different settings or domains where a {task.instance} like this could come "
+                 "from (for example a topic, a genre, a place or an occasion). Reply with a numbered list of short "
+                 "phrases, "
                  "one per line, and nothing else.")]
 
 # %% ../nbs/05_targen.ipynb #c015x1
 def seed_conversation(task, context: str, k: int) -> list:
     "Step 2: ask for `k` seed sentences (events, situations, facts) set in `context`."
     return [dict(role="system", content=task.description),
-            dict(role="user", content=f"Setting: {context}\n\nWrite {k} different short sentences, each describing a specific "
-                 f"event, situation, person or fact in this setting that a {task.instance} could be about. Reply with a "
+            dict(role="user",
+                 content=f"Setting: {context}\n\nWrite {k} different short sentences, each describing a specific "
+                 f"event, situation, person or fact in this setting that a {task.instance} could be about. Reply with "
+                 "a "
                  "numbered list, one sentence per line, and nothing else.")]
 
 # %% ../nbs/05_targen.ipynb #c015x2
@@ -61,10 +65,12 @@ def answer_head(task) -> str:
 def relabel_matrix(records, task) -> pd.DataFrame:
     "Counts of initial label (rows: `meta['initial_label']`) → corrected label (columns: `label`) over TarGEN records."
     task = get_task(task)
-    M = pd.DataFrame(0, index=pd.Index(task.label_names, name="initial"), columns=pd.Index(task.label_names, name="corrected"))
+    M = pd.DataFrame(0, index=pd.Index(task.label_names, name="initial"),
+                     columns=pd.Index(task.label_names, name="corrected"))
     for i, r in enumerate(records):
         init = (r.get("meta") or {}).get("initial_label") if isinstance(r, dict) else None
-        if init is None: raise ValueError(f"record {i} has no meta['initial_label']: relabel_matrix needs TarGEN records")
+        if init is None:
+            raise ValueError(f"record {i} has no meta['initial_label']: relabel_matrix needs TarGEN records")
         try: M.loc[task.check_label(init), task.check_label(r.get("label"))] += 1
         except ValueError as e: raise ValueError(f"record {i}: {e}") from None
     return M
@@ -83,7 +89,8 @@ def plot_relabel_matrix(M: pd.DataFrame, ax=None, title: str=None, cmap: str="Bl
 JUDGES = ("score", "text", None)
 
 def _check_int(name, v, lo=1):
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ValueError(f"{name} must be an integer ≥ {lo}, got {v!r}")
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+        raise ValueError(f"{name} must be an integer ≥ {lo}, got {v!r}")
 
 # %% ../nbs/05_targen.ipynb #c038x1
 @dataclass(kw_only=True)
@@ -121,7 +128,8 @@ class TarGEN(Method):
         _check_int("n_contexts", self.n_contexts, 2); _check_int("contexts_per_batch", self.contexts_per_batch)
         _check_int("seeds_per_context", self.seeds_per_context); _check_int("retries", self.retries, 0)
         for k, v in dict(margin=self.margin, trust=self.trust).items():
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0: raise ValueError(f"{k} must be a number ≥ 0, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                raise ValueError(f"{k} must be a number ≥ 0, got {v!r}")
         if self.trust > 1: raise ValueError(f"trust is an accuracy in [0, 1], got {self.trust}")
         if self._contrast and self._combiner_factory is None:
             self._combiner_factory = corrsynth_combiner(self._gamma, self._delta)
@@ -131,7 +139,8 @@ class TarGEN(Method):
         self.margin, self.calibrate, self.trust = float(self.margin), bool(self.calibrate), float(self.trust)
         lists = SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=96, stop=("\n\n",))
         self.list_sampling = self.list_sampling or lists
-        self.combiner = None if f is None else str(getattr(f, "name", None) or getattr(f, "__qualname__", type(f).__name__))
+        self.combiner = (None if f is None
+                         else str(getattr(f, "name", None) or getattr(f, "__qualname__", type(f).__name__)))
 
         self._judge_cache = {}
 
@@ -153,7 +162,8 @@ def instance_sampling(self: TarGEN, task) -> SamplingConfig:
 
 # %% ../nbs/05_targen.ipynb #c038c
 def corrsynth_combiner(gamma: float=1.0, delta: float=0.5, **kw):
-    "A `combiner_factory` for TarGEN: CorrSynth over the K label rows of each seed (M = 1); `kw` go to `CorrSynthCombiner`."
+    ("A `combiner_factory` for TarGEN: CorrSynth over the K label rows of each seed (M = 1); `kw` go to "
+     "`CorrSynthCombiner`.")
     from synthlab.corrsynth import CorrSynthCombiner
     CorrSynthCombiner(2, 1, gamma, delta, **kw)   # validate now, not in the middle of a run
     def factory(K: int, groups: int): return CorrSynthCombiner(K, 1, gamma, delta, groups=groups, **kw)
@@ -166,7 +176,8 @@ def _lists(self: TarGEN, lm, task, convs: list, kind: str, n: int, generator, wh
     "Decode list prompts (answers prefilled with '1.'); retry malformed rows; [] for rows dropped after `retries`."
     prefix, suffixes = lm.split_prefix(convs)
     prompts = [s + LIST_HEAD for s in suffixes]
-    sampling = SamplingConfig(**{**vars(self.list_sampling), "stop": tuple(dict.fromkeys([*(self.list_sampling.stop or ()), f"\n{n + 1}."]))})
+    sampling = SamplingConfig(**{**vars(self.list_sampling),
+                                 "stop": tuple(dict.fromkeys([*(self.list_sampling.stop or ()), f"\n{n + 1}."]))})
     least = 2 if kind == "phrase" else 1  # a context list needs two settings to draw from; any seed sentence is usable
     out, todo = [[] for _ in convs], list(range(len(convs)))
     for attempt in range(self.retries + 1):
@@ -186,7 +197,8 @@ def _lists(self: TarGEN, lm, task, convs: list, kind: str, n: int, generator, wh
 @patch
 def contexts(self: TarGEN, lm, task, generator=None) -> list:
     "Step 1: up to `n_contexts` settings for the task ([] when the model's list stays malformed)."
-    return self._lists(lm, task, [context_conversation(task, self.n_contexts)], "phrase", self.n_contexts, generator, "contexts")[0]
+    return self._lists(lm, task, [context_conversation(task, self.n_contexts)], "phrase", self.n_contexts, generator,
+                       "contexts")[0]
 
 # %% ../nbs/05_targen.ipynb #c043x2
 @patch
@@ -198,14 +210,16 @@ def seeds(self: TarGEN, lm, task, contexts: list, generator=None) -> list:
 # %% ../nbs/05_targen.ipynb #c047
 @patch
 def instances(self: TarGEN, lm, task, pairs: list, labels: list, generator=None, batch: int=0) -> list:
-    "Step 3: one record per (context, seed) pair and label in `labels` (every label with a combiner), from the card's templates."
+    ("Step 3: one record per (context, seed) pair and label in `labels` (every label with a combiner), from the card's "
+     "templates.")
     comb = None
     if self._combiner_factory is not None:  # seed j's K label rows are group j (rows j·K … j·K+K−1)
         labels = task.label_names
         comb = self._combiner_factory(len(labels), len(pairs))
         if comb.n_rows != comb.n_seqs or comb.n_seqs != len(pairs) * len(labels):
             raise ValueError(f"combiner_factory({len(labels)}, {len(pairs)}) gave a combiner of {comb.n_rows} rows / "
-                             f"{comb.n_seqs} sequences; TarGEN needs {len(pairs) * len(labels)} of each (one per seed and label)")
+                             f"{comb.n_seqs} sequences; TarGEN needs {len(pairs) * len(labels)} of each (one per seed "
+                             "and label)")
     rows = [(c, s, y) for c, s in pairs for y in labels]   # seed-major: seed j's label rows are adjacent
     prefix, suffixes = lm.split_prefix([instance_conversation(task, y, c, s) for c, s, y in rows])
     head, sampling = answer_head(task), self.instance_sampling(task)
@@ -232,7 +246,8 @@ def _trim_after_last_field(text: str, task) -> str:
     return text
 
 # %% ../nbs/05_targen.ipynb #c047r
-_PLACEHOLDER = re.compile(r"<\s*[\w ]{1,30}\s*>|\[[^\]]*\b(insert|option|placeholder|your|premise|hypothesis|sentence|name)\b[^\]]*\]", re.I)
+_PLACEHOLDER = re.compile(r"<\s*[\w "
+                          r"]{1,30}\s*>|\[[^\]]*\b(insert|option|placeholder|your|premise|hypothesis|sentence|name)\b[^\]]*\]", re.I)
 
 @patch
 def reject_reason(self: TarGEN, rec: dict, task) -> str|None:
@@ -240,7 +255,8 @@ def reject_reason(self: TarGEN, rec: dict, task) -> str|None:
     if not all(rec.get(f) for f in task.fields): return None   # unparsable: the driver's filter counts it
     if any(_PLACEHOLDER.search(rec[f]) for f in task.fields): return "placeholder"
     a, b = set(normalise(task.format_example(rec)).split()), set(normalise(rec["meta"]["seed_sentence"]).split())
-    if a and b and (len(a & b) / len(a | b) >= 0.8 or (len(task.fields) == 1 and len(a & b) / len(b) >= 0.8)): return "copy_seed"
+    if a and b and (len(a & b) / len(a | b) >= 0.8 or (len(task.fields) == 1 and len(a & b) / len(b) >= 0.8)):
+        return "copy_seed"
     return None
 
 # %% ../nbs/05_targen.ipynb #c047v
@@ -254,10 +270,12 @@ def _verdicts(self: TarGEN, lm, task, recs: list) -> list:
         out = []
         for row in S:
             scores = {y: float(v) for y, v in zip(task.label_names, row)}
-            out.append((max(scores, key=scores.get), dict(kind="score", scores=scores, best=max(scores, key=scores.get))))
+            out.append((max(scores, key=scores.get),
+                        dict(kind="score", scores=scores, best=max(scores, key=scores.get))))
         return out
     prefix, suffixes = lm.split_prefix([text_judge_conversation(task, r) for r in recs])
-    res = self.decode(lm, suffixes, prefix=prefix, sampling=SamplingConfig(temperature=0, max_new_tokens=12, stop=("\n",)))
+    res = self.decode(lm, suffixes, prefix=prefix,
+                      sampling=SamplingConfig(temperature=0, max_new_tokens=12, stop=("\n",)))
     return [(map_answer(a, task), dict(kind="text", answer=a, mapped=map_answer(a, task))) for a in res.texts]
 
 # %% ../nbs/05_targen.ipynb #c047j
@@ -267,18 +285,24 @@ def judge_accuracy(self: TarGEN, lm, task) -> float:
     key = (id(lm), task.name, "trust")
     if key not in self._judge_cache:
         acc = None
-        if task.shots: acc = float(np.mean([v == s["label"] for (v, _), s in zip(self._verdicts(lm, task, task.shots), task.shots)]))
+        if task.shots:
+            acc = float(np.mean([v == s["label"] for (v, _),
+                                 s in zip(self._verdicts(lm, task, task.shots), task.shots)]))
         self._judge_cache[key] = acc
         if acc is not None and acc < self.trust:
-            warnings.warn(f"TarGEN: the {self.judge!r} judge labels only {acc:.0%} of the {len(task.shots)} few-shot examples of "
-                          f"{task.name!r} correctly (trust={self.trust}); self-correction is OFF for this task and model "
-                          "(judge scores are still recorded in meta['judge']). Use a larger model, or trust=0 to force it.")
+            warnings.warn(f"TarGEN: the {self.judge!r} judge labels only {acc:.0%} of the {len(task.shots)} few-shot "
+                          "examples of "
+                          f"{task.name!r} correctly (trust={self.trust}); self-correction is OFF for this task and "
+                          "model "
+                          "(judge scores are still recorded in meta['judge']). Use a larger model, or trust=0 to force "
+                          "it.")
     return self._judge_cache[key]
 
 # %% ../nbs/05_targen.ipynb #c047c
 @patch
 def correct(self: TarGEN, lm, task, recs: list) -> list:
-    "Step 4: judge each parsed record in place: `label` → corrected label (if the judge is trusted), evidence in `meta['judge']`."
+    ("Step 4: judge each parsed record in place: `label` → corrected label (if the judge is trusted), evidence in "
+     "`meta['judge']`.")
     ok = [r for r in recs if all(r.get(f) for f in task.fields)]
     if self.judge is None or not ok: return recs
     acc = self.judge_accuracy(lm, task)
@@ -312,7 +336,8 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
         drawn = rng.sample(ctx, min(self.contexts_per_batch, len(ctx)))
         bar.set_postfix_str("seeds")
         pairs = [(c, s) for c, ss in zip(drawn, self.seeds(lm, task, drawn, generator)) for s in ss]; bar.update()
-        pairs = pairs[:seqs_needed(max(need.values()), len(pairs))] if need else pairs   # no more seeds than labels need
+        # no more seeds than labels need
+        pairs = pairs[:seqs_needed(max(need.values()), len(pairs))] if need else pairs
         if not pairs: return []
         bar.set_postfix_str(f"instances ×{len(pairs) * (len(task.labels) if self._combiner_factory else len(labels))}")
         recs = self.instances(lm, task, pairs, labels, generator, batch); bar.update()
@@ -328,7 +353,8 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
 # %% ../nbs/05_targen.ipynb #c047bk1
 @patch
 def check_backend(self: TarGEN, lm):
-    "Refuse `--contrast` without log-probs; on a backend that cannot score continuations, switch the score judge to the text judge."
+    ("Refuse `--contrast` without log-probs; on a backend that cannot score continuations, switch the score judge to "
+     "the text judge.")
     if self._combiner_factory is not None: require(lm, {LOGPROBS}, f"targen with a contrast combiner ({self.combiner})")
     if self.judge == "score" and not supports(lm, SCORE):
         warnings.warn(f"TarGEN: {lm.name} cannot score continuations, so self-correction uses the text judge "
