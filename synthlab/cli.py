@@ -108,7 +108,8 @@ def _add_shard_arguments(g, sub):
 # %% ../nbs/10_cli.ipynb #c008p
 def add_pipeline_parser(sub):
     "The `pipeline` sub-command: a composed pipeline from YAML (synthlab.pipeline); rerunning resumes it."
-    x = sub.add_parser("pipeline", help="run a composed pipeline from YAML: demonstrations → generation → judge → "
+    x = sub.add_parser("pipeline",
+                       help="run a composed pipeline from YAML: demonstrations → generation → judge → "
                                         "guard → filters → align → evaluate (rerun to resume)")
     x.add_argument("config", help="pipeline YAML (see examples/pipeline.yaml)")
     x.add_argument("--out", help="the output folder (default: the YAML's `out`)")
@@ -153,7 +154,8 @@ def summary_table(summary: dict) -> str:
 
 # %% ../nbs/10_cli.ipynb #c011a
 def score_table(table) -> str:
-    "A student score table as text: who, on what, and accuracy / macro-F1 as mean ± std (raw columns stay in the data)."
+    ("A student score table as text: who, on what, and accuracy / macro-F1 as mean ± std (raw columns stay in the "
+     "data).")
     names = ("student", "n_train", "n_test", "test", "seeds", "acc (mean ± std)", "F1 (mean ± std)", "seconds")
     cols = [c for c in names if c in table]
 

@@ -17,7 +17,8 @@ from fastcore.basics import patch
 from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
 from .options import shared, option, private, positive_int, finite_float
-from .prompts import fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode, prompt_hash, reply_head
+from .prompts import (fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode,
+    prompt_hash, reply_head)
 from .generate import Method, register_method, seqs_needed, default_sampling
 
 # %% ../nbs/04_corrsynth.ipynb #c011
@@ -56,8 +57,10 @@ CORRSYNTH_MODES = ("hybrid", "intra", "cross")
 
 def _check_corrsynth_numbers(K, M, gamma, delta, gamma_intra, gamma_cross):
     "One-line errors for sizes and weights that no mode accepts."
-    if int(K) != K or int(M) != M or K < 1 or M < 1: raise ValueError(f"K and M must be integers ≥ 1, got K={K}, M={M}")
-    if K * M < 2: raise ValueError(f"CorrSynth needs at least 2 sequences per group to contrast (K·M ≥ 2), got K={K}, "
+    if int(K) != K or int(M) != M or K < 1 or M < 1:
+        raise ValueError(f"K and M must be integers ≥ 1, got K={K}, M={M}")
+    if K * M < 2:
+        raise ValueError(f"CorrSynth needs at least 2 sequences per group to contrast (K·M ≥ 2), got K={K}, "
                                    f"M={M}")
     if not (math.isfinite(gamma) and gamma > 0): raise ValueError(f"gamma must be a finite number > 0, got {gamma}")
     if not math.isfinite(delta) or delta > gamma:
@@ -134,8 +137,8 @@ def weights(self: CorrSynthCombiner, active: torch.Tensor, dtype=torch.float32, 
 
 @patch
 def contrast(self: CorrSynthCombiner, logprobs: torch.Tensor, active: torch.Tensor) -> torch.Tensor:
-    ("What each sequence is guided away from [n_seqs, V]: Σ γ_{n,n'}·ℓ_{n'} / (γ − δ); NaN for rows with no contrast "
-     "left.")
+    ("What each sequence is guided away from [n_seqs, V]: Σ γ_{n,n'}·ℓ_{n'} / (γ − δ); NaN for rows with no "
+     "contrast left.")
     C = (-self.weights(active, torch.float64)).fill_diagonal_(0)
     C = C / C.sum(1, keepdim=True)
     return C.to(logprobs.device, logprobs.dtype) @ logprobs.clamp_min(LOGP_FLOOR)
@@ -191,8 +194,8 @@ def _with_alpha(sampling, alpha, default=0.1) -> SamplingConfig:
     return SamplingConfig(**{**vars(sampling), "alpha": alpha})
 
 def _unset_or_with_alpha(sampling, alpha, default=0.1) -> tuple:
-    ("(sampling, α for `fit`'s default sampling): `sampling` with its α (`_with_alpha`), or unset (None) with α kept "
-     "for `fit`.")
+    ("(sampling, α for `fit`'s default sampling): `sampling` with its α (`_with_alpha`), or unset (None) with α "
+     "kept for `fit`.")
     return ((None, default if alpha is None else alpha) if sampling is None
             else (_with_alpha(sampling, alpha, default), None))
 

@@ -138,12 +138,13 @@ def generation_section(records: list, summary: dict|None,
 def intrinsic_evidence(records: list, task, n_real: int = 1000, seed: int = 0) -> tuple:
     ("(metrics dict, real reference records or None, note): intrinsic metrics of `records`, against real train data "
      "when it loads.")
-    from synthlab.metrics import intrinsic_report, real_reference, self_bleu, distinct_n, token_entropy, label_cosine, cosine_summary
+    from synthlab.metrics import (intrinsic_report, real_reference, self_bleu, distinct_n, token_entropy, label_cosine,
+                                  cosine_summary)
     try: real = real_reference(task, n=n_real, seed=seed)
     except (FileNotFoundError, ValueError) as e: real, note = None, f"no real data for MMD and label fidelity ({e})"
     if real:
-        return intrinsic_report(records, task, real=real,
-                                seed=seed), real, f"real reference: {len(real)} examples of {task.name}:train (seed {seed})"
+        return (intrinsic_report(records, task, real=real, seed=seed), real,
+                f"real reference: {len(real)} examples of {task.name}:train (seed {seed})")
     return ({"n": len(records), "self_bleu": self_bleu(records, task, seed=seed),
              "distinct_1": distinct_n(records, 1, task),
              "distinct_2": distinct_n(records, 2, task), "entropy": token_entropy(records, 1, task),

@@ -82,8 +82,8 @@ class Method(Configured):
 # %% ../nbs/02a_generate.ipynb #c016d
 @patch
 def task_sampling(self: Method, task) -> SamplingConfig:
-    ("What the method really decodes with: `sampling`, its stop unset (None or empty) ⇒ `default_stop(task)`, and ≥ "
-     "`instance_tokens(task)` new tokens on a multi-field task.")
+    ("What the method really decodes with: `sampling`, its stop unset (None or empty) ⇒ `default_stop(task)`, and "
+     "≥ `instance_tokens(task)` new tokens on a multi-field task.")
     s = self.sampling or default_sampling(task)
     tokens = s.max_new_tokens if len(task.fields) == 1 else max(s.max_new_tokens, instance_tokens(task))
     return SamplingConfig(**{**vars(s), "stop": s.stop or default_stop(task), "max_new_tokens": tokens})

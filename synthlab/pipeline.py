@@ -18,8 +18,7 @@ import yaml
 
 from .task import get_task
 from .records import atomic_write_text, check_replaceable, own_records, read_records, run_text
-from .stages import (STAGES, Stage, opt, register_stage, stage_entry, with_stage, fingerprint, record_id,
-                             Context,
+from .stages import (STAGES, Stage, opt, register_stage, stage_entry, with_stage, fingerprint, record_id, Context,
                      Demos, Generation, Judge, Guard, Filters, Curate, Align, Evaluate, demonstrations, with_shots,
                      fit_guard, guard_records, judge_records, evaluate_records, run_generation)
 

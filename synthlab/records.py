@@ -162,7 +162,8 @@ def _parse_lines(path, data:bytes, codec:RunCodec=None) -> tuple:
         if not raw.strip(): continue
         try: obj = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            torn = "; it is the last line and has no newline, as an interrupted write leaves it (rerun the command that wrote the file to resume: it repairs the line; or delete that line)" \
+            torn = ("; it is the last line and has no newline, as an interrupted write leaves it (rerun the command "
+                    "that wrote the file to resume: it repairs the line; or delete that line)") \
                    if lineno == len(lines) else ""
             raise RecordError(f"{path}:{lineno}: malformed JSON line ({e}){torn}: "
                               f"{raw[:80].decode('utf-8', 'replace')!r}") from None

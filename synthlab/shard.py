@@ -126,7 +126,8 @@ def _job_of(files: list, records: list, k: int) -> dict:
     if not seen: raise ValueError(f"the {k} shard files hold no records: {', '.join(map(str, files))}")
     diff = [key for key, vs in seen.items() if len(vs) > 1]
     if diff:
-        show = lambda k: f"{k} ({' vs '.join(sorted(json.loads(v) or 'unrecorded' for v in seen[k]))})" if k == "dtype" else k
+        show = lambda k: (f"{k} ({' vs '.join(sorted(json.loads(v) or 'unrecorded' for v in seen[k]))})"
+                          if k == "dtype" else k)
         raise ValueError(f"the shard files were made by different jobs: they differ in {', '.join(map(show, diff))}; "
                          "rerun the odd shards with the same settings (each shard file resumes) before merging")
     return {key: json.loads(vs.pop()) for key, vs in seen.items()}

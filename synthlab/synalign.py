@@ -51,7 +51,8 @@ def attribute_conversation(task, rec: dict, keys=ATTRIBUTE_KEYS, example=ATTRIBU
               f"with exactly these keys in this order: {', '.join(keys)}. Each value is a few words. Write nothing "
               "else."
               f"\n\nExample text:\n{ex_text}\nAttributes:\n{attribute_lines({k: ex_attrs[k] for k in keys})}")
-    user = f"{task.instance[0].upper() + task.instance[1:]} ({task.labels[task.check_label(rec.get('label'))]}):\n{task.format_example(rec)}"
+    user = (f"{task.instance[0].upper() + task.instance[1:]} ({task.labels[task.check_label(rec.get('label'))]}):\n"
+            f"{task.format_example(rec)}")
     return [dict(role="system", content=system), dict(role="user", content=user)]
 
 # %% ../nbs/06c_synalign.ipynb #c077x2

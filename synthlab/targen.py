@@ -63,7 +63,8 @@ def answer_head(task) -> str:
 
 # %% ../nbs/05_targen.ipynb #c035
 def relabel_matrix(records, task) -> pd.DataFrame:
-    "Counts of initial label (rows: `meta['initial_label']`) → corrected label (columns: `label`) over TarGEN records."
+    ("Counts of initial label (rows: `meta['initial_label']`) → corrected label (columns: `label`) over TarGEN "
+     "records.")
     task = get_task(task)
     M = pd.DataFrame(0, index=pd.Index(task.label_names, name="initial"),
                      columns=pd.Index(task.label_names, name="corrected"))
@@ -246,8 +247,9 @@ def _trim_after_last_field(text: str, task) -> str:
     return text
 
 # %% ../nbs/05_targen.ipynb #c047r
-_PLACEHOLDER = re.compile(r"<\s*[\w "
-                          r"]{1,30}\s*>|\[[^\]]*\b(insert|option|placeholder|your|premise|hypothesis|sentence|name)\b[^\]]*\]", re.I)
+_PLACEHOLDER = re.compile(r"<\s*[\w ]{1,30}\s*>|"
+                          r"\[[^\]]*\b(insert|option|placeholder|your|premise|hypothesis|sentence|name)\b[^\]]*\]",
+                          re.I)
 
 @patch
 def reject_reason(self: TarGEN, rec: dict, task) -> str|None:
