@@ -159,8 +159,8 @@ METRIC_NAMES = dict(n="records", self_bleu="self-BLEU (lower = more diverse)", d
 
 def metrics_section(metrics: dict, note: str, plots: dict) -> str:
     "Markdown: the intrinsic metrics table, where the real reference came from, and links to the plots."
-    rows = [(METRIC_NAMES.get(k, k), (f"{v:.4f}" if v == v else "n/a") if isinstance(v, float) else v) for k,
-            v in metrics.items()]
+    rows = [(METRIC_NAMES.get(k, k), (f"{v:.4f}" if v == v else "n/a") if isinstance(v, float) else v)
+            for k, v in metrics.items()]
     figs = "\n\n".join(f"![{name}]({f})" for name, f in plots.items())
     return f"## Intrinsic metrics\n\n{md_table(rows, ('metric', 'value'))}\n\n{note}.\n\n{figs}\n"
 

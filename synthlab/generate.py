@@ -232,9 +232,8 @@ def check_prompt_fits(method: Method, task, lm):
     if need > ctx:
         worst = max(size, key=size.get)
         raise ValueError(f"task {task.name!r}: prompts need about {need} tokens or more, but model {lm.name!r} reads "
-                         f"at most {ctx}; "
-                         f"the longest card field is `{worst}` ({size[worst] if size[worst] <= ctx else f'over {ctx}'} "
-                         "tokens): shorten it")
+                         f"at most {ctx}; the longest card field is `{worst}` "
+                         f"({size[worst] if size[worst] <= ctx else f'over {ctx}'} tokens): shorten it")
 
 # %% ../nbs/02a_generate.ipynb #c017e
 def warn_few_shots(method: Method, task):
@@ -281,10 +280,8 @@ def _check_resume(existing: list, expect: dict, out, task=None):
         diff = [d for k in keys for d in _differences(meta.get(k), expect[k], k)]
         if card := [d.split("=")[0].removeprefix("card.") for d in diff if d.startswith("card.")]:
             raise ValueError(f"{out}: record {i} was made from another version of task card {expect.get('task')!r}: "
-                             "its "
-                             f"{' and '.join(card)} changed since; restore the card, or start fresh with another "
-                             "output path "
-                             "(or delete the file)")
+                             f"its {' and '.join(card)} changed since; restore the card, or start fresh with another "
+                             "output path (or delete the file)")
         if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
                                   "rerun with the file's settings or use another output path")
         if task is not None:

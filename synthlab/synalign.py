@@ -48,8 +48,8 @@ def attribute_conversation(task, rec: dict, keys=ATTRIBUTE_KEYS, example=ATTRIBU
         raise ValueError(f"the format example has no value for key(s) {missing}; pass `example=(text, {{key: "
                          f"value}})`.")
     system = (f"You describe texts. For the text the user gives, write its attributes, one per line, as `key: value`, "
-              f"with exactly these keys in this order: {', '.join(keys)}. Each value is a few words. Write nothing "
-              "else."
+              f"with exactly these keys in this order: {', '.join(keys)}. Each value is a few words. "
+              "Write nothing else."
               f"\n\nExample text:\n{ex_text}\nAttributes:\n{attribute_lines({k: ex_attrs[k] for k in keys})}")
     user = (f"{task.instance[0].upper() + task.instance[1:]} ({task.labels[task.check_label(rec.get('label'))]}):\n"
             f"{task.format_example(rec)}")

@@ -33,8 +33,7 @@ def context_conversation(task, n: int) -> list:
             dict(role="user",
                  content=f"List {n} different settings or domains where a {task.instance} like this could come "
                  "from (for example a topic, a genre, a place or an occasion). Reply with a numbered list of short "
-                 "phrases, "
-                 "one per line, and nothing else.")]
+                 "phrases, one per line, and nothing else.")]
 
 # %% ../nbs/05_targen.ipynb #c015x1
 def seed_conversation(task, context: str, k: int) -> list:
@@ -43,8 +42,7 @@ def seed_conversation(task, context: str, k: int) -> list:
             dict(role="user",
                  content=f"Setting: {context}\n\nWrite {k} different short sentences, each describing a specific "
                  f"event, situation, person or fact in this setting that a {task.instance} could be about. Reply with "
-                 "a "
-                 "numbered list, one sentence per line, and nothing else.")]
+                 "a numbered list, one sentence per line, and nothing else.")]
 
 # %% ../nbs/05_targen.ipynb #c015x2
 def instance_conversation(task, label: str, context: str, seed: str) -> list:
@@ -293,11 +291,9 @@ def judge_accuracy(self: TarGEN, lm, task) -> float:
         self._judge_cache[key] = acc
         if acc is not None and acc < self.trust:
             warnings.warn(f"TarGEN: the {self.judge!r} judge labels only {acc:.0%} of the {len(task.shots)} few-shot "
-                          "examples of "
-                          f"{task.name!r} correctly (trust={self.trust}); self-correction is OFF for this task and "
-                          "model "
-                          "(judge scores are still recorded in meta['judge']). Use a larger model, or trust=0 to force "
-                          "it.")
+                          f"examples of {task.name!r} correctly (trust={self.trust}); self-correction is OFF for this "
+                          "task and model (judge scores are still recorded in meta['judge']). Use a larger model, or "
+                          "trust=0 to force it.")
     return self._judge_cache[key]
 
 # %% ../nbs/05_targen.ipynb #c047c
