@@ -192,12 +192,13 @@ def test_fewgen_server_gone_mid_run_resumes(server, tmp_path, capsys, monkeypatc
     assert exit_code == [2] and "cannot reach the model server" in err.strip().splitlines()[-1]
     text = out.read_text()
     assert text.endswith("\n")                                # no torn line
-    before = [json.loads(l) for l in text.splitlines()]       # every line parses
+    before = read_records(out)                                # every line parses
     assert 1 <= len(before) < n
     gate.open()
     main(argv)
     after = out.read_text().splitlines()
-    assert len(after) == n and after[:len(before)] == text.splitlines()   # nothing lost or rewritten; exactly n
+    lines = text.splitlines()
+    assert len(read_records(out)) == n and after[:len(lines)] == lines   # nothing lost or rewritten; exactly n
     recs = read_records(out)
     assert sorted(r["label"] for r in recs) == ["negative", "negative", "positive", "positive"]
     for r in recs:
