@@ -208,21 +208,33 @@ def test_fewgen_server_gone_mid_run_resumes(server, tmp_path, capsys, monkeypatc
 
 
 # Issue 29, item 13: server details.
+class FakeServer:
+    "A local HTTP server whose every answer is `reply(path, body)` → (status, content type, bytes); records the JSON bodies."
+    def __init__(self, reply):
+        import http.server
+        bodies = self.bodies = []
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self): self._answer(None)
+            def do_POST(self): self._answer(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            def _answer(self, body):
+                if body is not None: bodies.append(body)
+                status, kind, data = reply(self.path, body)
+                self.send_response(status); self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+            def log_message(self, *a): pass
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.srv.server_address[1]}/v1"
+
+    def __enter__(self):
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start(); return self
+
+    def __exit__(self, *exc): self.srv.shutdown(); self.srv.server_close()
+
+
 def test_non_json_200_is_one_line_naming_the_url(tmp_path, capsys):
     "A web server that is not an OpenAI API (HTML with status 200): one line naming the URL and the reply's first bytes."
-    import http.server
-    class Page(http.server.BaseHTTPRequestHandler):
-        def do_GET(self): self._page()
-        def do_POST(self): self._page()
-        def _page(self):
-            body = b"<html><body>Welcome to nginx!</body></html>"
-            self.send_response(200); self.send_header("Content-Type", "text/html"); self.send_header("Content-Length", str(len(body)))
-            self.end_headers(); self.wfile.write(body)
-        def log_message(self, *a): pass
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{srv.server_address[1]}/v1"
+    with FakeServer(lambda path, body: (200, "text/html", b"<html><body>Welcome to nginx!</body></html>")) as srv:
+        url = srv.url
         err = cli_error(generate_args(f"{url}#m", tmp_path/"o.jsonl"), capsys)
         assert f"{url}/models: the server answered status 200 with something that is not JSON: '<html><body>Welcome" in err
         assert "JSONDecodeError" not in err
@@ -231,7 +243,6 @@ def test_non_json_200_is_one_line_naming_the_url(tmp_path, capsys):
             warnings.simplefilter("always")
             err = cli_error(generate_args(f"{url}#m", tmp_path/"o.jsonl", "--tokenizer", str(dequantised_dir())), capsys)
         assert "not JSON" in err and not [x for x in w if "no local tokenizer" in str(x.message)]
-    finally: srv.shutdown(); srv.server_close()
 
 
 def test_min_p_sent_to_a_server_keeps_the_local_plausibility_set():
@@ -255,27 +266,41 @@ def test_min_p_sent_to_a_server_keeps_the_local_plausibility_set():
 
 
 def test_leading_stop_string_does_not_empty_the_reply(server):
-    "The local loop checks stops after leading whitespace; a reply starting with the stop '\\n' must not come back empty."
-    import torch
+    """The local loop checks stops after leading whitespace; a reply starting with the stop '\\n' must not come back empty.
+
+    Greedy, so the served reply does not depend on the server's random state: `transformers serve` seeds its one global
+    generator when a request arrives, so another client's request that arrives meanwhile changes a seeded reply (measured:
+    4 seeded repeats in 4 equal on an idle server, 0 in 4 with a second client sending requests). That the retry keeps
+    the seed is checked on a recording server below."""
     lm = load_backend(server.spec)
-    prompt, ok = "Shopping list\n1. Milk\n2. Eggs", None     # the model goes on with a newline, then "3. …" (P ≈ 0.9)
-    for seed in range(6):                                   # a seed whose sampled reply starts with the stop string
-        raw = lm.complete([prompt], sampling=SamplingConfig(max_new_tokens=12, stop=()), generator=torch.Generator().manual_seed(seed)).texts[0]
-        if raw.startswith("\n") and raw.strip(): ok = seed; break
-    assert ok is not None, "no seed gave a reply starting with a newline"
-    cut = lm.complete([prompt], sampling=SamplingConfig(max_new_tokens=12, stop=("\n",)), generator=torch.Generator().manual_seed(ok))
-    # the same seed again, now with the stop: not empty, and cut at the first newline after the text starts. The
-    # served model's seed did not always give the same reply twice under load (1 run in 3), so the reply is compared
-    # with `raw` only when it starts as `raw` does
-    reply = cut.texts[0]
-    assert reply.strip() and "\n" not in reply.strip(), (raw, cut.texts)
-    if reply.strip() and raw.strip().startswith(reply.strip()[:8]):
-        assert reply.strip() == raw.strip().split("\n")[0].strip(), (raw, cut.texts)
+    prompt = "Shopping list\n1. Milk\n2. Eggs"                # the model goes on with a newline, then "3. …"
+    raw = lm.complete([prompt], sampling=SamplingConfig(temperature=0, max_new_tokens=12, stop=())).texts[0]
+    assert raw.startswith("\n") and "\n" in raw.strip(), raw   # the case under test: a leading stop, another one later
+    cut = lm.complete([prompt], sampling=SamplingConfig(temperature=0, max_new_tokens=12, stop=("\n",)))
+    assert cut.texts[0].strip() == raw.strip().split("\n")[0].strip() and cut.finish == ["stop"], (raw, cut.texts)
+
+
+def test_a_reply_stopped_before_any_text_is_asked_again_with_the_same_seed():
+    "The retry of a reply the server stopped at once is the same request (same seed) without `stop`, cut by the local rule."
+    import torch
+    from synthlab.server import ServerLM
+    def reply(path, body):
+        text = "\n" if body.get("stop") else "\n3. Bread\n4. Eggs"
+        return 200, "application/json", json.dumps(dict(choices=[dict(text=text, finish_reason="stop")])).encode()
+    with FakeServer(reply) as srv:
+        lm = ServerLM(srv.url, "m", tokenizer=str(dequantised_dir()))
+        out = lm.complete(["Shopping list"], sampling=SamplingConfig(max_new_tokens=12, stop=("\n",)),
+                          generator=torch.Generator().manual_seed(0))
+    first, again = srv.bodies
+    assert first["stop"] == ["\n"] and isinstance(first["seed"], int)
+    assert again == {k: v for k, v in first.items() if k != "stop"}
+    assert out.texts == ["\n3. Bread"] and out.finish == ["stop"]
 
 
 CTRL_C = """
 import signal, sys, torch
-signal.signal(signal.SIGINT, signal.default_int_handler)   # a test worker may pass on SIGINT ignored: Ctrl-C as a shell's
+signal.signal(signal.SIGINT, signal.default_int_handler)   # as in a terminal, whatever the shell that started the tests
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})   # left (see the test)
 from synthlab.server import ServerLM
 from synthlab.decode import SamplingConfig
 lm = ServerLM(sys.argv[1], sys.argv[2], tokenizer=sys.argv[2], concurrency=2)
@@ -288,20 +313,20 @@ print("FINISHED", flush=True)
 
 
 def test_ctrl_c_cancels_requests_in_flight_promptly(server, tmp_path):
-    "Ctrl-C while two long requests are in flight: the process ends within seconds, not when the server finishes them."
+    """Ctrl-C while two long requests are in flight: the process ends within seconds, not when the server finishes them.
+
+    The child sets SIGINT's handler itself: a child inherits an ignored (or blocked) SIGINT, and `make test` run as a
+    background job of a script (`make test > log &`) has SIGINT ignored in its whole process tree (POSIX, for jobs
+    started without job control). Measured: such a child ran both requests to the end ("FINISHED"), in every try;
+    the xdist workers themselves keep Python's handler."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    tries = []
-    for _ in range(2):   # a second try if a Ctrl-C is lost
-        p = subprocess.Popen([sys.executable, "-c", CTRL_C, server.url, str(server.folder)], stdout=subprocess.PIPE,
-                             text=True, env=env)
-        assert p.stdout.readline().strip() == "READY"
-        time.sleep(2)                                       # both requests are on the server now (300 tokens: ~10 s or more)
-        t0 = time.monotonic(); p.send_signal(signal.SIGINT)
-        line = p.stdout.readline().strip()                 # the interrupt reaches the caller (interpreter teardown not timed)
-        waited = time.monotonic() - t0
-        p.communicate(timeout=120)
-        tries.append((line, p.returncode, round(waited, 1)))
-        if line == "INTERRUPTED" and p.returncode == 130 and waited < 3: break
-    line, code, waited = tries[-1]
-    assert line == "INTERRUPTED" and code == 130, tries
-    assert waited < 3, f"Ctrl-C took {waited:.1f} s: {tries}"
+    p = subprocess.Popen([sys.executable, "-c", CTRL_C, server.url, str(server.folder)], stdout=subprocess.PIPE, text=True,
+                         env=env)
+    assert p.stdout.readline().strip() == "READY"
+    time.sleep(2)                                           # both requests are on the server now (300 tokens: ~10 s or more)
+    t0 = time.monotonic(); p.send_signal(signal.SIGINT)
+    line = p.stdout.readline().strip()                     # the interrupt reaches the caller (interpreter teardown not timed)
+    waited = time.monotonic() - t0
+    p.communicate(timeout=120)
+    assert line == "INTERRUPTED" and p.returncode == 130, (line, p.returncode)
+    assert waited < 3, f"Ctrl-C took {waited:.1f} s"
