@@ -36,15 +36,16 @@ demo: setup
 	$(VENV)/bin/synthlab demo
 
 # one queue for both cores: notebooks (tests/test_notebooks.py) and integration tests, 2 pytest-xdist workers with one
-# math thread each, longest first (tests/conftest.py; xdist 3.8 `loadgroup` does not group under pytest 9.2: measured)
+# math thread each; whole groups (a notebook, a test module) longest first (tests/conftest.py names the groups)
+XDIST   := -n 2 --dist loadgroup --no-loadscope-reorder
 test: model browser
-	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist load --durations=20
+	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q $(XDIST) --durations=20
 
 test-nbs: setup
 	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials|lessons' --timing
 
 test-py: setup browser
-	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist load --durations=15 --ignore tests/test_notebooks.py
+	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q $(XDIST) --durations=15 --ignore tests/test_notebooks.py
 
 bench: setup
 	$(PY) bench/throughput.py

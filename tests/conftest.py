@@ -1,25 +1,27 @@
 """Shared set-up of `make test` (pytest -n 2 over tests/, the notebooks included through test_notebooks.py).
 
-Tests start longest first (by the group, a notebook or a test module, they belong to), so the two workers finish
-together. Each item also carries an `xdist_group` mark for `--dist loadgroup`, which would keep a module's shared
-fixtures on one worker; with pytest 9.2 and xdist 3.8 that mode did not group (a 4-test check put one group on both
-workers), so `make test` uses `--dist load`. The embedded model is a session fixture: loaded once per worker.
+Tests start longest first, by the group they belong to (a notebook, or a test module), and `make test` hands out whole
+groups (`--dist loadgroup --no-loadscope-reorder`): a worker takes the next group in that order when it has at most two
+tests left, so the two workers finish together, and a module's fixtures (a server, a Ray cluster, JupyterLab) start on
+one worker only. xdist 3.8 names a group by appending `@group` to each test's id, through an attribute that pytest 9.2
+no longer reads (its ids are `NodeId`s): `pytest_collection_modifyitems` below appends it the pytest 9.2 way (measured:
+without it every group was split between the workers). The embedded model is a session fixture: loaded once per worker.
 """
 import os
 for k, v in dict(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", TRANSFORMERS_VERBOSITY="error").items():
     os.environ.setdefault(k, v)
 import pytest
 
-# Estimated seconds each group takes in `make test` (`-n 2`, idle 2 cores): fresh-clone durations scaled by the CPU
-# seconds each group saved in the later cuts (issue 14; measured one item at a time, loaded).
-# Only the order matters: longest first. Update from `--durations` when a group's cost moves a lot.
-COST = {"test_lessons.py": 200, "05_targen.ipynb": 125, "test_shard.py": 125, "test_server.py": 120, "13_pipeline.ipynb": 80,
-        "04_corrsynth.ipynb": 80, "10b_experiment.ipynb": 60, "test_eval.py": 65, "test_synalign.py": 50,
-        "test_pair_tasks.py": 90, "test_dtypes.py": 30, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
-        "06c_synalign.ipynb": 50, "test_cli_errors.py": 45, "test_corrsynth.py": 50, "09_student.ipynb": 37,
-        "test_decode.py": 50, "10_cli.ipynb": 50, "test_export.py": 45, "08_metrics.ipynb": 40, "01_lm.ipynb": 35,
-        "06a_explore.ipynb": 30, "test_curate.py": 60, "test_tutorials.py": 60, "test_runfile.py": 40,
-        "test_batching.py": 40}
+# Seconds each group takes in `make test` (`-n 2`): the fresh-clone `--durations` of 18b508a (pytest 14:01) and 6726836
+# (17:21, a busier machine), summed per group over the items listed, the larger of the two; groups not listed there
+# keep their earlier estimate. Only the order matters: longest first. Update from `--durations` when a group's cost moves.
+COST = {"test_lessons.py": 225, "test_shard.py": 190, "05_targen.ipynb": 120, "10_cli.ipynb": 110, "test_server.py": 95,
+        "test_pair_tasks.py": 90, "test_runfile.py": 80, "10b_experiment.ipynb": 78, "12_shard.ipynb": 67,
+        "test_tutorials.py": 65, "test_eval.py": 65, "04_corrsynth.ipynb": 60, "test_curate.py": 60, "test_synalign.py": 55,
+        "test_corrsynth.py": 55, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
+        "test_decode.py": 50, "test_cli_errors.py": 45, "test_export.py": 45, "10a_configure.ipynb": 40, "08_metrics.ipynb": 40,
+        "test_batching.py": 40, "09_student.ipynb": 37, "06c_synalign.ipynb": 35, "01_lm.ipynb": 35, "13_pipeline.ipynb": 30,
+        "test_dtypes.py": 30, "06a_explore.ipynb": 30}
 DEFAULT = 30
 
 
@@ -31,10 +33,16 @@ def group(item) -> str:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
-    "Mark and sort before every other implementation runs (xdist's turns the marks into groups)."
+    "Mark and sort before every other implementation runs (xdist's turns the marks into groups), then name the groups."
     for it in items: it.add_marker(pytest.mark.xdist_group(group(it)))
     items.sort(key=lambda it: -COST.get(group(it), DEFAULT))    # stable: a module keeps its own order
-    return (yield)
+    result = yield
+    if getattr(config.option, "loadgroup", False):              # an xdist worker under --dist loadgroup
+        for it in items:
+            if "@" not in it.nodeid.rpartition("]")[2] and hasattr(it, "_id"):   # pytest ≥ 9.2: xdist's `_nodeid` is not read
+                from _pytest.nodeid import NodeId
+                it._id = NodeId.parse(f"{it.nodeid}@{group(it)}")
+    return result
 
 
 @pytest.fixture(scope="session")

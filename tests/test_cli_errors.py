@@ -144,7 +144,7 @@ def test_ctrl_c_keeps_the_file_and_resumes(lm, tmp_path, capsys, monkeypatch):
         while not stop.is_set() and time.monotonic() < deadline:
             if out.is_file() and out.read_bytes().count(b"\n") >= 1: os.kill(os.getpid(), signal.SIGINT); return
             time.sleep(0.02)
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)   # a terminal's Python; an xdist worker ignores SIGINT
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)   # a terminal's Python (a background `make test &` ignores SIGINT)
     ctrl_c = threading.Thread(target=ctrl_c_after_the_first_batch, daemon=True); ctrl_c.start()
     try:
         with pytest.raises(SystemExit) as e: main(args)

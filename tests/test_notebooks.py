@@ -4,7 +4,8 @@ queue and both cores stay busy until the end. Each notebook runs in a fresh Pyth
 in a shared worker, state that one notebook or test sets (the method registry, Hugging Face progress bars, torch's
 thread count) would leak into the next one. The process is forked from `notebook_runner.py`, which imported the heavy
 libraries once per worker (≈ 8 s saved per notebook) and nothing of synthlab. Ctrl-C is set back to Python's default
-there: an xdist worker ignores SIGINT, and a child would inherit that (02a tests what a held Ctrl-C does)."""
+there: `make test` started as a background job of a script has SIGINT ignored in its whole process tree, and a
+child would inherit that (02a tests what a held Ctrl-C does)."""
 import os, select, signal, subprocess, sys
 from pathlib import Path
 import pytest
