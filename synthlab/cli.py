@@ -134,6 +134,8 @@ def add_curate_parser(sub):
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
     c.add_argument("--out", required=True, help="the curated JSONL file")
+    from synthlab.curate import CARTOGRAPHY
+    c.add_argument("--cartography", type=unit_float, default=CARTOGRAPHY["default"], help=CARTOGRAPHY["help"])
     c.add_argument("--overwrite", action="store_true",
                    help="replace --out even if it is not a curated set synthlab wrote")
 
@@ -278,7 +280,7 @@ COMMANDS["pipeline"] = cmd_pipeline
 # %% ../nbs/10_cli.ipynb #c021c
 def cmd_curate(o) -> dict:
     from synthlab.curate import curate_file
-    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite)
+    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography)
     print(f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}\nrecords: {o.out}; reasons: "
           f"{o.out}.dropped.jsonl")
     return r

@@ -64,3 +64,31 @@ def test_cli_curate(capsys, tmp_path):
                                                          "--out", src)
     assert "records file" in fails(capsys, "curate", tmp_path/"none.jsonl", "--task", "sst2", "--n", "4",
                                    "--out", tmp_path/"k3.jsonl")
+
+
+def test_cartography_drops_the_mislabelled_record(tmp_path, capsys):
+    "Dataset cartography (issue 32 item 4): the set's own few-epoch datamap; its least confident record goes first."
+    import numpy as np
+    from synthlab.curate import cartography, curate
+    from synthlab.embed import embed_texts
+    pos = POS + ["a beautiful , touching story told with grace .",
+                 "an exhilarating ride with a terrific lead performance .", "smart , sweet and often hilarious .",
+                 "one of the most moving films in years ."]
+    neg = NEG + ["a tired , predictable and joyless sequel .",
+                 "the worst film of the year , badly acted and badly shot .", "clumsy , shrill and painfully unfunny .",
+                 "a pointless remake that wastes its cast ."]
+    bad = "a gorgeous , heartfelt and moving drama ."                                   # labelled negative
+    conf, var = cartography(embed_texts(pos + neg + [bad]), [1] * 8 + [0] * 9)
+    assert int(np.argmin(conf)) == 16 and conf.shape == var.shape == (17,) and (var >= 0).all()
+    recs = [dict(text=t, label="positive") for t in pos] + [dict(text=t, label="negative") for t in neg + [bad]]
+    kept, dropped, rep = curate(recs, "sst2", 8, keep=2, cartography=0.2)
+    hard = [r["text"] for r in dropped if r["meta"]["curate"]["reason"] == "hard_to_learn"]
+    assert bad in hard and len(hard) == 2 and len(kept) == 8          # ⌊0.2 × 8⌋ = ⌊0.2 × 9⌋ = 1 per label
+    src = tmp_path/"gen.jsonl"; src.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    main(["curate", str(src), "--task", "sst2", "--n", "8", "--cartography", "0.2", "--out", str(tmp_path/"k.jsonl")])
+    gone = lines(tmp_path/"k.jsonl.dropped.jsonl")
+    assert [g["reason"] for g in gone].count("hard_to_learn") == 2 and all(len(g["datamap"]) == 2 for g in gone)
+    assert "expected a number in [0, 1]" in fails(capsys, "curate", src, "--task", "sst2", "--n", "8",
+                                                  "--cartography", "2", "--out", tmp_path/"k2.jsonl")
+    assert "cartography must be in [0, 1)" in fails(capsys, "curate", src, "--task", "sst2", "--n", "8",
+                                                    "--cartography", "1", "--out", tmp_path/"k2.jsonl")
