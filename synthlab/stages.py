@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['STAGES', 'opt', 'Stage', 'register_stage', 'stage_entry', 'with_stage', 'fingerprint', 'record_id', 'Context',
-           'demonstrations', 'with_shots', 'Demos', 'Generation', 'run_generation', 'judge_records', 'Judge',
-           'fit_guard', 'guard_records', 'Guard', 'Filters', 'Curate', 'Align', 'evaluate_records', 'Evaluate']
+           'demonstrations', 'with_shots', 'Demos', 'Generation', 'run_generation', 'judge_records', 'LabelCheck',
+           'Judge', 'fit_guard', 'guard_records', 'Guard', 'Filters', 'Curate', 'Align', 'evaluate_records', 'Evaluate']
 
 # %% ../nbs/13a_stages.ipynb #s004
 import copy, hashlib, json, math, random
@@ -187,10 +187,14 @@ def judge_records(records: list, task, lm, s) -> tuple:
                       dropped=len(recs) - len(kept), action=s.action, reasons=reasons)
 
 # %% ../nbs/13a_stages.ipynb #s032
-@register_stage("judge")
-class Judge(Stage):
-    "Stage 3: TarGEN's self-correction judge, applied only if trusted on the demonstrations."
+@dataclass
+class LabelCheck(Stage):
+    "A stage that passes a verdict on each record's label: the records it finds wrong are relabelled or dropped."
     enabled: bool = True
+
+@register_stage("judge")
+class Judge(LabelCheck):
+    "Stage 3: TarGEN's self-correction judge, applied only if trusted on the demonstrations."
     judge: str = opt("score", ("score", "text"), help="constrained label scores, or the judge's text")
     margin: float = opt(0.15, lo=0, help="least score gap to relabel")
     trust: float = opt(0.8, lo=0, hi=1, help="least judge accuracy on the demonstrations")
@@ -224,9 +228,8 @@ def guard_records(records: list, task, clf, threshold: float = 0.9, action: str 
 
 # %% ../nbs/13a_stages.ipynb #s039
 @register_stage("guard")
-class Guard(Stage):
+class Guard(LabelCheck):
     "Stage 4: the label-fidelity guard (embeddings + logistic regression trained on the few-shot pool)."
-    enabled: bool = True
     source: str = opt("pool", ("pool", "demos"), help="a training sample, or the demonstrations themselves")
     pool_size: int = opt(200, lo=2, help="source=pool: its size")
     split: str = opt("train", help="source=pool: where it comes from")
