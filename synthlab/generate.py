@@ -5,13 +5,12 @@
 # %% auto #0
 __all__ = ['METHODS', 'default_stop', 'length_sample', 'instance_tokens', 'Method', 'default_sampling', 'register_method',
            'sampling_from_options', 'options_set', 'seqs_per_label', 'seqs_needed', 'context_size', 'check_prompt_fits',
-           'warn_few_shots', 'split_evenly', 'card_fingerprint', 'run_settings', 'open_output', 'GenerationResult',
-           'generate']
+           'warn_few_shots', 'split_evenly', 'GenerationResult', 'generate', 'card_fingerprint', 'run_settings',
+           'open_output']
 
 # %% ../nbs/02a_generate.ipynb #c004
 import copy, functools, hashlib, json, math, random, signal, threading, time, warnings
 from contextlib import contextmanager
-from pathlib import Path
 from collections import Counter
 
 import torch
@@ -20,13 +19,15 @@ from fastcore.basics import patch
 
 from .task import get_task, task_provenance
 from .data import largest_remainder
-from .records import RecordWriter, atomic_write_text, check_record
+from .records import RecordWriter
 from .decode import SamplingConfig, decode, DecodeResult
-from .backend import LOGPROBS, TEXT, require, supports, backend_view, is_server_spec
-from .lm import default_batch_rows, pick_device, pick_dtype
+from .backend import LOGPROBS, TEXT, require, supports
+from .lm import default_batch_rows
 from .prompts import label_instruction
 from .filters import RecordFilter
 from .options import Configured, DecodingOptions, as_options
+from .runfile import card_fingerprint, run_settings, open_output, _check_resume, _save_summary
+_all_ = ["card_fingerprint", "run_settings", "open_output"]   # run files (02e_runfile), re-exported here
 
 # %% ../nbs/02a_generate.ipynb #c016
 def default_stop(task) -> tuple:
@@ -258,96 +259,6 @@ def split_evenly(n: int, keys: list) -> dict:
     ("`n` split over `keys` as evenly as possible (the first `n % len(keys)` keys get one more: `largest_remainder`'s "
      "ties).")
     return largest_remainder(dict.fromkeys(keys, 1), n)
-
-# %% ../nbs/02a_generate.ipynb #c018b
-_IF_RECORDED = ("task", "dtype", "card")   # enforced when the file has them (files from older versions do not)
-# a run may move machines
-_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",
-                 "task_card", "task_hash")   # recorded only: where the card is and its hash, for later steps to find it
-
-def _differences(got, want, key: str) -> list:
-    "'key=file value (this run: value)' for each setting that differs, descending into dicts (`params.k_shots=…`)."
-    if isinstance(got, dict) and isinstance(want, dict):
-        return [d for k in {**got, **want} for d in _differences(got.get(k), want.get(k), f"{key}.{k}")]
-    return [] if got == want else [f"{key}={got!r} (this run: {want!r})"]
-
-# %% ../nbs/02a_generate.ipynb #c018c
-def _check_resume(existing: list, expect: dict, out, task=None):
-    "Refuse to resume `out` unless every record was made by the same run settings (and fits `task`)."
-    for i, r in enumerate(existing, 1):
-        meta = r.get("meta") if isinstance(r.get("meta"), dict) else {}
-        keys = [k for k in expect if k not in _NOT_ENFORCED and (k not in _IF_RECORDED or k in meta)]
-        diff = [d for k in keys for d in _differences(meta.get(k), expect[k], k)]
-        if card := [d.split("=")[0].removeprefix("card.") for d in diff if d.startswith("card.")]:
-            raise ValueError(f"{out}: record {i} was made from another version of task card {expect.get('task')!r}: "
-                             f"its {' and '.join(card)} changed since; restore the card, or start fresh with another "
-                             "output path (or delete the file)")
-        if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
-                                  "rerun with the file's settings or use another output path")
-        if task is not None:
-            try: check_record(r, task)
-            except ValueError as e:
-                raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output "
-                                 "path") from None
-
-# %% ../nbs/02a_generate.ipynb #c018d
-def card_fingerprint(task) -> dict:
-    "Short hashes of each part of `task`'s card that shapes records (description, labels, shots, templates, fields)."
-    h = lambda x: hashlib.sha256(json.dumps(x, sort_keys=True, ensure_ascii=False,
-                                            default=str).encode()).hexdigest()[:12]
-    return {k: h(getattr(task, k)) for k in ("description", "labels", "shots", "templates", "fields")}
-
-def run_settings(method: Method, task, model: str, seed: int, lm=None, dtype=None) -> dict:
-    ("What every record of one output file shares (its provenance); `device` only once the model `lm` is loaded, "
-     "`dtype` then or\n    resolved from a requested `dtype` (\"auto\" included) without loading it.")
-    unloaded = ({} if dtype is None or is_server_spec(model)
-                else dict(dtype=str(pick_dtype(pick_device(), dtype)).removeprefix("torch.")))
-    loaded = unloaded if lm is None else dict(dtype=str(getattr(lm, "dtype", "")).removeprefix("torch."),
-                                        dtype_reason=getattr(lm, "dtype_reason", None),
-                                        device=str(getattr(lm, "device", "")),
-                                        **{k: getattr(lm, k)
-                                           for k in ("layout", "layout_reason", "threads", "threads_reason")
-                                           if hasattr(lm, k)},
-                                        **getattr(lm, "provenance", {}))   # a server: URL, served model, API
-    return dict(method=method.name, **task_provenance(task), card=card_fingerprint(task), model=model, **loaded,
-                params=json.loads(json.dumps(method.params(), default=str)), seed=seed)
-
-def open_output(out, method: Method, task, model: str, n: int, seed: int=0, dtype=None) -> RecordWriter:
-    ("Lock `out` and check it can be resumed by this run (same settings and card, at most `n` records): all before any "
-     "model loads.\n    The method's options are resolved against what backend `model` serves first (TarGEN's judge on "
-     "a text-only server).")
-    task = get_task(task)
-    method.check_backend(backend_view(model))
-    w = RecordWriter(out, task=task)
-    try:
-        _check_resume(w.existing, run_settings(method, task, model, seed, dtype=dtype), out, task)
-        if len(w.existing) > n:
-            raise ValueError(f"{out} already holds {len(w.existing)} records, more than the n={n} asked for")
-    except BaseException: w.close(); raise
-    return w
-
-# %% ../nbs/02a_generate.ipynb #c018e
-def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
-    ("Totals over the runs that wrote one file: `prev` (the file's summary when this run began with `start` records) + "
-     "`cur`.")
-    if not prev or prev.get("n") != start or any(prev.get(k) != cur[k] for k in ("method", "task", "model", "seed")):
-        return cur
-    out = {**prev, **cur, "runs": prev.get("runs", 1) + 1,
-           "rejected": dict(Counter(prev.get("rejected", {})) + Counter(cur["rejected"]))}
-    for k, v in prev.items():
-        if (k not in ("n", "seed", "runs") and isinstance(v, (int, float)) and not isinstance(v, bool)
-            and isinstance(cur.get(k, 0), (int, float))):
-            out[k] = round(v + cur.get(k, 0), 2)
-    return out
-
-def _save_summary(path, summary: dict, start: int) -> dict:
-    "The summary of the whole file `path` (this run's, merged with the one it continues), written next to it."
-    prev = Path(f"{path}.summary.json")
-    try: old = json.loads(prev.read_text()) if prev.is_file() else None
-    except ValueError: old = None
-    summary = _merge_summary(old, summary, start)
-    atomic_write_text(prev, json.dumps(summary, indent=1))
-    return summary
 
 # %% ../nbs/02a_generate.ipynb #c018f
 @contextmanager
