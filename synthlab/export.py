@@ -6,8 +6,8 @@
 __all__ = ['PROVENANCE', 'COST_KEYS', 'METRIC_NAMES', 'shared_settings', 'features_for', 'export_row', 'records_to_dataset',
            'split_records', 'size_category', 'card_header', 'run_summary', 'md_table', 'generation_section',
            'intrinsic_evidence', 'metrics_section', 'save_plots', 'check_evaluate', 'student_section', 'card_title',
-           'is_export', 'foreign_files', 'check_export_dir', 'replace_dir', 'export_run', 'pool_section', 'hub_ready',
-           'push_to_hub']
+           'is_export', 'foreign_files', 'check_export_dir', 'replace_dir', 'hub_ready', 'push_to_hub', 'pool_section',
+           'export_run']
 
 # %% ../nbs/11_export.ipynb #c004
 import json, os, random, re, shutil, tempfile
@@ -250,6 +250,41 @@ def replace_dir(src, dst) -> Path:
     if old: shutil.rmtree(old)
     return dst
 
+# %% ../nbs/11_export.ipynb #c032
+def hub_ready(repo: str) -> str:
+    "`repo` when an upload can work (not offline, a token, an 'owner/name' id); otherwise one clear error."
+    from huggingface_hub import get_token
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo or ""):
+        raise ValueError(f"push to hub: {repo!r} is not a dataset repo id like 'user/name'")
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        raise RuntimeError("push to hub: HF_HUB_OFFLINE is set, so nothing can be uploaded; unset it on a machine with "
+                           "network access")
+    if not get_token():
+        raise RuntimeError("push to hub: no Hugging Face token; log in with `hf auth login` or set HF_TOKEN")
+    return repo
+
+def push_to_hub(out, repo: str, private: bool = True) -> str:
+    "Upload the export folder `out` (card, plots, parquet; not `arrow/`) to the dataset repo `repo` → its URL."
+    from huggingface_hub import HfApi
+    hub_ready(repo)
+    api = HfApi()
+    try:
+        api.create_repo(repo, repo_type="dataset", private=private, exist_ok=True)
+        api.upload_folder(folder_path=str(out), repo_id=repo, repo_type="dataset", ignore_patterns=["arrow/*"])
+    except Exception as e:
+        raise RuntimeError(f"push to hub {repo}: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}") from None
+    return f"https://huggingface.co/datasets/{repo}"
+
+# %% ../nbs/11_export.ipynb #c030q
+def pool_section(records: list, task, table=None) -> str:
+    "Markdown: the records checked against the card's shots, and the student table's verdicts below the pool alone."
+    from synthlab.poolcheck import pool_report, pool_check_line
+    pc = pool_report(records, task)
+    if pc is None: return ""
+    worse = [v for v in (table["verdict"] if table is not None and "verdict" in table else []) if v.endswith("worse.")]
+    return ("\n## Against your own examples\n\n" + pool_check_line(pc) + "\n"
+            + "".join(f"\n- **{v}**" for v in worse) + ("\n" if worse else ""))
+
 # %% ../nbs/11_export.ipynb #c030
 def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|None = None, student: str = "linear",
                student_seeds=(0, 1, 2), metrics: bool = True, n_real: int = 1000,
@@ -292,38 +327,3 @@ def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|Non
         replace_dir(tmp, out)
     except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
     return dd
-
-# %% ../nbs/11_export.ipynb #c030q
-def pool_section(records: list, task, table=None) -> str:
-    "Markdown: the records checked against the card's shots, and the student table's verdicts below the pool alone."
-    from synthlab.poolcheck import pool_report, pool_check_line
-    pc = pool_report(records, task)
-    if pc is None: return ""
-    worse = [v for v in (table["verdict"] if table is not None and "verdict" in table else []) if v.endswith("worse.")]
-    return ("\n## Against your own examples\n\n" + pool_check_line(pc) + "\n"
-            + "".join(f"\n- **{v}**" for v in worse) + ("\n" if worse else ""))
-
-# %% ../nbs/11_export.ipynb #c032
-def hub_ready(repo: str) -> str:
-    "`repo` when an upload can work (not offline, a token, an 'owner/name' id); otherwise one clear error."
-    from huggingface_hub import get_token
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo or ""):
-        raise ValueError(f"push to hub: {repo!r} is not a dataset repo id like 'user/name'")
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
-        raise RuntimeError("push to hub: HF_HUB_OFFLINE is set, so nothing can be uploaded; unset it on a machine with "
-                           "network access")
-    if not get_token():
-        raise RuntimeError("push to hub: no Hugging Face token; log in with `hf auth login` or set HF_TOKEN")
-    return repo
-
-def push_to_hub(out, repo: str, private: bool = True) -> str:
-    "Upload the export folder `out` (card, plots, parquet; not `arrow/`) to the dataset repo `repo` → its URL."
-    from huggingface_hub import HfApi
-    hub_ready(repo)
-    api = HfApi()
-    try:
-        api.create_repo(repo, repo_type="dataset", private=private, exist_ok=True)
-        api.upload_folder(folder_path=str(out), repo_id=repo, repo_type="dataset", ignore_patterns=["arrow/*"])
-    except Exception as e:
-        raise RuntimeError(f"push to hub {repo}: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}") from None
-    return f"https://huggingface.co/datasets/{repo}"
