@@ -5,9 +5,14 @@
   from). A cell that errors fails the test, and so does any file created, changed or removed under the study folder:
   a run that would generate, re-score or recompute writes there. The cells that need the model (the judge's trust check,
   the user-card pipeline that generates 20 records) say so and skip that part in replay. ≈ 23 CPU s, ≈ 6 of them imports.
-- `compare.ipynb` and `targen_tutorial.ipynb` store no run outputs: they generate into a cache folder (minutes of CPU
-  on the embedded model), so they are not executed here. Instead every `from synthlab… import` of theirs must resolve,
-  and every call of an imported name must use keywords its signature accepts: the API changes that would break them.
+- `compare.ipynb` runs every cell the same way from its stored outputs (nbs/tutorials/compare: the generated records with
+  their summaries, and under `reports/` each table that needs a model or an encoder, kept with a fingerprint of the
+  records it was made from). In replay no model loads; a cell that would generate, train or re-score raises instead,
+  and nothing under the folder may change. A few seconds.
+- `targen_tutorial.ipynb` stores no run outputs yet (it generates into the temp folder: tens of CPU minutes), so it is
+  only API-checked below.
+- Besides, every `from synthlab… import` of the three must resolve, and every call of an imported name must use keywords
+  its signature accepts (cheap, and it names the call that broke).
 """
 import ast, inspect, importlib, os, subprocess, sys
 from pathlib import Path
@@ -37,6 +42,38 @@ def test_study_replays_from_stored_outputs(tmp_path):
     # results.md is rewritten by the notebook's last cell: it must come out the same
     assert changed in ([], ["results.md"]), f"replaying the study wrote into {STUDY}: {changed[:10]}"
     assert (STUDY/"results.md").read_bytes() == results, "study/results.md changed: the stored outputs give other tables"
+
+
+def replay(notebook: Path, env: dict = None):
+    "Run `notebook` with `SYNTHLAB_REPLAY=1` in a fresh interpreter; (ok, output)."
+    env = {**os.environ, "SYNTHLAB_REPLAY": "1", "PYTHONPATH": str(ROOT), **(env or {})}
+    code = ("import sys; from pathlib import Path; from nbdev.test import test_nb\n"
+            f"ok, _ = test_nb(Path({str(notebook)!r}), basepath={str(ROOT)!r}); sys.exit(0 if ok else 1)")
+    r = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+    return r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("name,folder", [("compare.ipynb", "compare")])
+def test_tutorial_replays_from_stored_outputs(name, folder):
+    stored = TUTORIALS/folder
+    before = snapshot(stored)
+    assert any(k.endswith(".jsonl") for k in before) and any("/reports/" in f"/{k}" for k in before), f"{stored} holds no run"
+    ok, out = replay(TUTORIALS/name)
+    assert ok, f"{name} failed in replay:\n{out[-6000:]}"
+    after = snapshot(stored)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert changed == [], f"replaying {name} wrote into {stored}: {changed[:10]}"
+
+
+def test_replay_refuses_to_recompute(tmp_path):
+    "The replay switch is not vacuous: with a report missing, the tutorial fails instead of recomputing it."
+    import shutil
+    shutil.copytree(TUTORIALS/"compare", tmp_path/"compare")
+    victim = next((tmp_path/"compare").rglob("reports/students-linear-*.json"))
+    victim.unlink()
+    ok, out = replay(TUTORIALS/"compare.ipynb", {"SYNTHLAB_TUTORIAL_OUT": str(tmp_path/"compare")})
+    assert not ok and f"replay: {victim.relative_to(tmp_path)}" in out.replace(str(tmp_path) + "/", ""), out[-3000:]
+    assert not victim.exists()
 
 
 def synthlab_imports(tree) -> dict:
