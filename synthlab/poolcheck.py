@@ -25,7 +25,7 @@ def _fit(X, y, w=None, seed=0):
 def _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) -> dict:
     "Held-out pool accuracy of pool alone vs pool + synthetic, k-fold (stratified) over the pool."
     from sklearn.model_selection import StratifiedKFold
-    k = int(min(folds, np.bincount(yp).min()))
+    k = int(min(folds, np.bincount(yp).min()))   # a pool of 6 per label: 5 folds, each holds out one or two per label
     hit = {"pool": [], "pool + synthetic": []}
     for tr, te in StratifiedKFold(k, shuffle=True, random_state=seed).split(Xp, yp):
         w = pool_sample_weights(len(tr), len(ys), pool_weight)
@@ -35,14 +35,16 @@ def _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) -> dict:
         clf = _fit(np.vstack([Xp[tr], Xs]), np.r_[yp[tr], ys], w, seed)
         hit["pool + synthetic"] += (clf.predict(Xp[te]) == yp[te]).tolist()
     acc = {k_: float(np.mean(v)) for k_, v in hit.items()}
-    return {**acc, "gain": acc["pool + synthetic"] - acc["pool"], "folds": k, "n": len(yp)}
+    lost = int(sum(hit["pool"]) - sum(hit["pool + synthetic"]))   # net held-out pool examples the set gets wrong
+    return {**acc, "gain": acc["pool + synthetic"] - acc["pool"], "lost": lost, "folds": k, "n": len(yp)}
 
 # %% ../nbs/09b_poolcheck.ipynb #p006
 def pool_check(records,                     # the synthetic set: records or a JSONL path
                task=None,                   # default: the records' task
                pool=True,                   # the pool: True = the card's shots, or records / a train split
                pool_weight: float|None = POOL_WEIGHT, # the pool's share of the weight in the cross-validated run
-               min_per_label: int = 8,      # cross-validate only when every label has this many pool examples
+               min_per_label: int = 8,      # the k-fold gain enters the verdict only with this many pool examples
+                                            # of every label (below it, down to 2 per label, it is only reported)
                folds: int = 5,              # k of the k-fold over the pool (at most the rarest label's count)
                embedder=None,               # default: the embedded all-MiniLM-L6-v2
                seed: int = 0) -> dict:
@@ -63,10 +65,11 @@ def pool_check(records,                     # the synthetic set: records or a JS
                      "agreement": float((pred[ys == i] == i).mean()) if (ys == i).any() else None}
                  for i, l in enumerate(L)}
     counts = np.bincount(yp, minlength=K)
-    cv = _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) if counts.min() >= min_per_label else None
-    gain = cv["gain"] if cv else None
-    verdict = ("harmful" if kappa < HARMFUL_KAPPA or (cv and gain <= HARMFUL_GAIN) else
-               "doubtful" if kappa < DOUBTFUL_KAPPA or (cv and gain < 0) else "helpful")
+    cv = _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) if counts.min() >= 2 else None
+    if cv: cv["in_verdict"] = bool(counts.min() >= min_per_label)
+    gain = cv["gain"] if cv and cv["in_verdict"] else None
+    verdict = ("harmful" if kappa < HARMFUL_KAPPA or (gain is not None and gain <= HARMFUL_GAIN) else
+               "doubtful" if kappa < DOUBTFUL_KAPPA or (gain is not None and gain < 0) else "helpful")
     low = [l for l, d in per_label.items() if d["agreement"] is not None and d["agreement"] < chance]
     advice = None
     if verdict == "harmful":
@@ -85,8 +88,9 @@ def pool_check_line(report: dict) -> str:
     "One line of a `pool_check` report, e.g. for a run summary."
     s = (f"pool check: {report['verdict']} — labels agree with a classifier on your {report['n_pool']} examples on "
          f"{report['agreement']:.0%} of {report['n_records']} records (chance {report['chance']:.0%})")
-    if report["cv"]: s += (f"; held-out pool accuracy {report['cv']['pool']:.2f} alone, "
-                           f"{report['cv']['pool + synthetic']:.2f} with the set")
+    if cv := report["cv"]:
+        s += f"; held-out pool accuracy {cv['pool']:.2f} alone, {cv['pool + synthetic']:.2f} with the set"
+        if not cv.get("in_verdict", True): s += f" ({cv['folds']}-fold over {cv['n']} examples: too few to judge by)"
     if report["labels_below_chance"]: s += f"; below chance: {', '.join(report['labels_below_chance'])}"
     return s + (f". {report['advice'][0].upper()}{report['advice'][1:]}" if report["advice"] else "")
 

@@ -15,8 +15,8 @@ from .metrics import _is_split_ref, as_records, texts_of
 from .filters import normalise
 
 # %% auto #0
-__all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'check_test_split',
-           'text_overlap', 'warn_overlap']
+__all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'selection_set',
+           'check_test_split', 'text_overlap', 'warn_overlap']
 
 # %% ../nbs/09c_studentdata.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -154,6 +154,24 @@ def _training_rows(texts, y, recs, pool: list[dict], pool_weight, task: Task):
     if len(set(Y[keep].tolist())) < 2: raise ValueError("the weighted training set has a single label; a classifier "
                                                         "needs at least 2")
     return [T[i] for i in keep], Y[keep], [R[i] for i in keep], w[keep] * len(keep) / w[keep].sum(), hold[keep]
+
+# %% ../nbs/09c_studentdata.ipynb #c009s2
+def selection_set(task,          # a task with a train split
+                  n: int = 1000, # rows: a seeded stratified sample (all of them when the split has fewer)
+                  seed: int = 0, # the sample's seed
+                  exclude=(),    # more records to leave out (e.g. demonstrations a method drew from train)
+                 ) -> list[dict]:
+    "Records of `task`'s train split to choose a setting on, never evaluated: the card's shots and `exclude` left out."
+    from synthlab.data import _stratified
+    task = get_task(task)
+    try: ds = load_split(task, "train")
+    except (ValueError, FileNotFoundError) as e: raise ValueError(f"task {task.name!r} has no train split to choose "
+                                                                  f"on: {e}") from None
+    drop = {normalise(t) for t in texts_of([*task.shots, *(as_records(list(exclude), "exclude") if exclude else [])],
+                                           task)}
+    ds = ds.select([i for i, t in enumerate(texts_of(ds.to_list(), task)) if normalise(t) not in drop])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore"); return _stratified(ds, n, seed).to_list()
 
 # %% ../nbs/09c_studentdata.ipynb #c038o2
 def check_test_split(test, task) -> None:

@@ -5,6 +5,7 @@ The warning fires on a deliberately harmful set (shuffled labels, on a 6-label t
 comes from a split that is evaluated on; `synthlab generate` reports the check.
 """
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,7 +30,21 @@ def test_warning_fires_on_shuffled_labels_and_not_on_real_rows(trec_sets):
     assert bad["verdict"] == "harmful", pool_check_line(bad)
     assert bad["advice"].startswith("labels disagree with your examples on ") and "try curate" in bad["advice"]
     assert good["kappa"] > 0.25 > 0.15 > bad["kappa"]
-    assert set(good["per_label"]) == set(get_task("trec").labels) and good["cv"] is None   # 5 shots per label: no k-fold
+    assert set(good["per_label"]) == set(get_task("trec").labels)
+    # 5 shots per label: the k-fold runs (5 folds of one shot per label) and is shown, but does not judge the set
+    assert (good["cv"]["folds"], good["cv"]["n"], good["cv"]["in_verdict"]) == (5, 30, False)
+    assert bad["cv"]["gain"] < 0 < good["cv"]["gain"], (good["cv"], bad["cv"])
+    assert pool_check_line(good).endswith("with the set (5-fold over 30 examples: too few to judge by)")
+
+
+def test_a_small_pool_gain_does_not_turn_a_helpful_set_harmful():
+    "AG News FewGen (study, seed 0): on the test split pool + set beats the pool (0.791 vs 0.720); on 20 held-out shots it loses."
+    from synthlab.records import read_records
+    study = Path(__file__).resolve().parents[1]/"nbs"/"tutorials"/"study"
+    recs = read_records(study/"ag_news"/"fewgen-a0.1"/"seed0"/"generation.jsonl")[:200]
+    rep = pool_check(recs, "ag_news")
+    assert rep["cv"]["gain"] < 0 and not rep["cv"]["in_verdict"] and rep["verdict"] == "helpful", pool_check_line(rep)
+    assert pool_check(recs, "ag_news", min_per_label=2)["verdict"] == "harmful"   # what acting on it would say
 
 
 def test_kfold_over_a_larger_pool_catches_the_harmful_set(trec_sets):
