@@ -23,8 +23,8 @@ _all_ = ["POOL_WEIGHT", "resolve_task", "student_data", "pool_sample_weights", "
 # %% auto #0
 __all__ = ['StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts',
            'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare',
-           'pool_shares', 'POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights',
-           'check_test_split', 'text_overlap', 'warn_overlap']
+           'pool_shares', 'choose_pool_weight', 'best_pool_weight', 'POOL_WEIGHT', 'resolve_task', 'student_data',
+           'pool_sample_weights', 'record_weights', 'check_test_split', 'text_overlap', 'warn_overlap']
 
 # %% ../nbs/09_student.ipynb #c009d
 def _linear_run(Xtr, ytr, Xte, seed, cfg, sample_weight=None):
@@ -307,3 +307,23 @@ def pool_shares(sets: dict,                 # generation seed → synthetic reco
                                                                                                     pool_weight=s)
         rows.append(row)
     return pd.DataFrame(rows).set_index("seed")
+
+# %% ../nbs/09_student.ipynb #c046f2
+def choose_pool_weight(sets: dict,  # task name → {generation seed → synthetic records or a JSONL path}
+                       shares=(None, 0.1, 0.25, 0.5, 0.75, 0.9), # candidate pool shares (None = concatenate)
+                       n: int = 1000,   # selection rows per task: `selection_set`, the train split minus the shots
+                       student: str = "linear", **kw) -> pd.DataFrame:
+    "`pool_shares` of each task's sets, scored on its selection set (never evaluated): one row per task and seed."
+    from synthlab.studentdata import selection_set
+    parts = []
+    for t, seeded in sets.items():
+        sel = selection_set(t, n)
+        df = pool_shares(seeded, t, sel, shares=shares, student=student, **kw)
+        parts.append(df.reset_index().assign(task=t, n_selection=len(sel)))
+    return pd.concat(parts, ignore_index=True)
+
+def best_pool_weight(df: pd.DataFrame) -> float|None:
+    "The share whose mean over tasks (of each task's mean over seeds) is highest in a `choose_pool_weight` table."
+    cols = [c for c in df.columns if c.startswith("pool + synthetic (")]
+    best = df.groupby("task")[cols].mean().mean().idxmax()
+    return None if best.endswith("(concatenated)") else float(best[len("pool + synthetic ("):-1])
