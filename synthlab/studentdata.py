@@ -86,7 +86,7 @@ def student_data(data,              # records, a Dataset, a JSONL path, 'task:sp
     return texts_of(recs, task), _label_ids([r.get("label") for r in recs], task, what), recs
 
 # %% ../nbs/09c_studentdata.ipynb #c009f
-# the pool's share of the training weight by default: measured in 09_student (pool + synthetic table)
+# the pool's share of the training weight by default: chosen in 09_student on selection sets (train splits)
 POOL_WEIGHT = 0.5
 
 def pool_sample_weights(n_pool: int,                      # pool rows (they come first)
