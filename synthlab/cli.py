@@ -11,7 +11,7 @@ __all__ = ['COMMANDS', 'add_export_parser', 'cmd_export', 'make_parser', 'add_pi
 import argparse, json, os, sys, time, warnings
 from pathlib import Path
 
-from .options import positive_int, unit_float
+from .options import checked, positive_int, unit_float
 from .configure import add_generate_options, build_method, check_model, check_not_input, run_generate
 
 # %% ../nbs/10_cli.ipynb #c004b
@@ -134,8 +134,10 @@ def add_curate_parser(sub):
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
     c.add_argument("--out", required=True, help="the curated JSONL file")
-    from synthlab.curate import CARTOGRAPHY
+    from synthlab.curate import CARTOGRAPHY, KEEP
     c.add_argument("--cartography", type=unit_float, default=CARTOGRAPHY["default"], help=CARTOGRAPHY["help"])
+    c.add_argument("--keep", type=checked(float, lambda v: v >= 1, "a number ≥ 1"), default=KEEP["default"],
+                   help=KEEP["help"])
     c.add_argument("--overwrite", action="store_true",
                    help="replace --out even if it is not a curated set synthlab wrote")
 
@@ -280,7 +282,8 @@ COMMANDS["pipeline"] = cmd_pipeline
 # %% ../nbs/10_cli.ipynb #c021c
 def cmd_curate(o) -> dict:
     from synthlab.curate import curate_file
-    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography)
+    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography,
+                    keep=o.keep)
     print(f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}\nrecords: {o.out}; reasons: "
           f"{o.out}.dropped.jsonl")
     return r

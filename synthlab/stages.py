@@ -261,14 +261,14 @@ class Filters(Stage):
     def did(self, r): return f"rejected {r['rejected']}"
 
 # %% ../nbs/13a_stages.ipynb #s044
-from .curate import CARTOGRAPHY
+from .curate import CARTOGRAPHY, KEEP
 
 @register_stage("curate")
 class Curate(Stage):
     "Stage 6: over-generate by `factor`, keep the pipeline's `n` by the pool classifier's confidence, then diversity."
     enabled: bool = opt(False, help="on: generation makes factor × n records and this keeps n")
     factor: float = opt(3.0, lo=1, help="r: records generated per record kept")
-    keep: float = opt(1.5, lo=1, help="at most keep × n per label pass the confidence cut to the diversity pick")
+    keep: float = opt(KEEP["default"], lo=1, help=KEEP["help"])
     cartography: float = opt(CARTOGRAPHY["default"], lo=0, hi=0.9, help=CARTOGRAPHY["help"])
     @property
     def over_generate(self): return self.factor
