@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['RUN_KEYS', 'RUN_FORMAT', 'check_record', 'RecordError', 'RunCodec', 'read_records', 'run_text', 'count_records',
-           'read_task_records', 'record_text', 'RecordWriter', 'own_records', 'check_replaceable', 'parse_example',
-           'atomic_write_text', 'check_output_path']
+           'RunRecords', 'read_task_records', 'record_text', 'RecordWriter', 'own_records', 'check_replaceable',
+           'parse_example', 'atomic_write_text', 'check_output_path']
 
 # %% ../nbs/00b_records.ipynb #r003
-import json, os, re, warnings
+import copy, json, os, re, warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastcore.basics import patch
@@ -67,6 +68,12 @@ def _dumps(o, default=None) -> str:
     "`o` as one compact JSON line (no NaN; numpy, torch, paths and sets by `default`, else `_json_default`)."
     return json.dumps(o, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=default or _json_default)
 
+def _copier(values:tuple):
+    "A function returning new copies of JSON `values`: a compiled literal of them (their `repr`), else `deepcopy`."
+    try: f = eval("lambda: " + repr(values), {"__builtins__": {}})   # parsed JSON: its repr is a literal
+    except (SyntaxError, NameError, ValueError, RecursionError, MemoryError): f = None
+    return f if f is not None and f() == values else lambda: copy.deepcopy(values)
+
 class RunCodec:
     ("A run file's state as it is read or written: the header in force (`run`, its `meta` key order `keys`) and the "
      "prompts.")
@@ -74,37 +81,42 @@ class RunCodec:
     def _set(self, run, keys, run_json):
         "Put header `run` (its `meta` key order `keys`) in force: where each `meta` key comes from."
         self.run, self.keys, self._run_json = run, keys, run_json
-        self._plan = [(k, _FROM_RECORD if run is None or k not in run else run[k]) for k in keys]
+        plan = [(k, _FROM_RECORD if run is None or k not in run else run[k]) for k in keys]
+        nested = [k for k, v in plan if isinstance(v, (dict, list))]   # each record gets its own copies of these
+        self._state = ([(k, v, nested.index(k) if k in nested else None) for k, v in plan],
+                       _copier(tuple(run[k] for k in nested)) if nested else tuple)
     def __repr__(self): return f"RunCodec({len(self.run or {})} run keys, {len(self.prompts)} prompts)"
 
 # %% ../nbs/00b_records.ipynb #run03
 @patch
-def read(self:RunCodec, obj:dict) -> dict|None:
-    "The record that a line's object `obj` stands for (its full `meta`), or None for a header or prompt line."
+def read(self:RunCodec, obj:dict, lazy:bool=False) -> dict|tuple|None:
+    ("The record that a line's object `obj` stands for (its full `meta`; `lazy`: (obj, header state, prompt) to "
+     "unfold\n    later), or None for a header or prompt line.")
     if "@run" in obj:
         if obj.get("@v", 1) > RUN_FORMAT:
             raise RecordError(f"a run header of format {obj['@v']}: a newer synthlab wrote it")
         self._set(obj["@run"], obj.get("@keys") or list(obj["@run"]), _dumps(obj["@run"])); return None
     if "@prompt" in obj: self.prompts[obj["@prompt"]] = obj["text"]; return None
     if "@record" in obj: return obj["@record"]
-    m = obj.get("meta")
-    if self.run is not None and isinstance(m, dict): obj["meta"] = self._unfold(obj, m)
-    return obj
+    if self.run is None or not isinstance(m := obj.get("meta"), dict): return obj
+    p = self.prompts.get(m.get("prompt_hash"), _FROM_RECORD)   # the prompt in force here (a later line may differ)
+    if lazy: return obj, self._state, p
+    obj["meta"] = _unfold(self._state, p, obj, m); return obj
 
-@patch
-def _unfold(self:RunCodec, rec:dict, m:dict) -> dict:
-    "The full `meta` of a compact one: the header's values (shared by its records), the prompt, in order."
-    out = {}
-    for k, v in self._plan:
-        if v is not _FROM_RECORD: out[k] = m[k] if k in m else v
+def _unfold(state:tuple, prompt, rec:dict, m:dict) -> dict:
+    "The full `meta` of compact `m` under header `state`: the header's values (its own copies), `prompt`, in order."
+    plan, fresh = state; out, c = {}, None
+    for k, v, i in plan:
+        if v is not _FROM_RECORD:
+            if k in m: out[k] = m[k]
+            else: out[k] = v if i is None else (c := c or fresh())[i]
         elif k in m: out[k] = m[k]
-        elif k == "prompt" and m.get("prompt_hash") in self.prompts: out[k] = self.prompts[m["prompt_hash"]]
+        elif k == "prompt" and prompt is not _FROM_RECORD: out[k] = prompt
         elif k == "raw" and "~raw" in m:
             pre, post, *f = m["~raw"]; out[k] = pre + rec[f[0] if f else next(iter(rec))] + post
     for k, v in m.items():
         if k not in out and k != "~raw": out[k] = v
     return out
-
 
 # %% ../nbs/00b_records.ipynb #run04
 @patch
@@ -148,20 +160,21 @@ def encode(self:RunCodec, rec:dict, default=None) -> list:
         if isinstance(h, str) and isinstance(p, str) and h not in self.prompts:
             self.prompts[h] = p; lines.append(_dumps({"@prompt": h, "text": p}))
         line = _dumps(self._fold(rec, m), default)
-        back = self._unfold(rec, json.loads(line)["meta"])
+        c = json.loads(line)["meta"]; back = _unfold(self._state, self.prompts.get(h, _FROM_RECORD), rec, c)
         if list(back) == list(m) and _dumps(back, default) == full: return lines + [line]
     return lines + [_dumps({"@record": rec}, default)]
 
 # %% ../nbs/00b_records.ipynb #r011
-def _parse_lines(path, data:bytes, codec:RunCodec=None) -> tuple:
+def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tuple:
     ("(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with "
-     "`codec`;\n    a malformed line raises `RecordError` naming it.")
-    codec, out, at = codec or RunCodec(), [], []
+     "`codec`\n    (`lazy`: a compact record is (obj, header state), see `RunRecords`); a malformed line raises "
+     "`RecordError` naming it.")
+    codec, out, at, read = codec or RunCodec(), [], [], json.loads
     lines = data.split(b"\n")  # after a final newline the last piece is empty; otherwise it is a line without one
     for lineno, raw in enumerate(lines, 1):
-        if not raw.strip(): continue
-        try: obj = json.loads(raw.decode("utf-8"))
+        try: obj = read(raw)   # bytes: json decodes UTF-8 itself
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            if not raw.strip(): continue
             torn = ("; it is the last line and has no newline, as an interrupted write leaves it (rerun the command "
                     "that wrote the file to resume: it repairs the line; or delete that line)") \
                    if lineno == len(lines) else ""
@@ -169,7 +182,7 @@ def _parse_lines(path, data:bytes, codec:RunCodec=None) -> tuple:
                               f"{raw[:80].decode('utf-8', 'replace')!r}") from None
         if not isinstance(obj, dict):
             raise RecordError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
-        try: rec = codec.read(obj)
+        try: rec = codec.read(obj, lazy)
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as e:
             raise RecordError(f"{path}:{lineno}: not a record, header or prompt line of a run file ({e!r})") from None
         if rec is not None: out.append(rec); at.append(lineno)
@@ -200,6 +213,23 @@ def count_records(
     except FileNotFoundError: return 0
     data = b"\n" + data[:data.rfind(b"\n") + 1]   # complete lines, each after a newline
     return data.count(b"\n") - 1 - data.count(b'\n{"@run"') - data.count(b'\n{"@prompt"')
+
+# %% ../nbs/00b_records.ipynb #run12a
+class RunRecords(Sequence):
+    ("A run file's records as a writer finds them: each gets its full `meta` when first used, so a resume, which needs "
+     "only\n    labels, batches and texts (`compact`), does not build every record's provenance.")
+    def __init__(self, items:list): self._items = items   # a record, or (compact record, header state, prompt)
+    def __len__(self): return len(self._items)
+    def __getitem__(self, i):
+        if isinstance(i, slice): return [self[j] for j in range(*i.indices(len(self)))]
+        if type(x := self._items[i]) is tuple:
+            obj, state, p = x; obj["meta"] = _unfold(state, p, obj, obj["meta"]); self._items[i] = x = obj
+        return x
+    def __eq__(self, other): return isinstance(other, (list, tuple, RunRecords)) and list(self) == list(other)
+    __hash__, __repr__ = None, lambda self: f"RunRecords({len(self)} records)"
+    def compact(self):
+        "Each record as its line holds it (read only): fields, label and the `meta` keys not shared with its run."
+        return (x[0] if type(x) is tuple else x for x in self._items)
 
 # %% ../nbs/00b_records.ipynb #c584f474
 def read_task_records(
@@ -242,6 +272,12 @@ class RecordWriter:
             self.close(); raise
     def __repr__(self):
         return f"RecordWriter({str(self.path)!r}: {len(self.existing)} existing, {self.n_written} written)"
+    def __len__(self): return len(self.existing) + self.n_written
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+    def __del__(self):
+        try: self.close()
+        except Exception: pass
 
 # %% ../nbs/00b_records.ipynb #r025
 @patch
@@ -258,24 +294,24 @@ def _lock(self:RecordWriter):
 # %% ../nbs/00b_records.ipynb #r027
 @patch
 def _load(self:RecordWriter) -> tuple:
-    "(records, bytes dropped) of the file as it is on open; `codec` then holds its header and prompts."
+    "(records (`RunRecords`), bytes dropped) of the file as it is on open; `codec` then holds its header and prompts."
     f = self._f; f.seek(0); data = f.read()
     cut = len(data) if not data or data.endswith(b"\n") else data.rfind(b"\n") + 1
-    try: recs, frag = _parse_lines(self.path, data[:cut], self.codec)[0], data[cut:]
+    try: recs, frag = _parse_lines(self.path, data[:cut], self.codec, lazy=True)[0], data[cut:]
     except RecordError as e: raise RecordError(f"{e}; {self.path} is left untouched: use another output path") from None
-    if not frag: return recs, 0
+    if not frag: return RunRecords(recs), 0
     try: last = json.loads(frag.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError): last = None
     if isinstance(last, dict):  # only the newline was lost: keep the line, add the newline with the next write
-        self._newline = True; last = self.codec.read(last)
-        return recs + ([] if last is None else [last]), 0
+        self._newline = True; last = self.codec.read(last, lazy=True)
+        return RunRecords(recs + ([] if last is None else [last])), 0
     if not frag.lstrip().startswith(b"{"):
         line = data[:cut].count(b"\n") + 1
         raise RecordError(f"{self.path}:{line}: last line is not a JSON record; "
                           f"{self.path} is not a records file, so it is left untouched: use another output path")
     os.ftruncate(f.fileno(), cut); f.flush(); os.fsync(f.fileno())
     warnings.warn(f"{self.path}: dropped a torn last line ({len(frag)} bytes) left by an interrupted write")
-    return recs, len(frag)
+    return RunRecords(recs), len(frag)
 
 # %% ../nbs/00b_records.ipynb #r028
 @patch
@@ -307,17 +343,6 @@ def close(self:RecordWriter):
     if self._locked and self._created and self.n_written == 0 and os.fstat(self._f.fileno()).st_size == 0:
         self.path.unlink(missing_ok=True)
     self._f.close()  # closing releases the lock
-
-@patch
-def __len__(self:RecordWriter): return len(self.existing) + self.n_written
-@patch
-def __enter__(self:RecordWriter): return self
-@patch
-def __exit__(self:RecordWriter, *exc): self.close()
-@patch
-def __del__(self:RecordWriter):
-    try: self.close()
-    except Exception: pass
 
 # %% ../nbs/00b_records.ipynb #e6dfe046
 def own_records(*keys) -> callable:
