@@ -1,8 +1,11 @@
 """Run files (issue 31) against the old one-record-per-line format: bytes per record of a real SST-2 FewGen file, and the
-time to resume (open a `RecordWriter`: lock, read, rebuild every record) on a 100,000-record file built by repeating its
-records with distinct batch/index numbers. Prints a markdown table with the machine and its load.
+time to resume (open a `RecordWriter`: lock, read, parse; then the state a resume needs: label counts, last batch, each
+record's text) on a 100,000-record file built by repeating its records with distinct batch/index numbers, and the time
+`read_records` takes to give every record its full provenance. Wall and CPU seconds; prints a markdown table with the
+machine and its load.
 Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--n 100000]"""
 import argparse, json, os, platform, tempfile, time
+from collections import Counter
 from pathlib import Path
 
 from synthlab.records import RecordWriter, read_records, run_text
@@ -17,11 +20,19 @@ def machine() -> str:
 
 def old_text(recs) -> str: return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)
 
-def resume_seconds(path) -> tuple:
-    "(seconds to open a RecordWriter on `path`, records it found): the records-layer part of a resume."
-    t0 = time.perf_counter()
-    with RecordWriter(path) as w: n = len(w.existing)
-    return time.perf_counter() - t0, n
+def timed(f) -> tuple:
+    "(wall s, CPU s, f())."
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = f()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+def resume_state(path) -> int:
+    ("Open a RecordWriter on `path` (the records-layer part of a resume) and take what a resume needs from its records: "
+     "label counts, the last batch, the texts (the duplicate filter's key); returns how many records it holds.")
+    with RecordWriter(path) as w:
+        labels, batch, texts = Counter(), -1, set()
+        for r in w.existing.compact(): labels[r["label"]] += 1; batch = max(batch, r["meta"]["batch"]); texts.add(r["text"])
+        return len(w.existing)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -40,9 +51,12 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         for name, text in (("old format", old_text(big)), ("run file", run_text(big))):
             f = Path(d)/f"{name.replace(' ', '-')}.jsonl"; f.write_text(text, encoding="utf-8")
-            s, n = resume_seconds(f)
+            wall, cpu, n = timed(lambda: resume_state(f))
             assert n == o.n
-            rows.append((f"resume {o.n:,} records, {name}", f"{s:.2f} s ({f.stat().st_size / 1e6:.1f} MB)"))
+            rows.append((f"resume {o.n:,} records, {name}", f"{wall:.2f} s wall, {cpu:.2f} s CPU ({f.stat().st_size / 1e6:.1f} MB)"))
+            wall, cpu, got = timed(lambda: read_records(f))
+            assert len(got) == o.n
+            rows.append((f"read_records {o.n:,} records (full provenance), {name}", f"{wall:.2f} s wall, {cpu:.2f} s CPU"))
     print("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows))
 
 if __name__ == "__main__": main()
