@@ -95,3 +95,19 @@ def fails(capsys, *argv) -> str:
     assert e.value.code == 2, err
     assert err and err[-1].startswith(f"synthlab {argv[0]}: error: "), err
     return err[-1]
+
+
+def kill_generate(argv: list, count, lo: int = 1, hi: int = 4, timeout: float = 240):
+    """Run `synthlab ARGV` in its own process (one math thread) and SIGKILL it once `count()` (records on disk) is in
+    [`lo`, `hi`): what a crash mid-run leaves. Fails if it ends on its own or never gets there within `timeout` s."""
+    import signal, subprocess, sys, time
+    p = subprocess.Popen([sys.executable, "-c", "from synthlab.cli import main; main()", *map(str, argv)],
+                         env={**os.environ, "OMP_NUM_THREADS": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed, deadline = False, time.time() + timeout
+    while not killed and p.poll() is None and time.time() < deadline:
+        if lo <= count() < hi: os.kill(p.pid, signal.SIGKILL); killed = True
+        else: time.sleep(0.02)
+    if p.poll() is None and not killed: p.kill()
+    p.wait(timeout=60)
+    assert killed, f"synthlab {argv[0]} ended (exit {p.returncode}) or timed out before it could be killed"
+    assert lo <= count() < hi

@@ -1,12 +1,13 @@
 """The run file format (issue 31): a header of the run's settings, each prompt once, compact records. Read back it gives
 the very record dicts (same keys, same order, same JSON) the old one-record-per-line writer wrote; old files still read;
 a killed `synthlab generate` resumes to the records of an uninterrupted run; a second writer is refused."""
-import json, os, signal, subprocess, sys, time, warnings
+import json, warnings
 from pathlib import Path
 
 import pytest
 import torch
 
+from conftest import kill_generate
 from synthlab.cli import main
 from synthlab.records import RecordWriter, RunCodec, count_records, read_records, run_text
 
@@ -44,7 +45,7 @@ def test_old_file_reads_and_rewrites_to_the_same_records(tmp_path):
 
 @pytest.mark.skipif(not STUDY.is_file(), reason="the study's SST-2 FewGen records are not in this checkout")
 def test_study_file_round_trips_small(tmp_path):
-    recs = read_records(STUDY)   # the study's stored outputs are in the old format
+    recs = read_records(STUDY)   # the study's generated file (a run file now; the old format until issue 31)
     new = tmp_path/"g.jsonl"; new.write_text(run_text(recs))
     back = read_records(new)
     assert back == recs and dumps(back) == dumps(recs)
@@ -62,6 +63,16 @@ def test_changed_settings_get_a_new_header_and_resume_continues_the_file(tmp_pat
     with RecordWriter(out) as w: w.write_batch(moved)   # ... a setting that changed gets a header from there on
     assert out.read_text().count('{"@run"') == 2
     assert dumps(read_records(out)) == dumps(first + [fake(9, "P")] + moved)
+
+def test_records_of_one_header_do_not_share_its_nested_settings(tmp_path):
+    "The header's `params` and `sampling` are one value for many records; each record read back gets its own copy."
+    out = tmp_path/"s.jsonl"; out.write_text(run_text([fake(i, "P") for i in range(3)]))
+    with RecordWriter(out) as w: resumed = list(w.existing)
+    for recs in (read_records(out), resumed):
+        recs[0]["meta"]["params"]["k_shots"] = 9; recs[0]["meta"]["sampling"]["stop"].append("x")
+        assert [r["meta"]["params"]["k_shots"] for r in recs[1:]] == [2, 2]
+        assert [r["meta"]["sampling"]["stop"] for r in recs[1:]] == [["\n"], ["\n"]]
+    assert read_records(out) == [fake(i, "P") for i in range(3)]
 
 def test_torn_run_lines_are_repaired(tmp_path):
     out = tmp_path/"t.jsonl"
@@ -91,16 +102,7 @@ def test_a_second_writer_is_refused(tmp_path, capsys):
 def test_killed_generate_resumes_to_the_uninterrupted_records(tmp_path, one_thread):
     ref, cut = tmp_path/"ref.jsonl", tmp_path/"cut.jsonl"
     main([*SMALL, "--out", str(ref)])
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    p = subprocess.Popen([sys.executable, "-c", "from synthlab.cli import main; main()", *SMALL, "--out", str(cut)],
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 240
-    while p.poll() is None and time.time() < deadline:
-        if 1 <= count_records(cut) < 4: os.kill(p.pid, signal.SIGKILL); break
-        time.sleep(0.02)
-    p.wait(timeout=60)
-    assert p.returncode == -signal.SIGKILL, f"generate ended on its own (exit {p.returncode}) before it could be killed"
-    assert 1 <= count_records(cut) < 4
+    kill_generate([*SMALL, "--out", cut], lambda: count_records(cut))   # SIGKILLed with 1-3 of its 4 records on disk
     with warnings.catch_warnings(): warnings.simplefilter("ignore"); main([*SMALL, "--out", str(cut)])   # resumes
     a, b = read_records(ref), read_records(cut)
     assert len(a) == 4 and a == b and dumps(a) == dumps(b)

@@ -3,12 +3,13 @@ shard here, one by one, then merged. A shard run apart from the command line (SI
 resumed from its file) and both shards as Ray tasks on a real local cluster of one CPU (one worker SIGKILLed once its first record is on
 disk, the task retried in a new worker) must give the same bytes, shard by shard and merged. Where the shards run in this
 process they use the session's model (conftest's `lm`), not a second copy."""
-import os, shutil, signal, subprocess, sys, threading, time
+import os, shutil, signal, threading, time
 from pathlib import Path
 
 import pytest
 import torch
 
+from conftest import kill_generate
 from synthlab.cli import main, make_parser
 from synthlab.configure import build_method
 from synthlab.records import read_records
@@ -55,16 +56,8 @@ def test_shards_run_apart_and_merged_equal_the_sharded_run(whole, tmp_path, caps
     shutil.copy(shard_path(whole, 1, 2), shard_path(apart, 1, 2))
     # shard 0 in its own process, SIGKILLed once its first batch is on disk (the only real kill of a CLI `generate` in the
     # suite: test_generate's was folded into this one), then resumed here from its file
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    p = subprocess.Popen([sys.executable, "-c", "from synthlab.cli import main; main()", "generate", *SMALL, "--out", str(apart),
-                          "--shards", "2", "--shard", "0"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    target, deadline = shard_path(apart, 0, 2), time.time() + 240
-    while p.poll() is None and time.time() < deadline:
-        if 1 <= count_lines(target) < 4: os.kill(p.pid, signal.SIGKILL); break
-        time.sleep(0.02)
-    p.wait(timeout=60)
-    assert p.returncode == -signal.SIGKILL, f"shard 0 ended on its own (exit {p.returncode}) before it could be killed"
-    assert 1 <= count_lines(target) < 4
+    target = shard_path(apart, 0, 2)
+    kill_generate(["generate", *SMALL, "--out", apart, "--shards", "2", "--shard", "0"], lambda: count_lines(target))
     cli("--out", str(apart), "--shards", "2", "--shard", "0")       # resumes from its file
     main(["merge", "--out", str(apart), "--shards", "2"])
     same_bytes(apart, whole)
