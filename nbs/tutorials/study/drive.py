@@ -2,8 +2,8 @@
 nbs/tutorials, under `nice -n 19`. Runs the cells of study.ipynb marked `# setup` (tasks, rows, `run_row`), loads the
 model once, then runs or resumes each row of task T (default sst2) for every seed it runs at (`seeds_of`), logging its
 time and load to study/<task>/timing.jsonl. `--seed S` (repeatable) keeps to those seeds, so two processes can split a
-row's seeds. Before a row runs, `restore` puts back the byte-identical copies and empty files that git does not
-store (study/removed.json), so it resumes as it was left. `--n` overrides the set size (a short run to time it; the
+row's seeds. Before a row runs, `restore` puts back the byte-identical copies that git does not store
+(study/removed.json), so it resumes as it was left: a finished row is read back, not generated again. `--n` overrides the set size (a short run to time it; the
 same file resumes to the full size later). Stop it at any time."""
 import argparse, json
 from pathlib import Path
