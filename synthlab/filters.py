@@ -8,6 +8,7 @@ __all__ = ['ABBREVIATIONS', 'normalise', 'shingles', 'sentence_ends', 'trim_to_s
 # %% ../nbs/02d_filters.ipynb #c004
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 from fastcore.basics import patch
 
 from .prompts import label_instruction
@@ -62,6 +63,9 @@ _SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"”)\]])|\n)\s*(?:i hope (?:this|that|it
                        r"|feel free to|[(\[]?\s*(?:note|n\.b\.|disclaimer)\s*:).*$", re.I | re.S)
 _AS_AI = re.compile(r"\bas an ai\b|\b(?:i am|i'm) an ai\b|\bas a (?:large )?language model\b"
                     r"|\bi (?:cannot|can't) (?:write|generate|create)\b", re.I)
+_QA_LEAD = re.compile(             # TREC-style: "The answer is: …", "The question: …", 'The question "What …?"'
+    r"^\s*the (?:answer|question)s?\b(?:[^:\n]{0,80}?:|[^:\"“\n]{0,60}?(?=[\"“][^\"”\n]+[\"”]\s*$))\s*", re.I)
+_DANGLING = re.compile(r":\s*$")   # "Sports and entertainment:", "The world news is:": a lead-in with nothing after it
 _BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -71,13 +75,16 @@ def _unquoted(s: str) -> str:
     if len(s) > 1 and s[0] in '"“' and s[-1] in '"”': return s[1:-1].strip()
     return s[1:].strip() if s[:1] in '"“' and sum(s.count(q) for q in '"“”') == 1 else s
 
-def strip_boilerplate(text: str) -> tuple:
+def strip_boilerplate(
+    text: str,            # a reply's text field
+    dangling: bool=True,  # reject a text ending in a colon (a lead-in); off for a field real data may end so (BoolQ)
+) -> tuple:
     "(`text` without preambles, leading notes and sign-offs, [pieces removed]); None for the text when none is left."
     removed = []
     def cut(m): removed.append(m.group(0).strip()); return ""
     if _AS_AI.search(text): return None, [text]
     while True:                                     # preambles and leading notes, in any order: "Sure! Here's one:"
-        t = _PREAMBLE.sub(cut, text, count=1)
+        t = _QA_LEAD.sub(cut, _PREAMBLE.sub(cut, text, count=1), count=1)
         # a note before a capitalised or quoted sentence; SST-2's "( allen ) manages …" stays
         m = _BRACKETED.match(t)
         if m and re.match(r"[\"“A-Z]", t[m.end():]): removed.append(m.group(0).strip()); t = t[m.end():]
@@ -86,7 +93,7 @@ def strip_boilerplate(text: str) -> tuple:
     text = _SIGN_OFF.sub(cut, text).strip()
     inner = text[1:-1].strip() if _BRACKETED.fullmatch(text) else None
     if inner and re.search(r"[.!?][\"'”’]*$", inner): removed.append(text[0] + text[-1]); text = inner   # unwrap it
-    if not text or _BRACKETED.fullmatch(text) or not _LETTER.search(text):
+    if not text or _BRACKETED.fullmatch(text) or not _LETTER.search(text) or dangling and _DANGLING.search(text):
         return None, removed + ([text] if text else [])
     return (_unquoted(text) if removed else text), removed
 
@@ -107,6 +114,9 @@ class RecordFilter:
                                 + r")\b\W*[:)\]-]", re.I)
         card = [label_instruction(task, y) for y in task.label_names] + list(task.labels.values()) + [task.instance]
         self._echo = set(normalise(" ".join(card)).split())   # the card's own words: a reply of them echoes it
+        descs = {normalise(p) for v in task.labels.values() for p in [v, *v.split(":")]}   # "world news: …", parts
+        self._descs = sorted((tuple(d.split()) for d in descs if len(d.split()) > 1), key=len, reverse=True)
+        self._dangling = len(task.fields) == 1            # a passage may end in a colon (BoolQ); a lone reply may not
         self._question = len(task.fields) == 1 and task.instance.strip().lower().endswith("question")
 
 # %% ../nbs/02d_filters.ipynb #c010
@@ -153,6 +163,40 @@ def _ends_reply(raw, value: str) -> bool:
     "True when the model's reply `raw` ends inside field `value` (the decode stopped there), or `raw` is unknown."
     return not isinstance(raw, str) or normalise(raw).endswith(normalise(value))
 
+# %% ../nbs/02d_filters.ipynb #e002
+_WORD = re.compile(r"[a-z0-9']+", re.I)
+_TAG_END = re.compile(r"[^:.!?\n]{0,20}?:\s*(?=\S)")     # "World news: …", "… or quantity is: How many …"
+
+@patch
+def _echo_end(self: RecordFilter, text: str) -> tuple:
+    "(offset where `text`'s leading label description ends, its length in words), or None when it begins with none."
+    words = [(m.group(0).lower(), m.end()) for m in _WORD.finditer(text)]
+    for d in self._descs:                                       # longest first
+        head = [w for w, _ in words[:len(d) + 2]]
+        blocks = [b for b in SequenceMatcher(None, d, head, autojunk=False).get_matching_blocks() if b.size]
+        if blocks and blocks[0].a == blocks[0].b == 0 and sum(b.size for b in blocks) >= self.echo * len(d):
+            return words[blocks[-1].b + blocks[-1].size - 1][1], len(d)
+    return None
+
+@patch
+def unecho(self: RecordFilter, text: str) -> tuple:
+    "(`text` without a leading label description used as a tag, [removed]); None for the text when it echoes one."
+    found = self._echo_end(text)
+    if found is None: return text, []
+    (end, n), tag = found, _TAG_END.match(text, found[0])
+    if tag is None: return (None, [text]) if n > 2 else (text, [])       # "Business news" alone may begin a headline
+    rest, removed = strip_boilerplate(text[tag.end():], self._dangling)
+    if rest is None: return None, [text]
+    rest, more = self.unecho(_unquoted(rest))
+    return rest, [text[:tag.end()].strip()] + removed + more
+
+@patch
+def strip(self: RecordFilter, text: str) -> tuple:
+    "The boilerplate step: (`text` without preambles, sign-offs and description tags, [removed]); None: no instance."
+    text, removed = strip_boilerplate(text, self._dangling)
+    if text is not None: text, more = self.unecho(text); removed += more
+    return (None, removed) if text is None or self.echoes(text) else (text, removed)
+
 # %% ../nbs/02d_filters.ipynb #q007
 @patch
 def clean(self: RecordFilter, rec) -> tuple:
@@ -163,8 +207,8 @@ def clean(self: RecordFilter, rec) -> tuple:
     if any(self._leak.match(rec[f]) for f in task.fields): return rec, "label_leak"
     new, stripped, trimmed, meta = dict(rec), {}, {}, rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
     for f in task.long_fields:
-        text, removed = strip_boilerplate(rec[f])
-        if text is None or self.echoes(text): return rec, "boilerplate"
+        text, removed = self.strip(rec[f])
+        if text is None: return rec, "boilerplate"
         if removed: stripped[f], new[f] = removed, text
     last = task.fields[-1]            # a cut reply ends in its last field; the next field's line closed each one before
     if meta.get("finish_reason") == "length" and last in task.long_fields and _ends_reply(meta.get("raw"), rec[last]):
