@@ -171,7 +171,9 @@ _TAG_END = re.compile(r"[^:.!?\n]{0,20}?:\s*(?=\S)")     # "World news: â€¦", "â
 def _echo_end(self: RecordFilter, text: str) -> tuple:
     "(offset where `text`'s leading label description ends, its length in words), or None when it begins with none."
     words = [(m.group(0).lower(), m.end()) for m in _WORD.finditer(text)]
+    if not words: return None
     for d in self._descs:                                       # longest first
+        if d[0] != words[0][0]: continue                        # it must match from the first word: cheap to rule out
         head = [w for w, _ in words[:len(d) + 2]]
         blocks = [b for b in SequenceMatcher(None, d, head, autojunk=False).get_matching_blocks() if b.size]
         if blocks and blocks[0].a == blocks[0].b == 0 and sum(b.size for b in blocks) >= self.echo * len(d):
