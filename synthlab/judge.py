@@ -38,17 +38,19 @@ def _judge_batches(lengths: list, batch_size: int|None, device) -> list:
     return out + [range(start, n)] if n else out
 
 def _raw_scores(lm, task, recs: list, batch_size: int|None) -> np.ndarray:
-    "Raw scores [records, labels]: prompts shortest first, in batches of `_judge_batches`, each prompt prefilled once."
+    ("Raw scores [records, labels]: prompts shortest first, batches of `_judge_batches`, each prompt prefilled once, "
+     "their shared start once for all.")
     verbs = list(task.labels.values())
     if not recs: return np.zeros((0, len(verbs)))
     prompts = [lm.chat(judge_conversation(task, r)) for r in recs]
     n_tok = [len(lm.tokenizer(p)["input_ids"]) for p in prompts]
     order = sorted(range(len(recs)), key=n_tok.__getitem__)      # similar lengths side by side: little padding
+    sizes = [len(b) * len(verbs) for b in _judge_batches([n_tok[i] for i in order], batch_size,
+                                                         getattr(lm, "device", None))]
+    # one call: the start every prompt shares (the task description) is prefilled once for all batches
+    S = lm.score([prompts[i] for i in order for _ in verbs], verbs * len(order), batch_size=sizes)
     out = np.empty((len(recs), len(verbs)))
-    for b in _judge_batches([n_tok[i] for i in order], batch_size, getattr(lm, "device", None)):
-        idx = [order[j] for j in b]
-        S = lm.score([prompts[i] for i in idx for _ in verbs], verbs * len(idx), batch_size=len(idx) * len(verbs))
-        out[idx] = S.double().numpy().reshape(len(idx), len(verbs))
+    out[order] = S.double().numpy().reshape(len(order), len(verbs))
     return out
 
 

@@ -6,9 +6,11 @@
 __all__ = ['LMState', 'LM', 'load_lm', 'load_in_process']
 
 # %% ../nbs/01_lm.ipynb #l002
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
@@ -126,15 +128,25 @@ def _forward(self: LM, ids: torch.Tensor, state: LMState, positions: torch.Tenso
     return self.model(input_ids=ids, position_ids=positions, past_key_values=state.cache, use_cache=True, **kwargs)
 
 @patch
-def _prefill(self: LM, pre: list, rows: list, share: bool=False) -> tuple:
+def _prefix_cache(self: LM, pre: list):
+    "A one-row cache of token list `pre`, prefilled (what `_prefill` starts from)."
+    cache = slack_cache()
+    self.model(input_ids=torch.tensor([pre], device=self.device), past_key_values=cache, use_cache=True,
+               logits_to_keep=1)
+    return cache
+
+@patch
+def _prefill(self: LM, pre: list, rows: list, share: bool=False, cached=None) -> tuple:
     "Prefill token list `pre` once, then each token list of `rows`: (LMState, next-token log-probs [rows, vocab]). "\
-    "`share`: the rows read ONE copy of `pre` (`prefix_attention`) where the model allows it, else a copy each."
+    "`share`: the rows read ONE copy of `pre` (`prefix_attention`) where the model allows it, else a copy each. "\
+    "`cached`: `pre`'s one-row cache made before (`_prefix_cache`), read or copied, never changed."
     cache, shared = slack_cache(), 0
     if pre:
-        self.model(input_ids=torch.tensor([pre], device=self.device), past_key_values=cache, use_cache=True,
-                   logits_to_keep=1)
+        cache = self._prefix_cache(pre) if cached is None else cached
         if share and prefix_attention_ready(self.model): cache, shared = shared_prefix_cache(cache), len(pre)
-        elif len(rows) > 1: cache.batch_repeat_interleave(len(rows))
+        else:
+            if cached is not None: cache = copy.deepcopy(cached)   # the rows write after it: their own copy
+            if len(rows) > 1: cache.batch_repeat_interleave(len(rows))
     ids, mask = self._left_padded(rows, len(pre))
     pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, len(pre):]
     state = LMState(cache, mask, pos[:, -1] + 1, prompt_tokens=len(pre) + sum(map(len, rows)), shared_prefix=shared)
@@ -184,11 +196,15 @@ def _common_len(rows: list) -> int:
     return n
 
 @patch
-def _score_batch(self: LM, prompts: list, conts: list) -> torch.Tensor:
-    "Summed log-probs of token lists `conts` after token lists `prompts` (shared start, each distinct prompt once)."
+def _score_batch(self: LM, prompts: list, conts: list, pre: tuple=None) -> torch.Tensor:
+    ("Summed log-probs of token lists `conts` after token lists `prompts` (shared start, each distinct prompt once); "
+     "`pre`: (tokens, their `_prefix_cache`) every prompt starts with, prefilled before.")
     uniq = {p: i for i, p in enumerate(dict.fromkeys(map(tuple, prompts)))}
-    rows = [list(p) for p in uniq]; n = _common_len(rows)
-    state, lp = self._prefill(rows[0][:n], [r[n:] for r in rows])   # the shared start once, then each distinct prompt
+    rows = [list(p) for p in uniq]
+    if pre is None: n = _common_len(rows); state, lp = self._prefill(rows[0][:n], [r[n:] for r in rows])
+    else:                             # the call's shared start, one copy read by every row from `share_prefix_from` on
+        share = self.share_prefix_from is not None and len(rows) >= self.share_prefix_from
+        state, lp = self._prefill(pre[0], [r[len(pre[0]):] for r in rows], share, cached=pre[1])
     where = torch.tensor([uniq[tuple(p)] for p in prompts], device=self.device)
     lp = lp[where]
     C = max(map(len, conts))
@@ -209,13 +225,21 @@ def _score_batch(self: LM, prompts: list, conts: list) -> torch.Tensor:
 # %% ../nbs/01_lm.ipynb #c036
 @patch
 @torch.inference_mode()
-def score(self: LM, prompts: list, continuations: list, batch_size: int=16) -> torch.Tensor:
-    "Sum of log P(continuation tokens | prompt) for each (prompt, continuation) pair, `batch_size` pairs per call."
+def score(self: LM, prompts: list, continuations: list,
+          batch_size: int|list=16, # pairs per model call, or the sizes of consecutive calls (summing to the pairs)
+         ) -> torch.Tensor:
+    ("Sum of log P(continuation tokens | prompt) for each (prompt, continuation) pair; with several calls, the start "
+     "every prompt shares is prefilled once for all of them.")
     if len(prompts) != len(continuations):
         raise ValueError(f"score: {len(prompts)} prompts but {len(continuations)} continuations")
     P, C = [self._encode(p, first=True) for p in prompts], [self._encode(c, first=False) for c in continuations]
     if not all(C): raise ValueError("score: empty continuation")
     if not all(P): raise ValueError("score: empty prompt")
     if not P: return torch.zeros(0)
-    batches = range(0, len(P), batch_size)
-    return torch.cat([self._score_batch(P[b:b+batch_size], C[b:b+batch_size]) for b in batches]).cpu()
+    sizes = [batch_size] * -(-len(P) // batch_size) if isinstance(batch_size, int) else list(batch_size)
+    if sum(sizes) < len(P) or min(sizes) < 1:
+        raise ValueError(f"score: batch sizes {sizes} do not cover the {len(P)} pairs")
+    n = _common_len(P) if len(sizes) > 1 else 0      # one call: `_score_batch` finds its shared start itself
+    pre = (P[0][:n], self._prefix_cache(P[0][:n])) if n else None
+    starts = np.cumsum([0] + sizes[:-1]).tolist()
+    return torch.cat([self._score_batch(P[b:b+k], C[b:b+k], pre) for b, k in zip(starts, sizes) if b < len(P)]).cpu()

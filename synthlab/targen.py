@@ -21,6 +21,7 @@ from .filters import normalise
 from .generate import Method, register_method, seqs_per_label, seqs_needed, instance_tokens
 from .options import shared, option, private, finite_float, positive_int, as_options
 from .backend import LOGPROBS, SCORE, require, supports
+from .hardware import default_batch_rows
 from .lists import parse_list
 from .judge import content_free_scores, label_scores, correct_label, text_judge_conversation, map_answer
 
@@ -96,7 +97,7 @@ def _check_int(name, v, lo=1):
 class TarGENConfig:
     "TarGEN's parameters; `contrast` (`gamma`, `delta`): step 3 through `corrsynth_combiner` (or `combiner_factory`)."
     n_contexts: int = option(8, positive_int, "contexts asked for in step 1 (default 8)")
-    contexts_per_batch: int = 2
+    contexts_per_batch: int = None   # None: as many as fill a batch's rows (`auto_sizes`)
     seeds_per_context: int = option(4, positive_int, "instance seeds asked for per context in step 2 (default 4)")
     judge: str|None = option("score", None, "self-correction: label log-prob scoring (small models), the LM's text "
                              "answer, or none", choices=("score", "text", "none"), cli_default="score")
@@ -124,7 +125,8 @@ class TarGEN(Method):
         if self.judge == "none": self.judge = None
         if self.judge not in JUDGES: raise ValueError(f"judge must be one of {JUDGES}, got {self.judge!r}")
         if self.norm not in ("mean", "sum"): raise ValueError(f"norm must be 'mean' or 'sum', got {self.norm!r}")
-        _check_int("n_contexts", self.n_contexts, 2); _check_int("contexts_per_batch", self.contexts_per_batch)
+        _check_int("n_contexts", self.n_contexts, 2)
+        if self.contexts_per_batch is not None: _check_int("contexts_per_batch", self.contexts_per_batch)
         _check_int("seeds_per_context", self.seeds_per_context); _check_int("retries", self.retries, 0)
         for k, v in dict(margin=self.margin, trust=self.trust).items():
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
@@ -331,7 +333,9 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
         bar.set_postfix_str("contexts")
         ctx = self.contexts(lm, task, generator); bar.update()
         if not ctx: return []
-        drawn = rng.sample(ctx, min(self.contexts_per_batch, len(ctx)))
+        k = self.contexts_per_batch                # set by `fit`; called on its own: what fills a default batch
+        if k is None: k = self.auto_sizes(task, default_batch_rows(getattr(lm, "device", None)))["contexts_per_batch"]
+        drawn = rng.sample(ctx, min(k, len(ctx)))
         bar.set_postfix_str("seeds")
         pairs = [(c, s) for c, ss in zip(drawn, self.seeds(lm, task, drawn, generator)) for s in ss]; bar.update()
         # no more seeds than labels need
@@ -373,3 +377,11 @@ def from_options(cls: TarGEN, o, task=None) -> TarGEN:
     m = super(TarGEN, cls).from_options(o, task)
     if task is not None: m.contexts_per_batch = min(m.n_contexts, seqs_per_label(o, task, m.seeds_per_context))
     return m
+
+# %% ../nbs/05_targen.ipynb #c047a1
+@patch
+def auto_sizes(self: TarGEN, task, rows: int) -> dict:
+    "Contexts per batch whose `seeds_per_context` seeds × labels fill `rows` instance rows (at most `n_contexts`)."
+    per_context = len(task.label_names) * self.seeds_per_context
+    return dict(contexts_per_batch=min(self.n_contexts, max(1, rows // per_context)))
+
