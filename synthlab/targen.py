@@ -381,7 +381,9 @@ def from_options(cls: TarGEN, o, task=None) -> TarGEN:
 # %% ../nbs/05_targen.ipynb #c047a1
 @patch
 def auto_sizes(self: TarGEN, task, rows: int) -> dict:
-    "Contexts per batch whose `seeds_per_context` seeds × labels fill `rows` instance rows (at most `n_contexts`)."
+    ("`Method`'s sizes (recorded in meta as ever), and contexts per batch whose `seeds_per_context` seeds × labels "
+     "fill `rows` instance rows (at most `n_contexts`).")
     per_context = len(task.label_names) * self.seeds_per_context
-    return dict(contexts_per_batch=min(self.n_contexts, max(1, rows // per_context)))
+    return {**super(TarGEN, self).auto_sizes(task, rows),
+            "contexts_per_batch": min(self.n_contexts, max(1, rows // per_context))}
 
