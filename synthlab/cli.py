@@ -129,7 +129,8 @@ def add_curate_parser(sub):
     ("The `curate` sub-command: keep N records of an over-generated file (synthlab.curate); register it in "
      "`make_parser`.")
     c = sub.add_parser("curate", help="keep N records of an over-generated file: the few-shot pool classifier's "
-                                      "label confidence, then diversity; OUT.dropped.jsonl says why each other went")
+                                      "label confidence (then diversity with --keep > 1); OUT.dropped.jsonl "
+                                      "says why each other went")
     c.add_argument("input", help="JSONL records of the task (e.g. generated with --n r×N)")
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")

@@ -44,7 +44,8 @@ CARTOGRAPHY = dict(default=0.0, help="share of each label's candidates dropped f
                                      "confidence in a few-epoch datamap of the set itself); 0 = off")
 
 KEEP = dict(default=1.0, help="at most keep × n per label pass the confidence cut to the diversity (k-centre) pick; "
-                              "1 = by confidence alone (the default: measured on selection sets, see below)")
+                              "1 = by confidence alone (the default, chosen on train rows never evaluated: "
+                              "tutorials/study/curate-selection.csv)")
 
 def _softmax(Z: np.ndarray) -> np.ndarray:
     Z = Z - Z.max(1, keepdims=True); P = np.exp(Z); return P / P.sum(1, keepdims=True)
@@ -78,7 +79,7 @@ def curate(records: list,             # over-generated records (e.g. r × n of t
            embedder=None, seed: int=0,
            cartography: float=CARTOGRAPHY["default"]  # share of each label's candidates dropped first as hard to learn
           ) -> tuple:
-    "(kept, dropped, report): `n` records by label confidence, then diversity; a dropped one says why (`meta.curate`)."
+    "(kept, dropped, report): `n` records by label confidence (diversity too when keep > 1); each dropped one says why."
     from synthlab.generate import split_evenly
     task = get_task(task)
     if keep < 1: raise ValueError(f"keep must be ≥ 1, got {keep}")
