@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Pipeline', 'from_mapping', 'load_pipeline', 'to_dict', 'to_yaml', 'make_method', 'test_split', 'check_pipeline',
            'verdicts', 'apply_verdicts', 'write_records', 'write_lines', 'run_stage', 'cached_stage',
-           'check_pipeline_out', 'run_pipeline', 'pool_field', 'stage_table']
+           'check_pipeline_out', 'pool_field', 'stage_table', 'run_pipeline']
 
 # %% ../nbs/13_pipeline.ipynb #p004
 import dataclasses, difflib, copy, json, math, time, types
@@ -267,6 +267,34 @@ def check_pipeline_out(out, overwrite: bool = False) -> Path:
         check_replaceable(out/f"{s}.jsonl", ours, f"a pipeline's {s} records", overwrite=overwrite)
     return out
 
+# %% ../nbs/13_pipeline.ipynb #p051q
+def pool_field(p: Pipeline, recs: list) -> dict|None:
+    "The run's `pool_check` field: the records against the card's shots (+ on the scored split when `evaluate` is on)."
+    from synthlab.poolcheck import pool_report
+    from synthlab.data import load_split
+    card = get_task(p.task)
+    split = test_split(p, card) if p.evaluate.enabled else None
+    return pool_report(recs, card, load_split(card, split).to_list() if split else None, "linear", p.evaluate.seeds)
+
+# %% ../nbs/13_pipeline.ipynb #p054p
+def _pool_lines(pc: dict|None) -> str:
+    "The stage table's closing lines: the pool check, and its verdicts on the scored split."
+    if not pc: return ""
+    from synthlab.poolcheck import pool_check_line
+    return "\n\n" + pool_check_line(pc) + "".join(f"\n{v}" for v in pc.get("on_test", {}).get("verdicts", []))
+
+# %% ../nbs/13_pipeline.ipynb #p054
+def stage_table(summary: dict) -> str:
+    "The run summary of `run_pipeline`, one line per stage (what it did: its class's `did`)."
+    rows = [("stage", "state", "n", "what it did")]
+    for name, r in summary["stages"].items():
+        state = "off" if not r.get("enabled", True) else ("resumed" if r.get("resumed") else "ran")
+        did = STAGES[name]().did(r) if name in STAGES and r and state != "off" else ""
+        rows.append((name, state, str(r.get("n", r.get("n_train", ""))), did))
+    w = [max(len(row[i]) for row in rows) for i in range(3)]
+    table = "\n".join(f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}  {d}" for a, b, c, d in rows)
+    return table + _pool_lines(summary.get("pool_check"))
+
 # %% ../nbs/13_pipeline.ipynb #p051
 def run_pipeline(p, lm=None, progress: bool = True,
                  overwrite: bool = False, # replace files in `out` that a pipeline would write but did not (the user's)
@@ -294,31 +322,3 @@ def run_pipeline(p, lm=None, progress: bool = True,
                    pool_check=pool_field(p, recs))
     atomic_write_text(out/"summary.json", json.dumps(summary, indent=1, default=str))
     return summary
-
-# %% ../nbs/13_pipeline.ipynb #p051q
-def pool_field(p: Pipeline, recs: list) -> dict|None:
-    "The run's `pool_check` field: the records against the card's shots (+ on the scored split when `evaluate` is on)."
-    from synthlab.poolcheck import pool_report
-    from synthlab.data import load_split
-    card = get_task(p.task)
-    split = test_split(p, card) if p.evaluate.enabled else None
-    return pool_report(recs, card, load_split(card, split).to_list() if split else None, "linear", p.evaluate.seeds)
-
-# %% ../nbs/13_pipeline.ipynb #p054
-def stage_table(summary: dict) -> str:
-    "The run summary of `run_pipeline`, one line per stage (what it did: its class's `did`)."
-    rows = [("stage", "state", "n", "what it did")]
-    for name, r in summary["stages"].items():
-        state = "off" if not r.get("enabled", True) else ("resumed" if r.get("resumed") else "ran")
-        did = STAGES[name]().did(r) if name in STAGES and r and state != "off" else ""
-        rows.append((name, state, str(r.get("n", r.get("n_train", ""))), did))
-    w = [max(len(row[i]) for row in rows) for i in range(3)]
-    table = "\n".join(f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}  {d}" for a, b, c, d in rows)
-    return table + _pool_lines(summary.get("pool_check"))
-
-# %% ../nbs/13_pipeline.ipynb #p054p
-def _pool_lines(pc: dict|None) -> str:
-    "The stage table's closing lines: the pool check, and its verdicts on the scored split."
-    if not pc: return ""
-    from synthlab.poolcheck import pool_check_line
-    return "\n\n" + pool_check_line(pc) + "".join(f"\n{v}" for v in pc.get("on_test", {}).get("verdicts", []))
