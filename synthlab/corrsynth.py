@@ -199,17 +199,22 @@ def _unset_or_with_alpha(sampling, alpha, default=0.1) -> tuple:
     return ((None, default if alpha is None else alpha) if sampling is None
             else (_with_alpha(sampling, alpha, default), None))
 
+@dataclass(kw_only=True)
+class _GuidedConfig:
+    "The fields CFG and CorrSynth share (neither a flag nor in `params()`): α, the sampling, the shots' pool."
+    alpha: float = private()                # α: `alpha`, else `sampling.alpha` if > 0, else 0.1
+    sampling: SamplingConfig = None
+    pool: list = private()
+
+
 # %% ../nbs/04_corrsynth.ipynb #c050b
 @dataclass(kw_only=True)
-class CFGConfig:
+class CFGConfig(_GuidedConfig):
     "CFG's parameters; unset (None): chosen by `fit`."
     gamma: float = shared("gamma", 1.5)
     k_shots: int = shared("k_shots", 2)
     per_label: int = shared("per_label")
     contrast: str = "other"                 # 'other', 'each' or 'none' (see `contrast_instructions`)
-    alpha: float = private()                # α: `alpha`, else `sampling.alpha` if > 0, else 0.1
-    sampling: SamplingConfig = None
-    pool: list = private()
 
 @register_method
 class CFG(Method):
@@ -247,7 +252,7 @@ def generate_batch(self: CFG, lm, task, rng, generator, batch, need):
 
 # %% ../nbs/04_corrsynth.ipynb #c052
 @dataclass(kw_only=True)
-class CorrSynthConfig:
+class CorrSynthConfig(_GuidedConfig):
     "CorrSynth's parameters: `m` sequences per label per group, `groups` groups per batch (unset: chosen by `fit`)."
     gamma: float = shared("gamma", 1.0)
     delta: float = shared("delta", 0.5)
@@ -258,9 +263,6 @@ class CorrSynthConfig:
     gamma_cross: float = option(None, finite_float, "M-CorrSynth weight on other labels")
     k_shots: int = shared("k_shots", 2)
     groups: int = None
-    alpha: float = private()                # α: `alpha`, else `sampling.alpha` if > 0, else 0.1
-    sampling: SamplingConfig = None
-    pool: list = private()
 
 @register_method
 class CorrSynth(Method):
