@@ -9,8 +9,11 @@
   their summaries, and under `reports/` each table that needs a model or an encoder, kept with a fingerprint of the
   records it was made from). In replay no model loads; a cell that would generate, train or re-score raises instead,
   and nothing under the folder may change. A few seconds.
-- `targen_tutorial.ipynb` stores no run outputs yet (it generates into the temp folder: tens of CPU minutes), so it is
-  only API-checked below.
+- `targen_tutorial.ipynb` runs every cell the same way from its stored outputs (nbs/tutorials/targen: TarGEN's records
+  for RTE, CB and SST-2 with their summaries, and under `reports/` the unrolled steps, the forced self-correction, the
+  students and the metrics, each with a fingerprint of what it was made from). No model loads; nothing under the
+  folder may change. A few seconds.
+- With a stored report removed, each of the two refuses to recompute it and fails naming it (the switch is not vacuous).
 - Besides, every `from synthlab… import` of the three must resolve, and every call of an imported name must use keywords
   its signature accepts (cheap, and it names the call that broke).
 """
@@ -53,7 +56,7 @@ def replay(notebook: Path, env: dict = None):
     return r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.parametrize("name,folder", [("compare.ipynb", "compare")])
+@pytest.mark.parametrize("name,folder", [("compare.ipynb", "compare"), ("targen_tutorial.ipynb", "targen")])
 def test_tutorial_replays_from_stored_outputs(name, folder):
     stored = TUTORIALS/folder
     before = snapshot(stored)
@@ -65,13 +68,15 @@ def test_tutorial_replays_from_stored_outputs(name, folder):
     assert changed == [], f"replaying {name} wrote into {stored}: {changed[:10]}"
 
 
-def test_replay_refuses_to_recompute(tmp_path):
+@pytest.mark.parametrize("name,folder,report", [("compare.ipynb", "compare", "students-linear-*.json"),
+                                                ("targen_tutorial.ipynb", "targen", "students-rte.json")])
+def test_replay_refuses_to_recompute(tmp_path, name, folder, report):
     "The replay switch is not vacuous: with a report missing, the tutorial fails instead of recomputing it."
     import shutil
-    shutil.copytree(TUTORIALS/"compare", tmp_path/"compare")
-    victim = next((tmp_path/"compare").rglob("reports/students-linear-*.json"))
+    shutil.copytree(TUTORIALS/folder, tmp_path/folder)
+    victim = next((tmp_path/folder).rglob(f"reports/{report}"))
     victim.unlink()
-    ok, out = replay(TUTORIALS/"compare.ipynb", {"SYNTHLAB_TUTORIAL_OUT": str(tmp_path/"compare")})
+    ok, out = replay(TUTORIALS/name, {"SYNTHLAB_TUTORIAL_OUT": str(tmp_path/folder)})
     assert not ok and f"replay: {victim.relative_to(tmp_path)}" in out.replace(str(tmp_path) + "/", ""), out[-3000:]
     assert not victim.exists()
 
