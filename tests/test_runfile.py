@@ -1,13 +1,13 @@
 """The run file format (issue 31): a header of the run's settings, each prompt once, compact records. Read back it gives
 the very record dicts (same keys, same order, same JSON) the old one-record-per-line writer wrote; old files still read;
-a killed `synthlab generate` resumes to the records of an uninterrupted run; a second writer is refused."""
-import json, warnings
+a second writer is refused. A killed `synthlab generate` resuming to the records of an uninterrupted run, in this format,
+is tests/test_shard.py's run-apart test (the suite's one SIGKILL of a CLI `generate`: this module's copy of it, a plain
+run killed and resumed through the same `generate` and `RecordWriter`, was folded into that one)."""
+import json
 from pathlib import Path
 
 import pytest
-import torch
 
-from conftest import kill_generate
 from synthlab.cli import main
 from synthlab.records import RecordWriter, RunCodec, count_records, read_records, run_text
 
@@ -23,13 +23,6 @@ def fake(i, prompt, **meta) -> dict:
         "method": "fewgen", "task": "sst2", "model": "smollm2-135m", "dtype": "float32", "threads": 1, "params": {"k_shots": 2},
         "seed": 3, **meta, "batch": i // 2, "index": i, "group": f"b{i // 2}", "prompt": prompt, "prompt_hash": f"h{len(prompt)}",
         "tokens": 7, "finish_reason": "eos", "raw": f"(film {i} was fine)", "sampling": {"top_p": 0.95, "stop": ["\n"]}}}
-
-@pytest.fixture(scope="module")
-def one_thread():
-    "One math thread here, as in the subprocess (OMP_NUM_THREADS=1), so both decode the same floats."
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 def test_old_file_reads_and_rewrites_to_the_same_records(tmp_path):
     recs = [fake(i, "Write a review." if i < 3 else "Write another review.") for i in range(6)]
@@ -98,12 +91,3 @@ def test_a_second_writer_is_refused(tmp_path, capsys):
         with pytest.raises(SystemExit) as e: main([*SMALL, "--out", str(out)])
         err = capsys.readouterr().err.strip().splitlines()
         assert e.value.code == 2 and len(err) == 1 and "already open" in err[0]
-
-def test_killed_generate_resumes_to_the_uninterrupted_records(tmp_path, one_thread):
-    ref, cut = tmp_path/"ref.jsonl", tmp_path/"cut.jsonl"
-    main([*SMALL, "--out", str(ref)])
-    kill_generate([*SMALL, "--out", cut], lambda: count_records(cut))   # SIGKILLed with 1-3 of its 4 records on disk
-    with warnings.catch_warnings(): warnings.simplefilter("ignore"); main([*SMALL, "--out", str(cut)])   # resumes
-    a, b = read_records(ref), read_records(cut)
-    assert len(a) == 4 and a == b and dumps(a) == dumps(b)
-    assert ref.read_text().startswith('{"@run"') and '"prompt":' not in ref.read_text().splitlines()[-1]

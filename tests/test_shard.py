@@ -55,12 +55,14 @@ def test_shards_run_apart_and_merged_equal_the_sharded_run(whole, tmp_path, caps
     # run alone, then resumed, gives the sharded run's bytes); 12_shard runs a shard alone before the whole job
     shutil.copy(shard_path(whole, 1, 2), shard_path(apart, 1, 2))
     # shard 0 in its own process, SIGKILLed once its first batch is on disk (the only real kill of a CLI `generate` in the
-    # suite: test_generate's was folded into this one), then resumed here from its file
+    # suite: test_generate's and test_runfile's were folded into this one), then resumed here from its file
     target = shard_path(apart, 0, 2)
     kill_generate(["generate", *SMALL, "--out", apart, "--shards", "2", "--shard", "0"], lambda: count_lines(target))
     cli("--out", str(apart), "--shards", "2", "--shard", "0")       # resumes from its file
     main(["merge", "--out", str(apart), "--shards", "2"])
     same_bytes(apart, whole)
+    text = target.read_text()          # the resumed file is a run file: one header first, no record repeats its prompt
+    assert text.startswith('{"@run"') and text.count('{"@run"') == 1 and '"prompt":' not in text.splitlines()[-1]
     recs = read_records(apart)
     assert [r["label"] for r in recs].count("positive") == 4 and len(recs) == 8
     assert "per label" in capsys.readouterr().out
