@@ -16,8 +16,9 @@ import pytest
 # (17:21, a busier machine), summed per group over the items listed, the larger of the two; groups not listed there
 # keep their earlier estimate. Only the order matters: longest first. Update from `--durations` when a group's cost moves.
 # Session 16: test_runfile's kill-resume test folded into test_shard's run-apart test (test_runfile 80 -> 15); 10_cli's
-# sharded cells at a seed with few truncated retries (measured: 39 -> 14 CPU s).
-COST = {"test_lessons.py": 225, "test_shard.py": 190, "05_targen.ipynb": 120, "10_cli.ipynb": 95, "test_server.py": 95,
+# sharded cells at a seed with few truncated retries (measured: 39 -> 14 CPU s); test_shard's job at 24 new tokens
+# (fewer truncated retries: 92 -> 32 CPU s per pass of its 8 records; three passes: reference, run apart, Ray).
+COST = {"test_lessons.py": 225, "test_shard.py": 130, "05_targen.ipynb": 120, "10_cli.ipynb": 95, "test_server.py": 95,
         "test_pair_tasks.py": 90, "10b_experiment.ipynb": 78, "12_shard.ipynb": 67,
         "test_tutorials.py": 65, "test_eval.py": 65, "04_corrsynth.ipynb": 60, "test_curate.py": 60, "test_synalign.py": 55,
         "test_corrsynth.py": 55, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
