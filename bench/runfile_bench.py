@@ -1,15 +1,19 @@
 """Run files (issue 31) against the old one-record-per-line format: bytes per record of a real SST-2 FewGen file, and the
 time to resume (open a `RecordWriter`: lock, read, parse; then the state a resume needs: label counts, last batch, each
 record's text) on a 100,000-record file built by repeating its records with distinct batch/index numbers, and the time
-`read_records` takes to give every record its full provenance. Wall and CPU seconds; prints a markdown table with the
-machine and its load.
-Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--n 100000]"""
-import argparse, json, os, platform, tempfile, time
+`read_records` takes to give every record its full provenance. End to end: `synthlab generate` (`run_generate`, the
+model loaded once beforehand and handed to it) and `generate(...)` resuming a 100,000-record SST-2 FewGen run file up to
+its first new batch (open, lock, repair, settings check, label counts, last batch), then up to its second (the near-dup
+index of the file's records, which the first candidate check needs). Wall and CPU seconds, each the median of
+`--repeat` runs (all runs listed); prints a markdown table with the machine and its load.
+Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--run R] [--n 100000] [--repeat 3]"""
+import argparse, json, os, platform, shutil, statistics, tempfile, time
 from collections import Counter
 from pathlib import Path
 
 from synthlab.records import RecordWriter, read_records, run_text
 
+RUN = "/work/notes/ref/main/fewgen.jsonl"   # a real `synthlab generate --task sst2 --seed 3 --dtype float32` run
 CANDIDATES = ["nbs/tutorials/study/sst2/fewgen-a0.1/seed0/generation.jsonl", "/work/notes/ref/main/fewgen.jsonl"]
 
 def machine() -> str:
@@ -34,10 +38,54 @@ def resume_state(path) -> int:
         for r in w.existing.compact(): labels[r["label"]] += 1; batch = max(batch, r["meta"]["batch"]); texts.add(r["text"])
         return len(w.existing)
 
+class _Stop(Exception): "Raised by the timed method's second batch: the resume is measured, no decoding."
+
+def big_run(run, texts, n) -> str:
+    ("Run file text of `n` records shaped as `run`'s (its settings: `generate` with them resumes it), each with its own "
+     "text\n    (`texts` numbered) and batch/index (16 a batch).")
+    base, out = read_records(run), []
+    for i in range(n):
+        r, t = base[i % len(base)], f"{texts[i % len(texts)]} ({i // len(texts)})"
+        m = {**r["meta"], "batch": i // 16, "index": i % 16}
+        if isinstance(m.get("raw"), str): m["raw"] = m["raw"].replace(r["text"], t)
+        out.append({**r, "text": t, "label": ("negative", "positive")[i % 2], "meta": m})
+    return run_text(out)
+
+def resume_generate(path, lm, n, cli) -> tuple:
+    ("(s to the first new batch, s from it to the second) of resuming `path` (`n` records) for one more, wall and CPU: "
+     "by\n    `run_generate` (`cli`: what `synthlab generate` runs, the model `lm` handed to it) or by `generate`.")
+    import synthlab.backend
+    from synthlab.configure import run_generate, build_method, check_options
+    from synthlab.fewgen import FewGen
+    from synthlab.generate import generate
+    marks, load, gen = [], synthlab.backend.load_backend, FewGen.generate_batch
+    def batch(self, *a, **k):
+        marks.append((time.perf_counter(), time.process_time()))
+        if len(marks) == 2: raise _Stop
+        return []                               # no candidates: the second batch follows at once
+    FewGen.generate_batch, synthlab.backend.load_backend = batch, lambda *a, **k: lm
+    t0 = (time.perf_counter(), time.process_time())
+    try:
+        if cli: run_generate("sst2", path, method="fewgen", n=n + 1, seed=3, dtype="float32", batch_rows=16)
+        else:
+            m = build_method("fewgen", {**check_options("fewgen", {"batch_rows": 16}, "generate"), "data": None}, "sst2")
+            generate(m, "sst2", lm, n + 1, out=path, seed=3, progress=False)
+    except _Stop: pass
+    finally: FewGen.generate_batch, synthlab.backend.load_backend = gen, load
+    return tuple(tuple(b[j] - a[j] for j in (0, 1)) for a, b in ((t0, marks[0]), (marks[0], marks[1])))
+
+def med(runs) -> str:
+    "'median wall s wall, median CPU s CPU (each run's wall/CPU)' of (wall, CPU) pairs."
+    w, c = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return f"{w:.2f} s wall, {c:.2f} s CPU (runs: {', '.join(f'{a:.2f}/{b:.2f}' for a, b in runs)})"
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--file", help="a real SST-2 FewGen records file (default: the study's, else the reference run's)")
+    p.add_argument("--run", default=RUN, help="a small SST-2 FewGen run (seed 3, float32) whose settings the resumed file has")
     p.add_argument("--n", type=int, default=100_000, help="records in the synthesized resume file")
+    p.add_argument("--repeat", type=int, default=3, help="timed runs of each row (the median is reported)")
+    p.add_argument("--e2e-only", action="store_true", help="only the end-to-end rows (not the format's)")
     o = p.parse_args()
     src = Path(o.file or next(f for f in CANDIDATES if Path(f).is_file()))
     recs = read_records(src)
@@ -49,14 +97,33 @@ def main():
     big = [{**r, "meta": {**r["meta"], "batch": i // 16, "index": i}} for i, r in
            ((i, recs[i % len(recs)]) for i in range(o.n))]
     with tempfile.TemporaryDirectory() as d:
-        for name, text in (("old format", old_text(big)), ("run file", run_text(big))):
+        for name, text in () if o.e2e_only else (("old format", old_text(big)), ("run file", run_text(big))):
             f = Path(d)/f"{name.replace(' ', '-')}.jsonl"; f.write_text(text, encoding="utf-8")
-            wall, cpu, n = timed(lambda: resume_state(f))
-            assert n == o.n
-            rows.append((f"resume {o.n:,} records, {name}", f"{wall:.2f} s wall, {cpu:.2f} s CPU ({f.stat().st_size / 1e6:.1f} MB)"))
+            runs = [timed(lambda: resume_state(f)) for _ in range(o.repeat)]
+            assert all(r[2] == o.n for r in runs)
+            rows.append((f"resume {o.n:,} records, {name}", f"{med(runs)} ({f.stat().st_size / 1e6:.1f} MB)"))
             wall, cpu, got = timed(lambda: read_records(f))
             assert len(got) == o.n
             rows.append((f"read_records {o.n:,} records (full provenance), {name}", f"{wall:.2f} s wall, {cpu:.2f} s CPU"))
+        del big
+        from synthlab.lm import load_lm
+        lm, f = load_lm("smollm2-135m", dtype="float32"), Path(d)/"resume.jsonl"
+        f.write_text(big_run(o.run, [r["text"] for r in recs], o.n), encoding="utf-8")
+        rows.append(("end to end: the resumed file", f"{o.run}'s settings, {o.n:,} records ({f.stat().st_size / 1e6:.1f} MB)"))
+        w = Path(d)/"warm.jsonl"; w.write_text(big_run(o.run, ["a warm-up"], 32), encoding="utf-8")
+        for cli in (True, False):   # imports and first-call caches: once, before any timed run
+            resume_generate(w, lm, 32, cli)
+        for cli in (True, False):
+            runs = []
+            for _ in range(o.repeat):
+                g = Path(d)/"run.jsonl"; shutil.copy(f, g)
+                with open(g, "ab") as h: h.write(b'{"text":"a torn')   # the last line a kill left: repaired on open
+                runs.append(resume_generate(g, lm, o.n, cli))
+            who = "`synthlab generate` (run_generate)" if cli else "`generate(...)`"
+            rows += [(f"{who}: resume up to the first new batch", med([r[0] for r in runs])),
+                     (f"{who}: first → second batch (near-dup index of the file)", med([r[1] for r in runs])),
+                     (f"{who}: both", med([tuple(a + b for a, b in zip(*r)) for r in runs]))]
+        rows.append(("machine, at the end", machine()))
     print("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows))
 
 if __name__ == "__main__": main()

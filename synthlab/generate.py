@@ -19,7 +19,7 @@ from fastcore.basics import patch
 
 from .task import get_task, task_provenance
 from .data import largest_remainder
-from .records import RecordWriter
+from .records import RecordWriter, RunRecords
 from .decode import SamplingConfig, decode, DecodeResult
 from .backend import LOGPROBS, TEXT, require, supports
 from .lm import default_batch_rows
@@ -274,8 +274,13 @@ def _hold_interrupt():
         elif got and old == signal.SIG_DFL: raise KeyboardInterrupt
 
 # %% ../nbs/02a_generate.ipynb #c018h
+def _compact(recs) -> list:
+    "The records `recs` as their lines hold them (fields, label, `batch`) when they are a `RunRecords`; else `recs`."
+    return recs.compact() if isinstance(recs, RunRecords) else recs
+
 def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, meta: dict) -> tuple:
-    "(writer or None, the run's provenance, the records `out` holds, what each label still needs), all checked."
+    ("(writer or None, the run's provenance, the records `out` holds (a `RunRecords`), what each label still "
+     "needs), all checked.")
     writer = out if isinstance(out, RecordWriter) else None
     try:
         if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
@@ -284,7 +289,7 @@ def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, me
         method.check_backend(lm); check_prompt_fits(method, task, lm); warn_few_shots(method, task)
         common = {**run_settings(method, task, lm.name, seed, lm), **(meta or {})}
         if out is not None and writer is None: writer = open_output(out, method, task, lm.name, n, seed)
-        kept = list(writer.existing) if writer else []
+        kept = writer.existing if writer else []   # a `RunRecords`: nothing unfolded
         _check_resume(kept, common, writer.path if writer else None, task)
         if len(kept) > n:
             raise ValueError(f"{writer.path} already holds {len(kept)} records, more than the n={n} asked for")
@@ -292,7 +297,7 @@ def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, me
         if writer is not None: writer.close()
         raise
     need = split_evenly(n, task.label_names) if quotas is None else {y: quotas.get(y, 0) for y in task.label_names}
-    for r in kept: need[r["label"]] -= 1
+    for r in _compact(kept): need[r["label"]] -= 1
     return writer, common, kept, need
 
 # %% ../nbs/02a_generate.ipynb #c018i
@@ -306,6 +311,11 @@ def _keep(cands: list, need: dict, filt: RecordFilter, common: dict, batch: int)
         r["meta"] = {**common, "batch": batch, "index": i, **r["meta"]}
         new.append(r)
     return new
+
+# %% ../nbs/02a_generate.ipynb #c018r1
+def _remember(done, filt: RecordFilter):
+    "Let `filt` remember the records `done` of a resumed file (a plain `RecordFilter` by their fields: none is built)."
+    for r in (_compact(done) if type(filt) is RecordFilter else done): filt.add(r)
 
 # %% ../nbs/02a_generate.ipynb #c018j
 class GenerationResult(list):
@@ -322,20 +332,20 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
      "record's provenance.")
     task = get_task(task)
     method = method.fit(task, lm)                 # sizes left unset: chosen here as everywhere (`Method.fit`)
-    writer, common, kept, need = _open_run(method, task, lm, n, out, seed, quotas, meta)
-    start, filt = len(kept), filt or RecordFilter(task)
-    for r in kept: filt.add(r)
-    batch = first = max((r["meta"]["batch"] for r in kept), default=-1) + 1
+    writer, common, done, need = _open_run(method, task, lm, n, out, seed, quotas, meta)
+    start, filt, kept, todo = len(done), filt or RecordFilter(task), [], done   # kept: this call's records
+    batch = first = max((r["meta"]["batch"] for r in _compact(done)), default=-1) + 1
     max_batches, work0, t0 = max_batches or 20 * math.ceil(n / 2) + 20, Counter(method.work), time.time()
-    bar = tqdm(total=n, initial=len(kept), desc=f"{method.name} {task.name}", disable=not progress)
+    bar = tqdm(total=n, initial=start, desc=f"{method.name} {task.name}", disable=not progress)
     try:
-        while len(kept) < n:
+        while start + len(kept) < n:
             if batch - first >= max_batches:
-                raise RuntimeError(f"{method.name}: only {len(kept)} of {n} records after {max_batches} batches; "
-                                   f"rejected: {dict(filt.counts)}")
+                raise RuntimeError(f"{method.name}: only {start + len(kept)} of {n} records after {max_batches} "
+                                   f"batches; rejected: {dict(filt.counts)}")
             s = _batch_seed(seed, batch)
             cands = method.generate_batch(lm, task, random.Random(s), torch.Generator().manual_seed(s), batch,
                                           {y: max(q, 0) for y, q in need.items()})
+            if todo: _remember(todo, filt); todo = None   # first asked now: the file's records first
             new = _keep(cands, need, filt, common, batch)
             with _hold_interrupt():   # Ctrl-C lands between batches: the file and the summary agree
                 if writer is not None and new: writer.write_batch(new)
@@ -343,11 +353,12 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     finally:  # also when interrupted: the summary then covers the batches that reached the file
         bar.close()
         if writer is not None: writer.close()
-        summary = dict(method=method.name, task=task.name, model=lm.name, seed=seed, n=len(kept), batches=batch - first,
-                       labels=dict(Counter(r["label"] for r in kept)), rejected=dict(filt.counts),
+        summary = dict(method=method.name, task=task.name, model=lm.name, seed=seed, n=start + len(kept),
+                       batches=batch - first, labels=dict(Counter(r["label"] for r in [*_compact(done), *kept])),
+                       rejected=dict(filt.counts),
                        seconds=round(time.time() - t0, 2),
                        # kept_trimmed, kept_stripped
                        **{f"kept_{k}": v for k, v in getattr(filt, "repaired", {}).items()},
                        **(method.work - work0))
-        if writer is not None and kept: summary = _save_summary(writer.path, summary, start)
-    return GenerationResult(kept, summary)
+        if writer is not None and (start or kept): summary = _save_summary(writer.path, summary, start)
+    return GenerationResult([*done, *kept], summary)

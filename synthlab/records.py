@@ -18,8 +18,7 @@ from .task import get_task, field_title, atomic_write_text, check_output_path
 
 try: import fcntl
 except ImportError: fcntl = None  # not on Windows: RecordWriter then skips the single-writer lock
-# the task layer writes cards with it; records re-export it for every other writer
-_all_ = ["atomic_write_text", "check_output_path"]
+_all_ = ["atomic_write_text", "check_output_path"]   # the task layer writes cards with them; re-exported here
 
 # %% ../nbs/00b_records.ipynb #r006
 def check_record(
@@ -84,7 +83,8 @@ class RunCodec:
         plan = [(k, _FROM_RECORD if run is None or k not in run else run[k]) for k in keys]
         nested = [k for k, v in plan if isinstance(v, (dict, list))]   # each record gets its own copies of these
         self._state = ([(k, v, nested.index(k) if k in nested else None) for k, v in plan],
-                       _copier(tuple(run[k] for k in nested)) if nested else tuple)
+                       _copier(tuple(run[k] for k in nested)) if nested else tuple,
+                       {k: v for k, v in plan if v is not _FROM_RECORD})   # the header's `meta` values (read only)
     def __repr__(self): return f"RunCodec({len(self.run or {})} run keys, {len(self.prompts)} prompts)"
 
 # %% ../nbs/00b_records.ipynb #run03
@@ -105,7 +105,7 @@ def read(self:RunCodec, obj:dict, lazy:bool=False) -> dict|tuple|None:
 
 def _unfold(state:tuple, prompt, rec:dict, m:dict) -> dict:
     "The full `meta` of compact `m` under header `state`: the header's values (its own copies), `prompt`, in order."
-    plan, fresh = state; out, c = {}, None
+    (plan, fresh, _), out, c = state, {}, None
     for k, v, i in plan:
         if v is not _FROM_RECORD:
             if k in m: out[k] = m[k]
@@ -169,10 +169,14 @@ def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tupl
     ("(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with "
      "`codec`\n    (`lazy`: a compact record is (obj, header state), see `RunRecords`); a malformed line raises "
      "`RecordError` naming it.")
-    codec, out, at, read = codec or RunCodec(), [], [], json.loads
+    codec, out, at, read, scan = codec or RunCodec(), [], [], json.loads, json.JSONDecoder().scan_once
     lines = data.split(b"\n")  # after a final newline the last piece is empty; otherwise it is a line without one
-    for lineno, raw in enumerate(lines, 1):
-        try: obj = read(raw)   # bytes: json decodes UTF-8 itself
+    try: text = data.decode("utf-8").split("\n")   # decoded once: a line that is one JSON object is scanned as it is
+    except UnicodeDecodeError: text = [""] * len(lines)   # not UTF-8: each line's bytes as `json.loads` reads them
+    for lineno, (raw, s) in enumerate(zip(lines, text), 1):
+        try: obj, end = scan(s, 0)   # what `json.loads` does inside, without its checks of the input
+        except (StopIteration, ValueError): end = None
+        try: obj = obj if end == len(s) else read(raw)   # any other line: `json.loads` (bytes: it decodes them)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             if not raw.strip(): continue
             torn = ("; it is the last line and has no newline, as an interrupted write leaves it (rerun the command "
@@ -227,9 +231,10 @@ class RunRecords(Sequence):
         return x
     def __eq__(self, other): return isinstance(other, (list, tuple, RunRecords)) and list(self) == list(other)
     __hash__, __repr__ = None, lambda self: f"RunRecords({len(self)} records)"
-    def compact(self):
-        "Each record as its line holds it (read only): fields, label and the `meta` keys not shared with its run."
-        return (x[0] if type(x) is tuple else x for x in self._items)
+    def compact(self, runs:bool=False):
+        "Each record as its line holds it (read only: fields, label, own `meta`); `runs`: (it, its header's `meta`)."
+        return ((x[0], x[1][2]) if type(x) is tuple else (x, None) for x in self._items) if runs else \
+               (x[0] if type(x) is tuple else x for x in self._items)
 
 # %% ../nbs/00b_records.ipynb #c584f474
 def read_task_records(
@@ -263,18 +268,13 @@ class RecordWriter:
         self.path, self.task = check_output_path(path), None if task is None else get_task(task)
         self._created, self._locked, self._newline, self.n_written = not self.path.exists(), False, False, 0
         self.codec = RunCodec()   # the header in force and the prompts written so far: this file's, once read
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._f = open(self.path, "a+b")
-        try:
-            self._lock()
-            self.existing, self.dropped_bytes = self._load()
-        except BaseException:
-            self.close(); raise
+        self.path.parent.mkdir(parents=True, exist_ok=True); self._f = open(self.path, "a+b")
+        try: self._lock(); self.existing, self.dropped_bytes = self._load()
+        except BaseException: self.close(); raise
     def __repr__(self):
         return f"RecordWriter({str(self.path)!r}: {len(self.existing)} existing, {self.n_written} written)"
     def __len__(self): return len(self.existing) + self.n_written
-    def __enter__(self): return self
-    def __exit__(self, *exc): self.close()
+    __enter__, __exit__ = (lambda self: self), (lambda self, *exc: self.close())
     def __del__(self):
         try: self.close()
         except Exception: pass

@@ -7,11 +7,11 @@ __all__ = ['card_fingerprint', 'run_settings', 'open_output']
 
 # %% ../nbs/02e_runfile.ipynb #r004
 import hashlib, json
-from collections import Counter
+from collections import ChainMap, Counter
 from pathlib import Path
 
 from .task import get_task, task_provenance
-from .records import RecordWriter, atomic_write_text, check_record
+from .records import RecordWriter, RunRecords, atomic_write_text, check_record
 from .backend import backend_view, is_server_spec
 from .lm import pick_device, pick_dtype
 
@@ -28,23 +28,34 @@ def _differences(got, want, key: str) -> list:
     return [] if got == want else [f"{key}={got!r} (this run: {want!r})"]
 
 # %% ../nbs/02e_runfile.ipynb #c018c
-def _check_resume(existing: list, expect: dict, out, task=None):
-    "Refuse to resume `out` unless every record was made by the same run settings (and fits `task`)."
-    for i, r in enumerate(existing, 1):
+def _run_diff(meta, expect: dict, keys: list) -> list:
+    "The differences from `expect` in `keys` that `meta` (a record's, or the `meta` values of its header) records."
+    return [d for k in keys if k not in _IF_RECORDED or k in meta for d in _differences(meta.get(k), expect[k], k)]
+
+def _check_resume(existing, expect: dict, out, task=None):
+    ("Refuse to resume `out` unless every record was made by the same run settings (and fits `task`); the records of a "
+     "run file's\n    header (`RunRecords`) are checked against it once, and by their own `meta` keys alone.")
+    keys, by_run, given = [k for k in expect if k not in _NOT_ENFORCED], {}, frozenset(expect)
+    fast = isinstance(existing, RunRecords) and not {"prompt", "raw", "~raw"} & set(keys)
+    fields, labels = (task.fields, task.labels) if task is not None else ((), {})
+    for i, (r, run) in enumerate(existing.compact(runs=True) if fast else ((r, None) for r in existing), 1):
         meta = r.get("meta") if isinstance(r.get("meta"), dict) else {}
-        keys = [k for k in expect if k not in _NOT_ENFORCED and (k not in _IF_RECORDED or k in meta)]
-        diff = [d for k in keys for d in _differences(meta.get(k), expect[k], k)]
+        if run is None: diff = _run_diff(meta, expect, keys)
+        elif not given.isdisjoint(meta): diff = _run_diff(ChainMap(meta, run), expect, keys)   # its own setting
+        elif (diff := by_run.get(id(run))) is None: diff = by_run[id(run)] = _run_diff(run, expect, keys)
         if card := [d.split("=")[0].removeprefix("card.") for d in diff if d.startswith("card.")]:
             raise ValueError(f"{out}: record {i} was made from another version of task card {expect.get('task')!r}: "
                              f"its {' and '.join(card)} changed since; restore the card, or start fresh with another "
                              "output path (or delete the file)")
         if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
                                   "rerun with the file's settings or use another output path")
-        if task is not None:
-            try: check_record(r, task)
-            except ValueError as e:
-                raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output "
-                                 "path") from None
+        if task is None or all(isinstance(r.get(f), str) for f in fields) and isinstance(r.get("label"), str) \
+                and r["label"] in labels: continue   # it fits (`check_record`, which says why it does not)
+        try: check_record(existing[i - 1] if run is not None else r, task)
+        except ValueError as e:
+            raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output "
+                             "path") from None
+
 
 # %% ../nbs/02e_runfile.ipynb #c018d
 def card_fingerprint(task) -> dict:
