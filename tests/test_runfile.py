@@ -91,3 +91,33 @@ def test_a_second_writer_is_refused(tmp_path, capsys):
         with pytest.raises(SystemExit) as e: main([*SMALL, "--out", str(out)])
         err = capsys.readouterr().err.strip().splitlines()
         assert e.value.code == 2 and len(err) == 1 and "already open" in err[0]
+
+def test_resume_builds_no_record_and_rejects_the_same_duplicates(tmp_path, lm):
+    """`generate` resuming a run file reaches its first new batch without building one record of the file, and its
+    duplicate filter then holds what an uninterrupted run's holds: the same candidates are rejected, the same file."""
+    from synthlab.filters import RecordFilter
+    from synthlab.generate import Method, generate, open_output
+    from synthlab.task import get_task
+    texts = ["a warm , funny film .", "the plot is a mess .", "sharp and moving work .", "dull from start to end .",
+             "a fine cast at its best .", "two hours i want back .", "A warm, funny film!", "flat jokes and no heart .",
+             "the best film of the year ."]   # batch 3 brings a near copy of batch 0's first record
+    seen = []
+    class Canned(Method):
+        name, needs, k_shots = "canned", frozenset(), 0
+        def generate_batch(self, lm, task, rng, generator, batch, need):
+            if writer is not None: seen.append(sum(type(x) is not tuple for x in writer.existing._items))
+            return [{"text": texts[2 * batch + j], "label": y, "meta": {"tokens": 5}}
+                    for j, y in enumerate(("positive", "negative")) if 2 * batch + j < len(texts)]
+    m = Canned().fit("sst2", lm)
+    writer, whole = None, tmp_path/"whole.jsonl"
+    generate(m, "sst2", lm, 8, out=whole, seed=3, progress=False)       # uninterrupted
+    cut = tmp_path/"cut.jsonl"
+    generate(m, "sst2", lm, 6, out=cut, seed=3, progress=False)         # stopped after 6 records ...
+    writer, filt = open_output(cut, m, "sst2", lm.name, 8, seed=3), RecordFilter(get_task("sst2"))
+    res = generate(m, "sst2", lm, 8, out=writer, seed=3, progress=False, filt=filt)   # ... and resumed
+    assert seen and seen[0] == 0                                         # the first new batch: no record built
+    assert filt.counts["duplicate"] == 1 and res.summary["rejected"] == {"duplicate": 1}
+    ref = RecordFilter(filt.task)
+    for r in read_records(whole): ref.add(r)
+    assert filt._kept == ref._kept                                        # the same near-dup index
+    assert cut.read_bytes() == whole.read_bytes() and [r["text"] for r in res] == [r["text"] for r in read_records(whole)]
