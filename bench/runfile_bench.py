@@ -58,6 +58,7 @@ def resume_generate(path, lm, n, cli) -> tuple:
     from synthlab.configure import run_generate, build_method, check_options
     from synthlab.fewgen import FewGen
     from synthlab.generate import generate
+    from synthlab.task import get_task
     marks, load, gen = [], synthlab.backend.load_backend, FewGen.generate_batch
     def batch(self, *a, **k):
         marks.append((time.perf_counter(), time.process_time()))
@@ -68,8 +69,9 @@ def resume_generate(path, lm, n, cli) -> tuple:
     try:
         if cli: run_generate("sst2", path, method="fewgen", n=n + 1, seed=3, dtype="float32", batch_rows=16)
         else:
-            m = build_method("fewgen", {**check_options("fewgen", {"batch_rows": 16}, "generate"), "data": None}, "sst2")
-            generate(m, "sst2", lm, n + 1, out=path, seed=3, progress=False)
+            t = get_task("sst2")
+            m = build_method("fewgen", {**check_options("fewgen", {"batch_rows": 16}, "generate"), "data": None}, t)
+            generate(m, t, lm, n + 1, out=path, seed=3, progress=False)
     except _Stop: pass
     finally: FewGen.generate_batch, synthlab.backend.load_backend = gen, load
     return tuple(tuple(b[j] - a[j] for j in (0, 1)) for a, b in ((t0, marks[0]), (marks[0], marks[1])))
@@ -77,7 +79,7 @@ def resume_generate(path, lm, n, cli) -> tuple:
 def med(runs) -> str:
     "'median wall s wall, median CPU s CPU (each run's wall/CPU)' of (wall, CPU) pairs."
     w, c = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-    return f"{w:.2f} s wall, {c:.2f} s CPU (runs: {', '.join(f'{a:.2f}/{b:.2f}' for a, b in runs)})"
+    return f"{w:.2f} s wall, {c:.2f} s CPU (runs: {', '.join(f'{r[0]:.2f}/{r[1]:.2f}' for r in runs)})"
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -120,7 +122,9 @@ def main():
                 with open(g, "ab") as h: h.write(b'{"text":"a torn')   # the last line a kill left: repaired on open
                 runs.append(resume_generate(g, lm, o.n, cli))
             who = "`synthlab generate` (run_generate)" if cli else "`generate(...)`"
-            rows += [(f"{who}: resume up to the first new batch", med([r[0] for r in runs])),
+            fresh = []
+            for i in range(o.repeat): fresh.append(resume_generate(Path(d)/f"new{int(cli)}{i}.jsonl", lm, o.n, cli)[0])
+            rows += [(f"{who}: a new file (nothing to resume), up to the first batch", med(fresh)),(f"{who}: resume up to the first new batch", med([r[0] for r in runs])),
                      (f"{who}: first → second batch (near-dup index of the file)", med([r[1] for r in runs])),
                      (f"{who}: both", med([tuple(a + b for a, b in zip(*r)) for r in runs]))]
         rows.append(("machine, at the end", machine()))
