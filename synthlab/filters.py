@@ -116,6 +116,12 @@ class RecordFilter:
         self._echo = set(normalise(" ".join(card)).split())   # the card's own words: a reply of them echoes it
         descs = {normalise(p) for v in task.labels.values() for p in [v, *v.split(":")]}   # "world news: …", parts
         self._descs = sorted((tuple(d.split()) for d in descs if len(d.split()) > 1), key=len, reverse=True)
+        heads = sorted({r"\s+".join(normalise(v.split(":")[0]).split()) for v in task.labels.values() if ":" in v},
+                       key=len, reverse=True)                                    # "world news", "business news"
+        inst = normalise(task.instance).split()                                  # "news article": ≥ 2 words only
+        refs = ([r"(?:" + "|".join(heads) + r")\s+(?:article|story|report|headline|piece)s?"] if heads else []) + (
+            [r"(?:a|an|this|the)\s+(?:new\s+)?" + r"\s+".join(inst)] if len(inst) > 1 else [])
+        self._self_ref = re.compile(r"\b(?:" + "|".join(refs) + r")\b", re.I) if refs else None
         self._dangling = len(task.fields) == 1            # a passage may end in a colon (BoolQ); a lone reply may not
         self._question = len(task.fields) == 1 and task.instance.strip().lower().endswith("question")
 
@@ -193,11 +199,25 @@ def unecho(self: RecordFilter, text: str) -> tuple:
     return rest, [text[:tag.end()].strip()] + removed + more
 
 @patch
+def about_card(self: RecordFilter, text: str, min_words: int=4) -> bool:
+    """True when `text` talks about the card rather than being an instance: a label description (or a part of it) of
+    ≥ `min_words` words anywhere in it (≥ `echo` of its words in order, from its first two), or a reference to itself
+    as an instance ("a world news article", "this new news article")."""
+    if self._self_ref is not None and self._self_ref.search(text): return True
+    words = [m.group(0).lower() for m in _WORD.finditer(text)]
+    for d in (d for d in self._descs if len(d) >= min_words):
+        for i in (i for i in range(len(words) - 1) if words[i] == d[0] and words[i + 1] == d[1]):
+            blocks = [b for b in SequenceMatcher(None, d, words[i:i + len(d) + 2], autojunk=False).get_matching_blocks()
+                      if b.size]
+            if blocks[0].a == blocks[0].b == 0 and sum(b.size for b in blocks) >= self.echo * len(d): return True
+    return False
+
+@patch
 def strip(self: RecordFilter, text: str) -> tuple:
     "The boilerplate step: (`text` without preambles, sign-offs and description tags, [removed]); None: no instance."
     text, removed = strip_boilerplate(text, self._dangling)
     if text is not None: text, more = self.unecho(text); removed += more
-    return (None, removed) if text is None or self.echoes(text) else (text, removed)
+    return (None, removed) if text is None or self.echoes(text) or self.about_card(text) else (text, removed)
 
 # %% ../nbs/02d_filters.ipynb #q007
 @patch
