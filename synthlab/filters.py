@@ -103,11 +103,12 @@ import math
 from collections import defaultdict
 
 class NearIndex:
-    "Normalised keys and their trigram sets, indexed by trigram: exact and near-duplicate (Jaccard ≥ `near_dup`) lookups."
+    "Normalised keys and their trigram sets, indexed by trigram, for exact and near-duplicate (Jaccard) checks."
     def __init__(self, near_dup: float = 0.8):
         self.near_dup, self.exact, self.grams, self.postings = near_dup, set(), [], defaultdict(list)
     def __len__(self): return len(self.grams)
-    def __eq__(self, other): return isinstance(other, NearIndex) and (self.exact, self.grams) == (other.exact, other.grams)
+    def __eq__(self, other):
+        return isinstance(other, NearIndex) and (self.exact, self.grams) == (other.exact, other.grams)
     def add(self, key: str):
         "Remember normalised text `key`."
         s, i = shingles(key), len(self.grams)
@@ -228,8 +229,8 @@ def unecho(self: RecordFilter, text: str) -> tuple:
 @patch
 def about_card(self: RecordFilter, text: str, min_words: int=4) -> bool:
     """True when `text` talks about the card rather than being an instance: a label description (or a part of it) of
-    ≥ `min_words` words anywhere in it (≥ `echo` of its words in order, from its first two), or a reference to itself
-    as an instance ("a world news article", "this new news article")."""
+    ≥ `min_words` words anywhere in it (≥ `echo` of its words in order, from its first two), or a reference to
+    itself as an instance ("a world news article", "this new news article")."""
     if self._self_ref is not None and self._self_ref.search(text): return True
     words = [m.group(0).lower() for m in _WORD.finditer(text)]
     for d in (d for d in self._descs if len(d) >= min_words):
