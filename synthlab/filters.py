@@ -130,6 +130,9 @@ class NearIndex:
         return False
 
 # %% ../nbs/02d_filters.ipynb #c008
+_STOP = frozenset("a an the and or of in on at to for from with by is are was its it this that new".split())
+def _stem(w: str) -> str: return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
 class RecordFilter:
     "Rejects unusable candidates, with a reason; repairs boilerplate and cut records; remembers kept ones (duplicates)."
     def __init__(self, task, min_words: int=3, near_dup: float=0.8, pool: list=None, echo: float=0.8):
@@ -156,6 +159,13 @@ class RecordFilter:
         self._self_ref = re.compile(r"\b(?:" + "|".join(refs) + r")\b", re.I) if refs else None
         self._dangling = len(task.fields) == 1            # a passage may end in a colon (BoolQ); a lone reply may not
         self._question = len(task.fields) == 1 and task.instance.strip().lower().endswith("question")
+        self._cats = {_stem(w) for v in [*task.labels.values(), *task.label_names]    # words that name a category
+                      for w in normalise(v).split()} - _STOP
+        nouns = sorted({h.split("\\s+")[-1] for h in heads})                    # the heads' noun: "news"
+        self._kinds = set(nouns) | set(inst[-1:])                               # kinds of instance: "news", "article"
+        self._category = (re.compile(r"^\W*(?:the|today's|our)\s+(?:[\w'-]+\s+){0,3}?(?:" + "|".join(nouns) + r")\b",
+                                     re.I) if nouns else None)                  # "The world news today …"
+        self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
 
 # %% ../nbs/02d_filters.ipynb #c010
 @patch
@@ -247,6 +257,38 @@ def strip(self: RecordFilter, text: str) -> tuple:
     if text is not None: text, more = self.unecho(text); removed += more
     return (None, removed) if text is None or self.echoes(text) or self.about_card(text) else (text, removed)
 
+# %% ../nbs/02d_filters.ipynb #b17t02
+_TAG = re.compile(r"^[\s\"“'(\[]*([^:.!?\n\"“”()\[\]]{1,60}?)\s*:\s*(?=\S)")    # "The World: …", "(Soccer news: …"
+
+@patch
+def section_tag(self: RecordFilter, text: str):
+    "The match of `text`'s leading tag (2-4 words, then a colon) when it names a category of the card, else None."
+    m = _TAG.match(text)
+    if m is None: return None
+    w = normalise(m.group(1)).split()
+    if not 2 <= len(w) <= 4: return None                       # "News:", "Soccer:" alone open real headlines
+    content = [x for x in w if x not in _STOP]
+    return m if w[-1] in self._kinds or content and 2 * sum(_stem(x) in self._cats for x in content) >= len(content) \
+        else None
+
+@patch
+def untag(self: RecordFilter, text: str) -> tuple:
+    "(`text` without its leading section tags, [the tags])."
+    tags = []
+    while (m := self.section_tag(text)) is not None:
+        tags.append(text[:m.end()].strip()); text = _unquoted(text[m.end():])
+    return text, tags
+
+@patch
+def names_category(self: RecordFilter, text: str) -> bool:
+    "True when `text` opens with the category as its subject: a determiner and a label description's head."
+    return self._category is not None and self._category.match(text) is not None
+
+@patch
+def fragment(self: RecordFilter, text: str, field: str="text", short: float=0.3) -> bool:
+    "True when `text` has ≥ `min_words` words but fewer than `short` × the card's shortest shot's `field`."
+    return self.min_words <= len(text.split()) < short * self._shortest.get(field, 0)
+
 # %% ../nbs/02d_filters.ipynb #q007
 @patch
 def clean(self: RecordFilter, rec) -> tuple:
@@ -256,18 +298,26 @@ def clean(self: RecordFilter, rec) -> tuple:
     if any(rec[f] not in vals for f, vals in task.field_values.items()): return rec, "bad_value"
     if any(self._leak.match(rec[f]) for f in task.fields): return rec, "label_leak"
     new, stripped, trimmed, meta = dict(rec), {}, {}, rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
+    why_stripped = "section_tag"                   # what a stripped record that fails a later check is rejected as
     for f in task.long_fields:
         text, removed = self.strip(rec[f])
         if text is None: return rec, "boilerplate"
-        if removed: stripped[f], new[f] = removed, text
+        text, tags = self.untag(text)
+        if tags:                                   # what follows a tag passes the boilerplate step again
+            text, more = self.strip(text)
+            if text is None: return rec, "section_tag"
+            tags += more
+        if self.names_category(text): return rec, "category_subject"
+        if removed: why_stripped = "boilerplate"
+        if removed or tags: stripped[f], new[f] = removed + tags, text
     last = task.fields[-1]            # a cut reply ends in its last field; the next field's line closed each one before
     if meta.get("finish_reason") == "length" and last in task.long_fields and _ends_reply(meta.get("raw"), rec[last]):
         text = trim_to_sentence(new[last], self._question)
         if text is None: return rec, "truncated"
         trimmed[last] = new[last][len(text):].strip()
         new[last] = _unquoted(text) if stripped.get(last) else text
-    why = self._check(new)
-    if why: return rec, "truncated" if trimmed else "boilerplate" if stripped else why
+    why = "fragment" if any(self.fragment(new[f], f) for f in task.long_fields) else self._check(new)
+    if why: return rec, "truncated" if trimmed else why_stripped if stripped else why
     if stripped: new["meta"] = {**meta, "stripped": stripped}
     if trimmed: new["meta"] = {**new.get("meta", meta), "finish_reason": "length→trimmed", "trimmed": trimmed}
     return new, None

@@ -47,3 +47,73 @@ def test_about_card_other_cards():
     assert trec.reason({"text": "What is the question that ends the film ?", "label": "DESC"}) is None
     fresh = RecordFilter(get_task("ag_news"))
     assert not fresh({"text": AG_ABOUT[0], "label": "World"}) and fresh.counts == {"boilerplate": 1}   # counted
+
+
+# Section tags, the category as subject, fragments (issue 32): replies kept by the filters before these rules,
+# from the study's stored FewGen records (AG News, TREC, SST-2 seeds 0-2), and what must be left of each.
+TAGGED = [
+    ("ag_news", "The World: The World: The company is expanding its operations to support international trade.",
+     "The company is expanding its operations to support international trade."),
+    ("ag_news", "(Soccer news: Argentina celebrates their 2-0 victory over Spain in the 2018 World Cup.",
+     "Argentina celebrates their 2-0 victory over Spain in the 2018 World Cup."),
+    ("ag_news", "Companies and markets: The company's results show that it's not grim all over tech world.",
+     "The company's results show that it's not grim all over tech world."),
+    ("trec", "A new question: What is the most popular sport on Mars?", "What is the most popular sport on Mars?"),
+    ("sst2", "The new movie review: A film that has been a huge hit with critics.",
+     "A film that has been a huge hit with critics.")]
+REJECTED = [
+    ("ag_news", "The world news today was filled with exciting news that was made possible by the support of the "
+                "international community.", "category_subject"),
+    ("ag_news", "The latest news from the world of science and technology includes a variety of scientific "
+                "breakthroughs.", "category_subject"),
+    ("ag_news", "Sports and gaming news.", "fragment"), ("ag_news", "Companies, Markets and Economies", "fragment"),
+    ("ag_news", "Ads in the news: 2015-02-23", "section_tag")]
+KEPT = [   # real-looking texts the three rules leave alone
+    ("ag_news", "News: U.S. tackles Emergency Alert System insecurity The FCC acknowledges a flaw in the system."),
+    ("ag_news", "Soccer: Brazil's national team faces a 3-1 defeat at home to Italy in the World Cup final."),
+    ("ag_news", "Business news is thin on the ground as markets close for the holiday."),
+    ("ag_news", "The United States has been battling ISIS in Iraq, a conflict that has left hundreds of dead."),
+    ("trec", "Who asked the musical question : `` Have you ever been to electric lady land ? ''"),
+    ("sst2", "a gorgeous mess .")]
+
+
+@pytest.fixture(scope="module")
+def filters(): return {t: RecordFilter(get_task(t)) for t in ("ag_news", "trec", "sst2")}
+
+
+@pytest.mark.parametrize("task,text,want", TAGGED)
+def test_section_tags_stripped(filters, task, text, want):
+    new, why = filters[task].clean({"text": text, "label": get_task(task).label_names[0]})
+    assert why is None and new["text"] == want and new["meta"]["stripped"]["text"]
+
+
+@pytest.mark.parametrize("task,text,why", REJECTED)
+def test_shapes_rejected_with_their_reason(filters, task, text, why):
+    assert filters[task].reason({"text": text, "label": get_task(task).label_names[0]}) == why
+
+
+@pytest.mark.parametrize("task,text", KEPT)
+def test_shapes_keep_instances(filters, task, text):
+    f = filters[task]
+    assert not f.section_tag(text) and not f.names_category(text) and not f.fragment(text)
+
+
+def test_shapes_counted_by_reason():
+    f = RecordFilter(get_task("ag_news"))
+    for text, _ in [(t, w) for task, t, w in REJECTED if task == "ag_news"]: f({"text": text, "label": "World"})
+    assert f.counts == {"category_subject": 2, "fragment": 2, "section_tag": 1}
+
+
+REAL = [("trec", "train"), ("ag_news", "train"), ("sst2", "train"), ("rte", "train"), ("cb", "train"),
+        ("copa", "train"), ("boolq", "validation"), ("imdb", "test")]
+
+
+@pytest.mark.parametrize("task,split", REAL)
+def test_shapes_touch_no_real_text(task, split):
+    "No real text of these splits (every long field) opens with a section tag or the category, or is a fragment."
+    from synthlab.data import load_split
+    t = get_task(task); f = RecordFilter(t); rows = load_split(t, split).to_list()
+    assert rows
+    hits = [r[x] for r in rows for x in t.long_fields
+            if f.section_tag(r[x]) or f.names_category(r[x]) or f.fragment(r[x], x)]
+    assert hits == []
