@@ -166,6 +166,8 @@ class RecordFilter:
         self._category = (re.compile(r"^\W*(?:the|today's|our)\s+(?:[\w'-]+\s+){0,3}?(?:" + "|".join(nouns) + r")\b",
                                      re.I) if nouns else None)                  # "The world news today …"
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
+        self._new_one = (re.compile(r"\b(?i:a|an|this|the|my)\s+new\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
+                                    + r"s?\b") if inst else None)              # "a new international news article"
 
 # %% ../nbs/02d_filters.ipynb #c010
 @patch
@@ -285,6 +287,11 @@ def names_category(self: RecordFilter, text: str) -> bool:
     return self._category is not None and self._category.match(text) is not None
 
 @patch
+def calls_itself(self: RecordFilter, text: str) -> bool:
+    "True when `text` calls itself a new instance ('a new international news article'), as the card's instruction does."
+    return self._new_one is not None and self._new_one.search(text) is not None
+
+@patch
 def fragment(self: RecordFilter, text: str, field: str="text", short: float=0.3) -> bool:
     "True when `text` has ≥ `min_words` words but fewer than `short` × the card's shortest shot's `field`."
     return self.min_words <= len(text.split()) < short * self._shortest.get(field, 0)
@@ -308,6 +315,7 @@ def clean(self: RecordFilter, rec) -> tuple:
             if text is None: return rec, "section_tag"
             tags += more
         if self.names_category(text): return rec, "category_subject"
+        if self.calls_itself(text): return rec, "self_reference"
         if removed: why_stripped = "boilerplate"
         if removed or tags: stripped[f], new[f] = removed + tags, text
     last = task.fields[-1]            # a cut reply ends in its last field; the next field's line closed each one before

@@ -67,11 +67,15 @@ REJECTED = [
     ("ag_news", "The latest news from the world of science and technology includes a variety of scientific "
                 "breakthroughs.", "category_subject"),
     ("ag_news", "Sports and gaming news.", "fragment"), ("ag_news", "Companies, Markets and Economies", "fragment"),
-    ("ag_news", "Ads in the news: 2015-02-23", "section_tag")]
+    ("ag_news", "Ads in the news: 2015-02-23", "section_tag"),
+    ("ag_news", "A new international news article has been created by the AG News Corpus, showcasing the latest news.",
+     "self_reference"),
+    ("trec", "I'm excited to share a new question! What's your favorite holiday?", "self_reference")]
 KEPT = [   # real-looking texts the three rules leave alone
     ("ag_news", "News: U.S. tackles Emergency Alert System insecurity The FCC acknowledges a flaw in the system."),
     ("ag_news", "Soccer: Brazil's national team faces a 3-1 defeat at home to Italy in the World Cup final."),
     ("ag_news", "Business news is thin on the ground as markets close for the holiday."),
+    ("ag_news", "A New York Times article describes a company that is experimenting with cutting-edge computing."),
     ("ag_news", "The United States has been battling ISIS in Iraq, a conflict that has left hundreds of dead."),
     ("trec", "Who asked the musical question : `` Have you ever been to electric lady land ? ''"),
     ("sst2", "a gorgeous mess .")]
@@ -95,13 +99,13 @@ def test_shapes_rejected_with_their_reason(filters, task, text, why):
 @pytest.mark.parametrize("task,text", KEPT)
 def test_shapes_keep_instances(filters, task, text):
     f = filters[task]
-    assert not f.section_tag(text) and not f.names_category(text) and not f.fragment(text)
+    assert not (f.section_tag(text) or f.names_category(text) or f.calls_itself(text) or f.fragment(text))
 
 
 def test_shapes_counted_by_reason():
     f = RecordFilter(get_task("ag_news"))
     for text, _ in [(t, w) for task, t, w in REJECTED if task == "ag_news"]: f({"text": text, "label": "World"})
-    assert f.counts == {"category_subject": 2, "fragment": 2, "section_tag": 1}
+    assert f.counts == {"category_subject": 2, "fragment": 2, "section_tag": 1, "self_reference": 1}
 
 
 REAL = [("trec", "train"), ("ag_news", "train"), ("sst2", "train"), ("rte", "train"), ("cb", "train"),
@@ -110,10 +114,11 @@ REAL = [("trec", "train"), ("ag_news", "train"), ("sst2", "train"), ("rte", "tra
 
 @pytest.mark.parametrize("task,split", REAL)
 def test_shapes_touch_no_real_text(task, split):
-    "No real text of these splits (every long field) opens with a section tag or the category, or is a fragment."
+    "No real text of these splits (every long field) opens with a section tag or the category, calls itself a new "
+    "instance or is a fragment."
     from synthlab.data import load_split
     t = get_task(task); f = RecordFilter(t); rows = load_split(t, split).to_list()
     assert rows
     hits = [r[x] for r in rows for x in t.long_fields
-            if f.section_tag(r[x]) or f.names_category(r[x]) or f.fragment(r[x], x)]
+            if f.section_tag(r[x]) or f.names_category(r[x]) or f.calls_itself(r[x]) or f.fragment(r[x], x)]
     assert hits == []
