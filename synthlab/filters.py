@@ -168,6 +168,8 @@ class RecordFilter:
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._new_one = (re.compile(r"\b(?i:a|an|this|the|my)\s+new\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                     + r"s?\b") if inst else None)              # "a new international news article"
+        self._describes = (re.compile(r"^\W*(?:a|an|this|the)\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
+                                      + r"s?\s+(?:about|asking|(?:that|which)\s+asks?)\b", re.I) if inst else None)
 
 # %% ../nbs/02d_filters.ipynb #c010
 @patch
@@ -288,8 +290,8 @@ def names_category(self: RecordFilter, text: str) -> bool:
 
 @patch
 def calls_itself(self: RecordFilter, text: str) -> bool:
-    "True when `text` calls itself a new instance ('a new international news article'), as the card's instruction does."
-    return self._new_one is not None and self._new_one.search(text) is not None
+    "True when `text` calls itself a new instance ('a new international news article') or opens by describing one."
+    return self._new_one is not None and (self._new_one.search(text) or self._describes.match(text)) is not None
 
 @patch
 def fragment(self: RecordFilter, text: str, field: str="text", short: float=0.3) -> bool:
@@ -322,6 +324,8 @@ def clean(self: RecordFilter, rec) -> tuple:
     if meta.get("finish_reason") == "length" and last in task.long_fields and _ends_reply(meta.get("raw"), rec[last]):
         text = trim_to_sentence(new[last], self._question)
         if text is None: return rec, "truncated"
+        if self.strip(text)[1] or self.untag(text)[1] or self.names_category(text) or self.calls_itself(text):
+            return rec, "truncated"                # what is left is boilerplate ('The answer to the question "…?"')
         trimmed[last] = new[last][len(text):].strip()
         new[last] = _unquoted(text) if stripped.get(last) else text
     why = "fragment" if any(self.fragment(new[f], f) for f in task.long_fields) else self._check(new)

@@ -70,7 +70,8 @@ REJECTED = [
     ("ag_news", "Ads in the news: 2015-02-23", "section_tag"),
     ("ag_news", "A new international news article has been created by the AG News Corpus, showcasing the latest news.",
      "self_reference"),
-    ("trec", "I'm excited to share a new question! What's your favorite holiday?", "self_reference")]
+    ("trec", "I'm excited to share a new question! What's your favorite holiday?", "self_reference"),
+    ("trec", "A question about how many miles a ten K run is.", "self_reference")]
 KEPT = [   # real-looking texts the three rules leave alone
     ("ag_news", "News: U.S. tackles Emergency Alert System insecurity The FCC acknowledges a flaw in the system."),
     ("ag_news", "Soccer: Brazil's national team faces a 3-1 defeat at home to Italy in the World Cup final."),
@@ -78,6 +79,7 @@ KEPT = [   # real-looking texts the three rules leave alone
     ("ag_news", "A New York Times article describes a company that is experimenting with cutting-edge computing."),
     ("ag_news", "The United States has been battling ISIS in Iraq, a conflict that has left hundreds of dead."),
     ("trec", "Who asked the musical question : `` Have you ever been to electric lady land ? ''"),
+    ("sst2", "is a question for philosophers , not filmmakers ; all the filmmakers need to do is engage an audience ."),
     ("sst2", "a gorgeous mess .")]
 
 
