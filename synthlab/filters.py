@@ -262,6 +262,8 @@ def strip(self: RecordFilter, text: str) -> tuple:
     return (None, removed) if text is None or self.echoes(text) or self.about_card(text) else (text, removed)
 
 # %% ../nbs/02d_filters.ipynb #b17t02
+_VOICE = re.compile(r"^\W*i\s*(?:'m|’m|am|'d|’d|would)\s+(?:[\w'-]+\s+){0,3}?(?:help|assist|share|ask|explore|create"
+                    r"|write|generate|come up|suggest|provide|begin)\b", re.I)   # "I'm ready to help. …"
 _TAG = re.compile(r"^[\s\"“'(\[]*([^:.!?\n\"“”()\[\]]{1,60}?)\s*:\s*(?=\S)")    # "The World: …", "(Soccer news: …"
 
 @patch
@@ -294,6 +296,11 @@ def calls_itself(self: RecordFilter, text: str) -> bool:
     return self._new_one is not None and (self._new_one.search(text) or self._describes.match(text)) is not None
 
 @patch
+def assistant_voice(self: RecordFilter, text: str) -> bool:
+    "True when `text` opens in the assistant's voice ('I'm ready to help.', 'I'd like to ask you …')."
+    return _VOICE.match(text) is not None
+
+@patch
 def fragment(self: RecordFilter, text: str, field: str="text", short: float=0.3) -> bool:
     "True when `text` has ≥ `min_words` words but fewer than `short` × the card's shortest shot's `field`."
     return self.min_words <= len(text.split()) < short * self._shortest.get(field, 0)
@@ -318,6 +325,7 @@ def clean(self: RecordFilter, rec) -> tuple:
             tags += more
         if self.names_category(text): return rec, "category_subject"
         if self.calls_itself(text): return rec, "self_reference"
+        if self.assistant_voice(text): return rec, "assistant_voice"
         if removed: why_stripped = "boilerplate"
         if removed or tags: stripped[f], new[f] = removed + tags, text
     last = task.fields[-1]            # a cut reply ends in its last field; the next field's line closed each one before

@@ -71,7 +71,8 @@ REJECTED = [
     ("ag_news", "A new international news article has been created by the AG News Corpus, showcasing the latest news.",
      "self_reference"),
     ("trec", "I'm excited to share a new question! What's your favorite holiday?", "self_reference"),
-    ("trec", "A question about how many miles a ten K run is.", "self_reference")]
+    ("trec", "A question about how many miles a ten K run is.", "self_reference"),
+    ("trec", "I'm ready to help. What would you like to ask?", "assistant_voice")]
 KEPT = [   # real-looking texts the three rules leave alone
     ("ag_news", "News: U.S. tackles Emergency Alert System insecurity The FCC acknowledges a flaw in the system."),
     ("ag_news", "Soccer: Brazil's national team faces a 3-1 defeat at home to Italy in the World Cup final."),
@@ -80,6 +81,7 @@ KEPT = [   # real-looking texts the three rules leave alone
     ("ag_news", "The United States has been battling ISIS in Iraq, a conflict that has left hundreds of dead."),
     ("trec", "Who asked the musical question : `` Have you ever been to electric lady land ? ''"),
     ("sst2", "is a question for philosophers , not filmmakers ; all the filmmakers need to do is engage an audience ."),
+    ("sst2", "I'm so glad I stumbled upon this film. It's a great blend of creative and mature elements."),
     ("sst2", "a gorgeous mess .")]
 
 
@@ -101,7 +103,8 @@ def test_shapes_rejected_with_their_reason(filters, task, text, why):
 @pytest.mark.parametrize("task,text", KEPT)
 def test_shapes_keep_instances(filters, task, text):
     f = filters[task]
-    assert not (f.section_tag(text) or f.names_category(text) or f.calls_itself(text) or f.fragment(text))
+    assert not (f.section_tag(text) or f.names_category(text) or f.calls_itself(text) or f.assistant_voice(text)
+                or f.fragment(text))
 
 
 def test_shapes_counted_by_reason():
@@ -116,11 +119,12 @@ REAL = [("trec", "train"), ("ag_news", "train"), ("sst2", "train"), ("rte", "tra
 
 @pytest.mark.parametrize("task,split", REAL)
 def test_shapes_touch_no_real_text(task, split):
-    "No real text of these splits (every long field) opens with a section tag or the category, calls itself a new "
-    "instance or is a fragment."
+    "No real text of these splits (every long field) opens with a section tag, the category or the assistant's voice, "
+    "calls itself a new instance or is a fragment."
     from synthlab.data import load_split
     t = get_task(task); f = RecordFilter(t); rows = load_split(t, split).to_list()
     assert rows
     hits = [r[x] for r in rows for x in t.long_fields
-            if f.section_tag(r[x]) or f.names_category(r[x]) or f.calls_itself(r[x]) or f.fragment(r[x], x)]
+            if any(rule(r[x]) for rule in (f.section_tag, f.names_category, f.calls_itself, f.assistant_voice))
+            or f.fragment(r[x], x)]
     assert hits == []
