@@ -168,6 +168,8 @@ class RecordFilter:
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._new_one = (re.compile(r"\b(?i:a|an|this|the|my)\s+new\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                     + r"s?\b") if inst else None)              # "a new international news article"
+        self._tails = {" ".join(w[i:]) for v in task.labels.values() for p in [v, *v.split(":")]   # "a place or location"
+                       for w in [normalise(p).split()] for i in range(1, len(w) - 3)}
         self._describes = (re.compile(r"^\W*(?:a|an|this|the)\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                       + r"s?\s+(?:about|asking|(?:that|which)\s+asks?)\b", re.I) if inst else None)
 
@@ -301,6 +303,12 @@ def assistant_voice(self: RecordFilter, text: str) -> bool:
     return _VOICE.match(text) is not None
 
 @patch
+def echoes_tail(self: RecordFilter, text: str) -> bool:
+    "True when `text` holds the end (≥ 4 words in a row) of a label description: 'a place or location'."
+    norm = f" {normalise(text)} "
+    return any(f" {t} " in norm for t in self._tails)
+
+@patch
 def fragment(self: RecordFilter, text: str, field: str="text", short: float=0.3) -> bool:
     "True when `text` has ≥ `min_words` words but fewer than `short` × the card's shortest shot's `field`."
     return self.min_words <= len(text.split()) < short * self._shortest.get(field, 0)
@@ -326,6 +334,7 @@ def clean(self: RecordFilter, rec) -> tuple:
         if self.names_category(text): return rec, "category_subject"
         if self.calls_itself(text): return rec, "self_reference"
         if self.assistant_voice(text): return rec, "assistant_voice"
+        if self.echoes_tail(text): return rec, "description_tail"
         if removed: why_stripped = "boilerplate"
         if removed or tags: stripped[f], new[f] = removed + tags, text
     last = task.fields[-1]            # a cut reply ends in its last field; the next field's line closed each one before

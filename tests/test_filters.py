@@ -72,11 +72,13 @@ REJECTED = [
      "self_reference"),
     ("trec", "I'm excited to share a new question! What's your favorite holiday?", "self_reference"),
     ("trec", "A question about how many miles a ten K run is.", "self_reference"),
-    ("trec", "I'm ready to help. What would you like to ask?", "assistant_voice")]
+    ("trec", "I'm ready to help. What would you like to ask?", "assistant_voice"),
+    ("trec", "What is a place or location in the context of a place?", "description_tail")]
 KEPT = [   # real-looking texts the three rules leave alone
     ("ag_news", "News: U.S. tackles Emergency Alert System insecurity The FCC acknowledges a flaw in the system."),
     ("ag_news", "Soccer: Brazil's national team faces a 3-1 defeat at home to Italy in the World Cup final."),
     ("ag_news", "Business news is thin on the ground as markets close for the holiday."),
+    ("ag_news", "Markets slow and the economy shrinks as oil prices soar, the central bank says."),
     ("ag_news", "A New York Times article describes a company that is experimenting with cutting-edge computing."),
     ("ag_news", "The United States has been battling ISIS in Iraq, a conflict that has left hundreds of dead."),
     ("trec", "Who asked the musical question : `` Have you ever been to electric lady land ? ''"),
@@ -104,7 +106,7 @@ def test_shapes_rejected_with_their_reason(filters, task, text, why):
 def test_shapes_keep_instances(filters, task, text):
     f = filters[task]
     assert not (f.section_tag(text) or f.names_category(text) or f.calls_itself(text) or f.assistant_voice(text)
-                or f.fragment(text))
+                or f.echoes_tail(text) or f.fragment(text))
 
 
 def test_shapes_counted_by_reason():
@@ -120,11 +122,12 @@ REAL = [("trec", "train"), ("ag_news", "train"), ("sst2", "train"), ("rte", "tra
 @pytest.mark.parametrize("task,split", REAL)
 def test_shapes_touch_no_real_text(task, split):
     "No real text of these splits (every long field) opens with a section tag, the category or the assistant's voice, "
-    "calls itself a new instance or is a fragment."
+    "calls itself a new instance, holds the end of a label description or is a fragment."
     from synthlab.data import load_split
     t = get_task(task); f = RecordFilter(t); rows = load_split(t, split).to_list()
     assert rows
     hits = [r[x] for r in rows for x in t.long_fields
-            if any(rule(r[x]) for rule in (f.section_tag, f.names_category, f.calls_itself, f.assistant_voice))
+            if any(rule(r[x]) for rule in (f.section_tag, f.names_category, f.calls_itself, f.assistant_voice,
+                                              f.echoes_tail))
             or f.fragment(r[x], x)]
     assert hits == []
