@@ -168,7 +168,11 @@ class RecordFilter:
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._new_one = (re.compile(r"\b(?i:a|an|this|the|my)\s+new\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                     + r"s?\b") if inst else None)              # "a new international news article"
-        self._tails = {" ".join(w[i:]) for v in task.labels.values() for p in [v, *v.split(":")]   # "a place or location"
+        names = sorted({normalise(l) for l in task.label_names} | {h.replace("\\s+", " ") for h in heads},
+                       key=len, reverse=True)                                   # "sports", "world news"
+        names = "|".join(r"[\W_]*".join(map(re.escape, n.split())) for n in names if n)
+        self._trailer = re.compile(r"(?<=[.!?])(?:\s*[(\[]?(?:" + names + r")[)\]]?[.!]?)+\s*$", re.I)  # ". Sports."
+        self._tails = {" ".join(w[i:]) for v in task.labels.values() for p in [v, *v.split(":")]  # "a place or …"
                        for w in [normalise(p).split()] for i in range(1, len(w) - 3)}
         self._describes = (re.compile(r"^\W*(?:a|an|this|the)\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                       + r"s?\s+(?:about|asking|(?:that|which)\s+asks?)\b", re.I) if inst else None)
@@ -281,10 +285,11 @@ def section_tag(self: RecordFilter, text: str):
 
 @patch
 def untag(self: RecordFilter, text: str) -> tuple:
-    "(`text` without its leading section tags, [the tags])."
+    "(`text` without its leading section tags and trailing label tags, [the tags])."
     tags = []
     while (m := self.section_tag(text)) is not None:
         tags.append(text[:m.end()].strip()); text = _unquoted(text[m.end():])
+    if (m := self._trailer.search(text)) is not None: tags.append(m.group(0).strip()); text = text[:m.start()].rstrip()
     return text, tags
 
 @patch

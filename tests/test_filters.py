@@ -60,7 +60,9 @@ TAGGED = [
      "The company's results show that it's not grim all over tech world."),
     ("trec", "A new question: What is the most popular sport on Mars?", "What is the most popular sport on Mars?"),
     ("sst2", "The new movie review: A film that has been a huge hit with critics.",
-     "A film that has been a huge hit with critics.")]
+     "A film that has been a huge hit with critics."),
+    ("ag_news", "Forthcoming: Japan's NBA season has seen the first-ever games of the season hosted by Tokyo. Sports.",
+     "Forthcoming: Japan's NBA season has seen the first-ever games of the season hosted by Tokyo.")]
 REJECTED = [
     ("ag_news", "The world news today was filled with exciting news that was made possible by the support of the "
                 "international community.", "category_subject"),
