@@ -163,8 +163,10 @@ class RecordFilter:
                       for w in normalise(v).split()} - _STOP
         nouns = sorted({h.split("\\s+")[-1] for h in heads})                    # the heads' noun: "news"
         self._kinds = set(nouns) | set(inst[-1:])                               # kinds of instance: "news", "article"
-        self._category = (re.compile(r"^\W*(?:the|today's|our)\s+(?:[\w'-]+\s+){0,3}?(?:" + "|".join(nouns) + r")\b",
+        self._category = (re.compile(r"^\W*(?:the|today's|our)\s+(?:[\w'-]+\s+){0,6}?(?:" + "|".join(nouns) + r")\b",
                                      re.I) if nouns else None)                  # "The world news today …"
+        self._piece = (re.compile(r"\b(?:a|an|the|this)\s+(?:[\w'-]+\s+){0,2}?(?:" + "|".join(nouns)
+                                  + r")\s+(?:article|story|piece|report|item|headline)s?\b", re.I) if nouns else None)
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._new_one = (re.compile(r"\b(?i:a|an|this|the|my)\s+new\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                     + r"s?\b") if inst else None)              # "a new international news article"
@@ -300,7 +302,8 @@ def names_category(self: RecordFilter, text: str) -> bool:
 @patch
 def calls_itself(self: RecordFilter, text: str) -> bool:
     "True when `text` calls itself a new instance ('a new international news article') or opens by describing one."
-    return self._new_one is not None and (self._new_one.search(text) or self._describes.match(text)) is not None
+    return self._new_one is not None and (self._new_one.search(text) or self._describes.match(text)
+                                          or self._piece and self._piece.search(text)) is not None
 
 @patch
 def assistant_voice(self: RecordFilter, text: str) -> bool:

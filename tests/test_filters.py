@@ -70,6 +70,9 @@ REJECTED = [
                 "breakthroughs.", "category_subject"),
     ("ag_news", "Sports and gaming news.", "fragment"), ("ag_news", "Companies, Markets and Economies", "fragment"),
     ("ag_news", "Ads in the news: 2015-02-23", "section_tag"),
+    ("ag_news", "The Sports and Entertainment section of the news is about a recent cricket match.",
+     "category_subject"),
+    ("ag_news", "In an international news piece, a story about World War II might follow.", "self_reference"),
     ("ag_news", "A new international news article has been created by the AG News Corpus, showcasing the latest news.",
      "self_reference"),
     ("trec", "I'm excited to share a new question! What's your favorite holiday?", "self_reference"),
@@ -114,7 +117,7 @@ def test_shapes_keep_instances(filters, task, text):
 def test_shapes_counted_by_reason():
     f = RecordFilter(get_task("ag_news"))
     for text, _ in [(t, w) for task, t, w in REJECTED if task == "ag_news"]: f({"text": text, "label": "World"})
-    assert f.counts == {"category_subject": 2, "fragment": 2, "section_tag": 1, "self_reference": 1}
+    assert f.counts == {"category_subject": 3, "fragment": 2, "section_tag": 1, "self_reference": 2}
 
 
 REAL = [("trec", "train"), ("ag_news", "train"), ("sst2", "train"), ("rte", "train"), ("cb", "train"),
@@ -129,7 +132,7 @@ def test_shapes_touch_no_real_text(task, split):
     t = get_task(task); f = RecordFilter(t); rows = load_split(t, split).to_list()
     assert rows
     hits = [r[x] for r in rows for x in t.long_fields
-            if any(rule(r[x]) for rule in (f.section_tag, f.names_category, f.calls_itself, f.assistant_voice,
+            if any(rule(r[x]) for rule in (lambda s: f.untag(s)[1], f.names_category, f.calls_itself, f.assistant_voice,
                                               f.echoes_tail))
             or f.fragment(r[x], x)]
     assert hits == []
