@@ -8,7 +8,7 @@ __all__ = ['RUN_KEYS', 'RUN_FORMAT', 'check_record', 'RecordError', 'RunCodec', 
            'parse_example', 'atomic_write_text', 'check_output_path']
 
 # %% ../nbs/00b_records.ipynb #r003
-import copy, json, os, re, warnings
+import bisect, copy, gc, json, os, re, warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,6 +86,7 @@ class RunCodec:
                        _copier(tuple(run[k] for k in nested)) if nested else tuple,
                        {k: v for k, v in plan if v is not _FROM_RECORD})   # the header's `meta` values (read only)
     def __repr__(self): return f"RunCodec({len(self.run or {})} run keys, {len(self.prompts)} prompts)"
+    _state_or_none = property(lambda self: None if self.run is None else self._state)   # `RunRecords` keeps it
 
 # %% ../nbs/00b_records.ipynb #run03
 @patch
@@ -165,12 +166,21 @@ def encode(self:RunCodec, rec:dict, default=None) -> list:
     return lines + [_dumps({"@record": rec}, default)]
 
 # %% ../nbs/00b_records.ipynb #r011
-def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tuple:
-    ("(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with "
-     "`codec`\n    (`lazy`: a compact record is (obj, header state), see `RunRecords`); a malformed line raises "
-     "`RecordError` naming it.")
-    codec, out, at, read, scan = codec or RunCodec(), [], [], json.loads, json.JSONDecoder().scan_once
-    lines = data.split(b"\n")  # after a final newline the last piece is empty; otherwise it is a line without one
+def _objects(data:bytes) -> list|None:
+    "Each line of `data` as `json.loads` reads it, when every one is one JSON object (else None: read line by line)."
+    try: text, scan = data.decode("utf-8").split("\n"), json.JSONDecoder().scan_once
+    except UnicodeDecodeError: return None
+    if text[-1] == "": text.pop()   # what a final newline leaves
+    collect = gc.isenabled(); gc.disable()   # JSON holds no cycles: no collection pass over the objects being made
+    try: objs = [scan(s, 0) for s in text]
+    except (StopIteration, ValueError): return None
+    finally:
+        if collect: gc.enable()
+    return [o for o, _ in objs] if all(type(o) is dict and e == len(s) for (o, e), s in zip(objs, text)) else None
+
+def _lines(path, data:bytes):
+    "(line number, JSON object) of each line of `data` but blank ones; a malformed line raises `RecordError` naming it."
+    lines, read, scan = data.split(b"\n"), json.loads, json.JSONDecoder().scan_once
     try: text = data.decode("utf-8").split("\n")   # decoded once: a line that is one JSON object is scanned as it is
     except UnicodeDecodeError: text = [""] * len(lines)   # not UTF-8: each line's bytes as `json.loads` reads them
     for lineno, (raw, s) in enumerate(zip(lines, text), 1):
@@ -186,11 +196,20 @@ def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tupl
                               f"{raw[:80].decode('utf-8', 'replace')!r}") from None
         if not isinstance(obj, dict):
             raise RecordError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
-        try: rec = codec.read(obj, lazy)
+        yield lineno, obj
+
+def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tuple:
+    ("(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with "
+     "`codec`\n    (`lazy`: a `RunRecords`, no line numbers); a malformed line raises `RecordError` naming it.")
+    codec, objs = codec or RunCodec(), _objects(data)
+    if lazy and objs is not None and (recs := RunRecords.bulk(objs, codec)) is not None: return recs, None
+    out, at = RunRecords(codec) if lazy else [], []
+    for lineno, obj in enumerate(objs, 1) if objs is not None else _lines(path, data):
+        try: rec = out._take(codec, obj) if lazy else codec.read(obj)
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as e:
             raise RecordError(f"{path}:{lineno}: not a record, header or prompt line of a run file ({e!r})") from None
-        if rec is not None: out.append(rec); at.append(lineno)
-    return out, at
+        if rec is not None and not lazy: out.append(rec); at.append(lineno)
+    return out, None if lazy else at
 
 # %% ../nbs/00b_records.ipynb #r012
 def read_records(
@@ -222,19 +241,53 @@ def count_records(
 class RunRecords(Sequence):
     ("A run file's records as a writer finds them: each gets its full `meta` when first used, so a resume, which needs "
      "only\n    labels, batches and texts (`compact`), does not build every record's provenance.")
-    def __init__(self, items:list): self._items = items   # a record, or (compact record, header state, prompt)
+    def __init__(self, codec:RunCodec):   # records as lines hold them; those built or whole; each prompt's lines
+        self._items, self._full, self._prompts, self._starts, self._states = [], set(), {}, [0], [codec._state_or_none]
     def __len__(self): return len(self._items)
     def __getitem__(self, i):
         if isinstance(i, slice): return [self[j] for j in range(*i.indices(len(self)))]
-        if type(x := self._items[i]) is tuple:
-            obj, state, p = x; obj["meta"] = _unfold(state, p, obj, obj["meta"]); self._items[i] = x = obj
-        return x
+        x = self._items[i]; i %= len(self._items)
+        if i in self._full: return x
+        state = self._states[bisect.bisect_right(self._starts, i) - 1]
+        if state is not None and isinstance(m := x.get("meta"), dict):   # the prompt: its last line before record i
+            p = next((p for at, p in reversed(self._prompts.get(m.get("prompt_hash"), ())) if at <= i), _FROM_RECORD)
+            x["meta"] = _unfold(state, p, x, m)
+        self._full.add(i); return x
     def __eq__(self, other): return isinstance(other, (list, tuple, RunRecords)) and list(self) == list(other)
     __hash__, __repr__ = None, lambda self: f"RunRecords({len(self)} records)"
-    def compact(self, runs:bool=False):
-        "Each record as its line holds it (read only: fields, label, own `meta`); `runs`: (it, its header's `meta`)."
-        return ((x[0], x[1][2]) if type(x) is tuple else (x, None) for x in self._items) if runs else \
-               (x[0] if type(x) is tuple else x for x in self._items)
+    def spans(self):
+        "(first, end, header state or None) of each header's records: their `meta` values are `state[2]`."
+        return zip(self._starts, self._starts[1:] + [len(self._items)], self._states)
+    def compact(self):
+        "Each record as its line holds it (read only: fields, label, its own `meta`), or as built when it was used."
+        return iter(self._items)
+
+# %% ../nbs/00b_records.ipynb #run12c
+@patch
+def _take(self:RunRecords, codec:RunCodec, obj:dict):
+    "Read line `obj` with `codec`: a record is kept as its line holds it; a header or prompt marks where it applies."
+    x, at = codec.read(obj, lazy=True), len(self._items)
+    if type(x) is tuple: self._items.append(obj)
+    elif x is not None: self._full.add(at); self._items.append(x)            # whole: no header, or an `@record`
+    elif "@run" in obj:
+        if self._starts[-1] == at: self._states[-1] = codec._state_or_none   # no record under the header before
+        else: self._starts.append(at); self._states.append(codec._state_or_none)
+    elif "@prompt" in obj: self._prompts.setdefault(obj["@prompt"], []).append((at, obj["text"]))
+
+@patch(cls_method=True)
+def bulk(cls:RunRecords, objs:list, codec:RunCodec):
+    ("The records of lines `objs` (JSON objects) read with `codec`: only its header and prompt lines one by one; None "
+     "(`codec` as it was) when a line is not what it claims: `_parse_lines` then says which.")
+    recs, prev, was = cls(codec), 0, (codec.run, codec.keys, codec._run_json, dict(codec.prompts))
+    try:
+        for i in [i for i, o in enumerate(objs) if "@run" in o or "@prompt" in o or "@record" in o]:
+            recs._items += objs[prev:i]; prev = i + 1; recs._take(codec, objs[i])
+        recs._items += objs[prev:]
+        for a, b, state in recs.spans():   # an unhashable `prompt_hash` fails here as it fails `codec.read`
+            if state is not None: {m.get("prompt_hash") for x in recs._items[a:b] if type(m := x.get("meta")) is dict}
+    except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
+        codec._set(*was[:3]); codec.prompts = was[3]; return None
+    return recs
 
 # %% ../nbs/00b_records.ipynb #c584f474
 def read_task_records(
@@ -297,21 +350,19 @@ def _load(self:RecordWriter) -> tuple:
     "(records (`RunRecords`), bytes dropped) of the file as it is on open; `codec` then holds its header and prompts."
     f = self._f; f.seek(0); data = f.read()
     cut = len(data) if not data or data.endswith(b"\n") else data.rfind(b"\n") + 1
-    try: recs, frag = _parse_lines(self.path, data[:cut], self.codec, lazy=True)[0], data[cut:]
-    except RecordError as e: raise RecordError(f"{e}; {self.path} is left untouched: use another output path") from None
-    if not frag: return RunRecords(recs), 0
-    try: last = json.loads(frag.decode("utf-8"))
+    try: last = json.loads(data[cut:].decode("utf-8")) if cut < len(data) else None
     except (UnicodeDecodeError, json.JSONDecodeError): last = None
-    if isinstance(last, dict):  # only the newline was lost: keep the line, add the newline with the next write
-        self._newline = True; last = self.codec.read(last, lazy=True)
-        return RunRecords(recs + ([] if last is None else [last])), 0
+    self._newline, frag = isinstance(last, dict), data[cut:]   # only the newline was lost: keep the line, add it later
+    try: recs = _parse_lines(self.path, data if self._newline else data[:cut], self.codec, lazy=True)[0]
+    except RecordError as e: raise RecordError(f"{e}; {self.path} is left untouched: use another output path") from None
+    if not frag or self._newline: return recs, 0
     if not frag.lstrip().startswith(b"{"):
         line = data[:cut].count(b"\n") + 1
         raise RecordError(f"{self.path}:{line}: last line is not a JSON record; "
                           f"{self.path} is not a records file, so it is left untouched: use another output path")
     os.ftruncate(f.fileno(), cut); f.flush(); os.fsync(f.fileno())
     warnings.warn(f"{self.path}: dropped a torn last line ({len(frag)} bytes) left by an interrupted write")
-    return RunRecords(recs), len(frag)
+    return recs, len(frag)
 
 # %% ../nbs/00b_records.ipynb #r028
 @patch
