@@ -6,7 +6,7 @@
 __all__ = ['RUN_KEYS', 'RUN_FORMAT', 'RecordError', 'RunCodec', 'RunRecords']
 
 # %% ../nbs/00b0_runformat.ipynb #f004
-import bisect, copy, gc, json
+import bisect, copy, gc, itertools, json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -143,7 +143,8 @@ def _objects(data:bytes) -> list|None:
     except (StopIteration, ValueError): return None
     finally:
         if collect: gc.enable()
-    return [o for o, _ in objs] if all(type(o) is dict and e == len(s) for (o, e), s in zip(objs, text)) else None
+    ends, objs = [e for _, e in objs], [o for o, _ in objs]   # each line whole, each one an object:
+    return objs if ends == list(map(len, text)) and set(map(type, objs)) <= {dict} else None
 
 def _lines(path, data:bytes):
     "(line number, JSON object) of each line of `data` but blank ones; a malformed line raises `RecordError` naming it."
@@ -224,8 +225,10 @@ def bulk(cls:RunRecords, objs:list, codec:RunCodec):
         for i in [i for i, o in enumerate(objs) if "@run" in o or "@prompt" in o or "@record" in o]:
             recs._items += objs[prev:i]; prev = i + 1; recs._take(codec, objs[i])
         recs._items += objs[prev:]
-        for a, b, state in recs.spans():   # an unhashable `prompt_hash` fails here as it fails `codec.read`
-            if state is not None: {m.get("prompt_hash") for x in recs._items[a:b] if type(m := x.get("meta")) is dict}
+        for a, b, state in recs.spans():   # an unhashable `prompt_hash` fails here as it fails `codec.read` (and a
+            if state is None: continue     # record or `meta` that is not a dict here: read line by line, it is whole)
+            metas = map(dict.get, recs._items[a:b], itertools.repeat("meta"))
+            set(map(dict.get, metas, itertools.repeat("prompt_hash")))
     except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
         codec._set(*was[:3]); codec.prompts = was[3]; return None
     return recs
