@@ -169,7 +169,7 @@ def _lines(path, data:bytes):
 def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tuple:
     ("(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with "
      "`codec`\n    (`lazy`: a `RunRecords`, no line numbers); a malformed line raises `RecordError` naming it.")
-    codec, objs = codec or RunCodec(), _objects(data)
+    codec, objs = codec or RunCodec(), _objects(data) if lazy else None   # strict: line by line (faster there)
     if lazy and objs is not None and (recs := RunRecords.bulk(objs, codec)) is not None: return recs, None
     out, at = RunRecords(codec) if lazy else [], []
     for lineno, obj in enumerate(objs, 1) if objs is not None else _lines(path, data):
