@@ -99,35 +99,80 @@ def strip_boilerplate(
     return (_unquoted(text) if removed else text), removed
 
 # %% ../nbs/02d_filters.ipynb #s16nd02
-import math
+import itertools, math
 from collections import defaultdict
+import numpy as np
 
+_M64, _MUL = (1 << 64) - 1, 0x9E3779B97F4A7C15   # the trigram hash: 64-bit arithmetic, an odd multiplier
+
+def _gram_hash(g: tuple) -> int:
+    "A 64-bit hash of word n-gram `g`, from Python's `hash` of its words (this process's: the index is not stored)."
+    x = len(g)
+    for w in g: x = (x * _MUL + (hash(w) & _M64)) & _M64
+    return x
+
+def _trigram_table(keys: list) -> tuple|None:
+    ("(hash, key number) of each trigram of each of `keys` (`shingles`: the whole key when shorter), as two arrays "
+     "sorted by hash,\n    made at once with numpy; None when a key holds the separator of keys (`\\x00`).")
+    words = " \x00 ".join(keys).split()
+    h = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
+    sep = h == np.uint64(hash("\x00") & _M64)
+    if not keys or int(sep.sum()) != len(keys) - 1: return None
+    key, m = np.cumsum(sep), np.uint64(_MUL)
+    inside = ~(sep[:-2] | sep[1:-1] | sep[2:])                  # the three words are one key's
+    tri = ((np.uint64(3 * _MUL & _M64) + h[:-2]) * m + h[1:-1]) * m + h[2:]   # = `_gram_hash` of each
+    short = np.flatnonzero(np.bincount(key[~sep], minlength=len(keys)) < 3)   # under 3 words: its whole text
+    hs = np.concatenate([tri[inside], np.array([_gram_hash(tuple(keys[i].split())) for i in short], dtype=np.uint64)])
+    order = np.argsort(hs)
+    return hs[order], np.concatenate([key[:-2][inside], short])[order]
+
+# %% ../nbs/02d_filters.ipynb #s16nd05
 class NearIndex:
-    "Normalised keys and their trigram sets, indexed by trigram, for exact and near-duplicate (Jaccard) checks."
+    ("Normalised keys, and their trigrams indexed by hash once a check needs them, for exact and near-duplicate "
+     "(Jaccard) checks.")
     def __init__(self, near_dup: float = 0.8):
-        self.near_dup, self.exact, self.grams, self.postings = near_dup, set(), [], defaultdict(list)
-    def __len__(self): return len(self.grams)
+        self.near_dup, self.exact, self.keys = near_dup, set(), []
+        self._table, self._postings, self._grams, self._done = None, defaultdict(list), {}, 0
+    def __len__(self): return len(self.keys)
     def __eq__(self, other):
-        return isinstance(other, NearIndex) and (self.exact, self.grams) == (other.exact, other.grams)
+        return isinstance(other, NearIndex) and (self.exact, self.keys) == (other.exact, other.keys)
     def add(self, key: str):
-        "Remember normalised text `key`."
-        s, i = shingles(key), len(self.grams)
-        self.exact.add(key); self.grams.append(s)
-        for g in s: self.postings[g].append(i)
-    def near(self, key: str) -> bool:
-        "Whether `key` is a remembered key, or at Jaccard similarity ≥ `near_dup` with one's trigrams."
-        if key in self.exact: return True
-        s, t = shingles(key), self.near_dup
-        if t <= 0: return bool(self.grams)
-        need = max(1, math.floor(t * len(s) * (1 - 1e-9)))        # shared trigrams a near copy has at least
-        probe = sorted(s, key=lambda g: len(self.postings.get(g, ())))[:len(s) - need + 1]
-        seen = set()
-        for g in probe:
-            for i in self.postings.get(g, ()):
-                if i in seen: continue
-                seen.add(i); o = self.grams[i]
-                if len(s & o) / len(s | o) >= t: return True
-        return False
+        "Remember normalised text `key` (its trigrams are indexed when a check next needs them)."
+        self.exact.add(key); self.keys.append(key)
+    def _gram_set(self, i: int) -> frozenset:
+        if (s := self._grams.get(i)) is None: s = self._grams[i] = shingles(self.keys[i])
+        return s
+    def _catch_up(self):
+        "Index the keys added since the last check: every key at once (`_trigram_table`) when half are new, else each."
+        n, done = len(self.keys), self._done
+        if n - done >= max(64, done) and (table := _trigram_table(self.keys)) is not None:
+            self._table, self._postings = table, defaultdict(list)
+        else:
+            for i in range(done, n):
+                for g in self._gram_set(i): self._postings[_gram_hash(g)].append(i)
+        self._done = n
+
+# %% ../nbs/02d_filters.ipynb #s16nd06
+@patch
+def near(self: NearIndex, key: str) -> bool:
+    "Whether `key` is a remembered key, or at Jaccard similarity ≥ `near_dup` with one's trigrams."
+    if key in self.exact: return True
+    s, t = shingles(key), self.near_dup
+    if t <= 0: return bool(self.keys)
+    self._catch_up()
+    need = max(1, math.floor(t * len(s) * (1 - 1e-9)))        # shared trigrams a near copy has at least
+    hs = [_gram_hash(g) for g in s]
+    table, q = self._table or (np.zeros(0, np.uint64), None), np.array(hs, dtype=np.uint64)
+    lo, hi = np.searchsorted(table[0], q).tolist(), np.searchsorted(table[0], q, "right").tolist()
+    size = [b - a + len(self._postings.get(h, ())) for a, b, h in zip(lo, hi, hs)]
+    seen = set()
+    for j in sorted(range(len(hs)), key=size.__getitem__)[:len(s) - need + 1]:   # the rarest trigrams
+        listed = table[1][lo[j]:hi[j]].tolist() if lo[j] < hi[j] else ()
+        for i in itertools.chain(listed, self._postings.get(hs[j], ())):
+            if i in seen: continue
+            seen.add(i); o = self._gram_set(i)   # a hash shared by chance: this exact check answers
+            if len(s & o) / len(s | o) >= t: return True
+    return False
 
 # %% ../nbs/02d_filters.ipynb #c008
 _STOP = frozenset("a an the and or of in on at to for from with by is are was its it this that new".split())

@@ -297,7 +297,7 @@ def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, me
         if writer is not None: writer.close()
         raise
     need = split_evenly(n, task.label_names) if quotas is None else {y: quotas.get(y, 0) for y in task.label_names}
-    for r in _compact(kept): need[r["label"]] -= 1
+    for y, c in Counter([r["label"] for r in _compact(kept)]).items(): need[y] -= c
     return writer, common, kept, need
 
 # %% ../nbs/02a_generate.ipynb #c018i
@@ -334,7 +334,7 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     method = method.fit(task, lm)                 # sizes left unset: chosen here as everywhere (`Method.fit`)
     writer, common, done, need = _open_run(method, task, lm, n, out, seed, quotas, meta)
     start, filt, kept, todo = len(done), filt or RecordFilter(task), [], done   # kept: this call's records
-    batch = first = max((r["meta"]["batch"] for r in _compact(done)), default=-1) + 1
+    batch = first = max([r["meta"]["batch"] for r in _compact(done)], default=-1) + 1
     max_batches, work0, t0 = max_batches or 20 * math.ceil(n / 2) + 20, Counter(method.work), time.time()
     bar = tqdm(total=n, initial=start, desc=f"{method.name} {task.name}", disable=not progress)
     try:

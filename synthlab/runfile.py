@@ -6,7 +6,7 @@
 __all__ = ['card_fingerprint', 'run_settings', 'open_output']
 
 # %% ../nbs/02e_runfile.ipynb #r004
-import hashlib, json
+import hashlib, itertools, json
 from collections import ChainMap, Counter
 from pathlib import Path
 
@@ -32,14 +32,44 @@ def _run_diff(meta, expect: dict, keys: list) -> list:
     "The differences from `expect` in `keys` that `meta` (a record's, or the `meta` values of its header) records."
     return [d for k in keys if k not in _IF_RECORDED or k in meta for d in _differences(meta.get(k), expect[k], k)]
 
+def _fits(r: dict, fields, labels) -> bool:
+    "Whether record `r` has a text for every field of `fields` and a label of `labels` (`check_record` says why not)."
+    return isinstance(y := r.get("label"), str) and y in labels and all(isinstance(r.get(f), str) for f in fields)
+
+def _all_fit(recs: list, fields, labels) -> bool:
+    "Whether every record of `recs` fits (`_fits`), checked a column at a time: the labels, then each field's texts."
+    try: ys = {r.get("label") for r in recs}
+    except (AttributeError, TypeError): return False   # not a dict, or a label no dict key can be
+    return all(isinstance(y, str) for y in ys) and ys <= labels.keys() and \
+        all(all(map(isinstance, [r.get(f) for r in recs], itertools.repeat(str))) for f in fields)
+
+def _to_look_at(existing, expect: dict, keys: list, task) -> list:
+    ("(index, record, its header's `meta` values or None) of each record the check must look at: all of a list; of a "
+     "`RunRecords`\n    header whose settings match, only those built, with a setting of their own, or not fitting.")
+    if not isinstance(existing, RunRecords) or {"prompt", "raw", "~raw"} & set(keys):
+        return ((i, r, None) for i, r in enumerate(existing))
+    given, items, full, out = frozenset(expect), existing._items, existing._full, []
+    fields, labels = (task.fields, task.labels) if task is not None else ((), None)
+    for a, b, state in existing.spans():
+        if state is None or _run_diff(state[2], expect, keys): look = range(a, b)   # the first one there fails
+        else:
+            span = items[a:b]
+            look = [i for i, x in enumerate(span, a) if i in full or type(m := x.get("meta")) is not dict
+                    or not given.isdisjoint(m)]
+            if labels is not None and not _all_fit(span, fields, labels):
+                look = sorted({*look, *(i for i, x in enumerate(span, a)
+                                        if i not in full and not _fits(x, fields, labels))})
+        out += [(i, items[i], None if state is None or i in full or not isinstance(items[i].get("meta"), dict)
+                 else state[2]) for i in look]
+    return out
+
 def _check_resume(existing, expect: dict, out, task=None):
     ("Refuse to resume `out` unless every record was made by the same run settings (and fits `task`); the records of a "
      "run file's\n    header (`RunRecords`) are checked against it once, and by their own `meta` keys alone.")
     keys, by_run, given = [k for k in expect if k not in _NOT_ENFORCED], {}, frozenset(expect)
-    fast = isinstance(existing, RunRecords) and not {"prompt", "raw", "~raw"} & set(keys)
     fields, labels = (task.fields, task.labels) if task is not None else ((), {})
-    for i, (r, run) in enumerate(existing.compact(runs=True) if fast else ((r, None) for r in existing), 1):
-        meta = r.get("meta") if isinstance(r.get("meta"), dict) else {}
+    for i, r, run in _to_look_at(existing, expect, keys, task):
+        meta, i = r.get("meta") if isinstance(r.get("meta"), dict) else {}, i + 1
         if run is None: diff = _run_diff(meta, expect, keys)
         elif not given.isdisjoint(meta): diff = _run_diff(ChainMap(meta, run), expect, keys)   # its own setting
         elif (diff := by_run.get(id(run))) is None: diff = by_run[id(run)] = _run_diff(run, expect, keys)
@@ -49,13 +79,11 @@ def _check_resume(existing, expect: dict, out, task=None):
                              "output path (or delete the file)")
         if diff: raise ValueError(f"{out}: record {i} was made with different {'; '.join(diff)}; "
                                   "rerun with the file's settings or use another output path")
-        if task is None or all(isinstance(r.get(f), str) for f in fields) and isinstance(r.get("label"), str) \
-                and r["label"] in labels: continue   # it fits (`check_record`, which says why it does not)
+        if task is None or _fits(r, fields, labels): continue   # it fits (`check_record`, which says why it does not)
         try: check_record(existing[i - 1] if run is not None else r, task)
         except ValueError as e:
             raise ValueError(f"{out}: record {i} does not fit task {task.name!r}: {e}; use another output "
                              "path") from None
-
 
 # %% ../nbs/02e_runfile.ipynb #c018d
 def card_fingerprint(task) -> dict:

@@ -153,18 +153,21 @@ class Generation(Stage):
     def did(self, r): return f"{r.get('method', '?')}: rejected {r.get('rejected', {})}" if r else ""
 
 def run_generation(s: Generation, ctx) -> tuple:
-    "(records, report) of generation: `generation.jsonl`, resumed by the driver, read back when complete."
+    ("(records, report) of generation: `generation.jsonl`, read and checked once (no record built for it), resumed "
+     "by the\n    driver on the open file, or built from what was read when complete.")
     p, task, path = ctx.p, ctx.task, ctx.out/"generation.jsonl"
     meta = {"pipeline": [stage_entry("demos", p.demos) | dict(enabled=p.demos.enabled), stage_entry("generation", s)]}
-    w = open_output(path, ctx.method, task, p.model, ctx.n_generate, p.seed); done = list(w.existing); w.close()
-    settings = {**run_settings(ctx.method, task, p.model, p.seed, dtype=p.dtype), **meta}
-    _check_resume(done, settings, path, task)   # dtype: also when complete
-    resumed = len(done) == ctx.n_generate
-    if not resumed:
-        generate(ctx.method, task, ctx.lm(), ctx.n_generate, out=path, seed=p.seed, progress=ctx.progress, meta=meta)
+    w = open_output(path, ctx.method, task, p.model, ctx.n_generate, p.seed)
+    try:
+        settings = {**run_settings(ctx.method, task, p.model, p.seed, dtype=p.dtype), **meta}
+        _check_resume(w.existing, settings, path, task)   # dtype: also when complete
+        resumed = len(w.existing) == ctx.n_generate
+        if not resumed:   # the driver closes the file
+            generate(ctx.method, task, ctx.lm(), ctx.n_generate, out=w, seed=p.seed, progress=ctx.progress, meta=meta)
+    finally: w.close()
     summary = Path(f"{path}.summary.json")
     rep = json.loads(summary.read_text()) if summary.is_file() else {}
-    return read_records(path), {**rep, "resumed": resumed}
+    return list(w.existing) if resumed else read_records(path), {**rep, "resumed": resumed}
 
 # %% ../nbs/13a_stages.ipynb #s031
 def judge_records(records: list, task, lm, s) -> tuple:
