@@ -229,9 +229,11 @@ def strip(self: RecordFilter, text: str) -> tuple:
     return (None, removed) if text is None or self.echoes(text) or self.about_card(text) else (text, removed)
 
 # %% ../nbs/02d_filters.ipynb #b17t02
-_VOICE = re.compile(r"^\W*i\s*(?:'m|’m|am|'d|’d|would)\s+(?:[\w'-]+\s+){0,3}?(?:help|assist|share|ask|explore|create"
+_VOICE = re.compile(r"^\W*i\s*(?:'m|’m|am|'d|’d|would)\s+(?:[\w'-]+\s+){0,3}?"
+                    r"(?:help|assist|share|ask|explore|create"
                     r"|write|generate|come up|suggest|provide|begin)\b", re.I)   # "I'm ready to help. …"
-_TAG = re.compile(r"^[\s\"“'(\[]*([^:.!?\n\"“”()\[\]]{1,60}?)\s*:\s*(?=\S)")    # "The World: …", "(Soccer news: …"
+# a tag before a colon: "The World: …", "(Soccer news: …"
+_TAG = re.compile(r"^[\s\"“'(\[]*([^:.!?\n\"“”()\[\]]{1,60}?)\s*:\s*(?=\S)")
 
 @patch
 def section_tag(self: RecordFilter, text: str):

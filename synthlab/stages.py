@@ -268,7 +268,8 @@ from .curate import CARTOGRAPHY, KEEP
 
 @register_stage("curate")
 class Curate(Stage):
-    "Stage 6: over-generate by `factor`, keep the pipeline's `n` by the pool classifier's confidence (+ diversity: keep>1)."
+    ("Stage 6: over-generate by `factor`, keep the pipeline's `n` by the pool classifier's confidence "
+     "(+ diversity: keep>1).")
     enabled: bool = opt(False, help="on: generation makes factor × n records and this keeps n")
     factor: float = opt(3.0, lo=1, help="r: records generated per record kept")
     keep: float = opt(KEEP["default"], lo=1, help=KEEP["help"])
