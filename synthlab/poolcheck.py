@@ -47,16 +47,21 @@ def pool_check(records,                     # the synthetic set: records or a JS
                                             # of every label (below it, down to 2 per label, it is only reported)
                folds: int = 5,              # k of the k-fold over the pool (at most the rarest label's count)
                embedder=None,               # default: the embedded all-MiniLM-L6-v2
-               seed: int = 0) -> dict:
+               seed: int = 0,
+               max_records: int = 2000,     # at most this many records are embedded and checked: a seeded random
+                                            # sample of a larger set (the agreement's standard error stays ≈ 1 %)
+              ) -> dict:
     ("How far the synthetic labels agree with a classifier on the pool (per label), a k-fold test on the pool, a "
      "verdict.")
     task = resolve_task(task, records)
     recs, pool = as_records(records, "synthetic"), _pool_records(pool, task)
+    n_records = len(recs)
+    if n_records > max_records:                 # a 100,000-record run is judged by a sample, not embedded whole
+        recs = [recs[i] for i in sorted(np.random.default_rng(seed).choice(n_records, max_records, replace=False))]
     L, K = task.label_names, len(task.labels)
     ys = np.array([L.index(r["label"]) for r in recs]); yp = np.array([L.index(r["label"]) for r in pool])
-    if len(set(yp.tolist())) < 2: raise ValueError(f"the pool has {len(set(yp.tolist()))} label(s); the check needs "
-                                                   f"≥ "
-                                                   f"2")
+    if len(set(yp.tolist())) < 2:
+        raise ValueError(f"the pool has {len(set(yp.tolist()))} label(s); the check needs ≥ 2")
     Xp, Xs = (embed_texts(texts_of(r, task), embedder=embedder, progress=False) for r in (pool, recs))
     pred = _fit(Xp, yp, seed=seed).predict(Xs)
     agree, chance = float((pred == ys).mean()), 1 / K
@@ -81,13 +86,18 @@ def pool_check(records,                     # the synthetic set: records or a JS
                   "compare pool + synthetic with the pool alone on a test split before using the set")
     return {"verdict": verdict, "agreement": agree, "chance": chance, "kappa": float(kappa), "per_label": per_label,
             "labels_below_chance": low, "cv": cv, "n_pool": len(pool), "pool_per_label": dict(zip(L, counts.tolist())),
-            "n_records": len(recs), "pool_weight": pool_weight, "advice": advice}
+            "n_records": n_records, "n_checked": len(recs), "pool_weight": pool_weight, "advice": advice}
 
 # %% ../nbs/09b_poolcheck.ipynb #p008
+def _checked(report: dict) -> str:
+    "How many records a report judged: all of them, or a sample of how many."
+    n, k = report["n_records"], report.get("n_checked", report["n_records"])
+    return f"{n}" if k == n else f"a sample of {k:,} of {n:,}"
+
 def pool_check_line(report: dict) -> str:
     "One line of a `pool_check` report, e.g. for a run summary."
     s = (f"pool check: {report['verdict']} — labels agree with a classifier on your {report['n_pool']} examples on "
-         f"{report['agreement']:.0%} of {report['n_records']} records (chance {report['chance']:.0%})")
+         f"{report['agreement']:.0%} of {_checked(report)} records (chance {report['chance']:.0%})")
     if cv := report["cv"]:
         s += f"; held-out pool accuracy {cv['pool']:.2f} alone, {cv['pool + synthetic']:.2f} with the set"
         if not cv.get("in_verdict", True): s += f" ({cv['folds']}-fold over {cv['n']} examples: too few to judge by)"
