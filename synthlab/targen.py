@@ -208,6 +208,15 @@ def seeds(self: TarGEN, lm, task, contexts: list, generator=None) -> list:
     convs = [seed_conversation(task, c, self.seeds_per_context) for c in contexts]
     return self._lists(lm, task, convs, "sentence", self.seeds_per_context, generator, "seeds")
 
+# %% ../nbs/05_targen.ipynb #c047t
+def _trim_after_last_field(text: str, task) -> str:
+    "Pair tasks: drop the lines after the last field's `Field:` line (one line per field)."
+    if len(task.fields) == 1: return text
+    lines, last = text.splitlines(), re.compile(rf"\s*\**{re.escape(field_title(task.fields[-1]))}\**\s*:", re.I)
+    for i, l in enumerate(lines):
+        if last.match(l): return "\n".join(lines[:i + 1])
+    return text
+
 # %% ../nbs/05_targen.ipynb #c047
 @patch
 def instances(self: TarGEN, lm, task, pairs: list, labels: list, generator=None, batch: int=0) -> list:
@@ -236,15 +245,6 @@ def instances(self: TarGEN, lm, task, pairs: list, labels: list, generator=None,
         r["meta"]["raw"] = raw
         recs.append(r)
     return recs
-
-# %% ../nbs/05_targen.ipynb #c047t
-def _trim_after_last_field(text: str, task) -> str:
-    "Pair tasks: drop the lines after the last field's `Field:` line (one line per field)."
-    if len(task.fields) == 1: return text
-    lines, last = text.splitlines(), re.compile(rf"\s*\**{re.escape(field_title(task.fields[-1]))}\**\s*:", re.I)
-    for i, l in enumerate(lines):
-        if last.match(l): return "\n".join(lines[:i + 1])
-    return text
 
 # %% ../nbs/05_targen.ipynb #c047r
 _PLACEHOLDER = re.compile(r"<\s*[\w ]{1,30}\s*>|"
