@@ -13,7 +13,8 @@ import style_report
 # notebooks brought to the bar (fastcore's 01_basics: 89 %); each must stay at or above MIN_SHARE
 AT_BAR = ["00_task", "00a_data", "02_decode", "02c_prompts", "02d_filters", "06a_explore", "06b_align", "07_embed",
           "08_metrics", "09_student", "09a_finetune", "09b_poolcheck", "00c_files", "09c_studentdata",
-          "02a_generate", "02e_runfile", "10a_configure", "10b_experiment", "11_export", "12_shard", "10_cli"]
+          "02a_generate", "02e_runfile", "10a_configure", "10b_experiment", "11_export", "12_shard", "10_cli", "05_targen",
+          "04_corrsynth", "06c_synalign", "02d0_neardup"]
 MIN_SHARE = 0.85
 # Overall: 159/340 = 46.8 % before; 219/340 = 64.4 % with the first notebooks above at the bar; 295/362 = 81.5 % with
 # 02a, 02e, 10a, 10b, 11 and 12 too. The other notebooks are being raised on other branches at the same time: raise
