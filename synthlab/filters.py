@@ -136,7 +136,8 @@ class RecordFilter:
         self._tails = {" ".join(w[i:]) for v in task.labels.values() for p in [v, *v.split(":")]  # "a place or …"
                        for w in [normalise(p).split()] for i in range(1, len(w) - 3)}
         self._describes = (re.compile(r"^\W*(?:a|an|this|the)\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
-                                      + r"s?\s+(?:about|asking|(?:that|which)\s+asks?)\b", re.I) if inst else None)
+                                      + r"s?\s+(?:about|asking|(?:that|which)\s+asks?|conveys|expresses)\b", re.I)
+                           if inst else None)          # "A question about …", "This review sentence conveys …"
 
 # %% ../nbs/02d_filters.ipynb #c010
 @patch

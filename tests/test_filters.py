@@ -77,6 +77,8 @@ REJECTED = [
      "self_reference"),
     ("trec", "I'm excited to share a new question! What's your favorite holiday?", "self_reference"),
     ("trec", "A question about how many miles a ten K run is.", "self_reference"),
+    ("sst2", "This review sentence conveys a negative opinion about a film released by social-spend, SVY-2.",
+     "self_reference"),                                             # `make demo`'s records at seed 0
     ("trec", "I'm ready to help. What would you like to ask?", "assistant_voice"),
     ("trec", "What is a place or location in the context of a place?", "description_tail")]
 KEPT = [   # real-looking texts the three rules leave alone
