@@ -282,7 +282,6 @@ COMMANDS["curate"] = cmd_curate
 # %% ../nbs/10_cli.ipynb #c016t
 def cmd_merge(o) -> dict:
     "`synthlab merge`: the shard files of a sharded `generate` joined into `--out` (`synthlab.shard.merge`)."
-
     from synthlab.shard import merge
     summary = merge(o.out, o.shards, task=o.task, overwrite=o.overwrite)
     print(_merge_table(summary))
