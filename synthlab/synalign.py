@@ -62,8 +62,8 @@ def attribute_prompt(lm, task, rec: dict, keys=ATTRIBUTE_KEYS, example=ATTRIBUTE
 
 # %% ../nbs/06c_synalign.ipynb #c077x3
 def measured_length(task, rec: dict) -> str:
-    "The demonstration's length as an attribute value: 'about N words' (all text fields together)."
-    return f"about {len(get_task(task).format_example(rec).split())} words"
+    "The demonstration's length as an attribute value: 'about N words' (all text fields together, not their titles)."
+    return f"about {sum(len(str(rec[f]).split()) for f in get_task(task).fields)} words"
 
 # %% ../nbs/06c_synalign.ipynb #c081
 _KEY_ALIASES = {"entity": "entities", "topics": "topic", "styles": "style", "tones": "tone", "lengths": "length"}
