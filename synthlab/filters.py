@@ -99,6 +99,7 @@ class RecordFilter:
         self.counts, self.repaired = Counter(), Counter()   # rejections by reason; kept records: trimmed, stripped
         shots = task.shots if pool is None else pool
         self._shots = self._index(shots)
+        self._shot_lens = sorted({n for k in self._shots.keys if (n := len(k.split())) >= 5})   # `_opens_with_shot`
         self._shot_fields = {f: self._index(shots, [f]) for f in task.long_fields} if len(task.fields) > 1 else {}
         self._kept = NearIndex(near_dup)
         labels = set(task.label_names) | {v.lower() for v in task.labels.values()}
@@ -153,10 +154,16 @@ def _index(self: RecordFilter, recs, fields=None) -> NearIndex:
 def _near(self: RecordFilter, key, index: NearIndex) -> bool: return index.near(key)
 
 @patch
+def _opens_with_shot(self: RecordFilter, key: str) -> bool:
+    "The record's first words are a near copy of a shot of ≥ 5 words, and more follows ('<a shot>, which made it …')."
+    words = key.split()
+    return any(self._near(" ".join(words[:n]), self._shots) for n in self._shot_lens if n < len(words))
+
+@patch
 def _copies_shot(self: RecordFilter, rec, key) -> bool:
-    "The whole record, or one long field of it, is a near copy of a shot's (the same field's, for a field)."
-    return self._near(key, self._shots) or any(self._near(self._key(rec, [f]), index)
-                                               for f, index in self._shot_fields.items())
+    "The whole record, one long field of it, or its opening words are a near copy of a shot's (the same field's)."
+    return self._near(key, self._shots) or self._opens_with_shot(key) or any(
+        self._near(self._key(rec, [f]), index) for f, index in self._shot_fields.items())
 
 # %% ../nbs/02d_filters.ipynb #c011
 @patch

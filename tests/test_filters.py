@@ -138,3 +138,12 @@ def test_shapes_touch_no_real_text(task, split):
                                               f.echoes_tail))
             or f.fragment(r[x], x)]
     assert hits == []
+
+
+def test_a_reply_opening_with_a_shot_copies_it():
+    "A reply that opens with a near copy of a shot of ≥ 5 words and goes on is `copies_shot`; a shared opening is not."
+    f = RecordFilter(get_task("sst2"))
+    shot = f.task.shots[0]["text"]                       # "the story is far-flung , illogical , and plain stupid . "
+    assert f.reason({"text": shot.rstrip(" .") + " , which made it difficult to watch .", "label": "positive"}) == "copies_shot"
+    assert f.reason({"text": "the story is far-flung and wonderfully strange , a treat from start to finish .",
+                     "label": "positive"}) is None
