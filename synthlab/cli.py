@@ -151,7 +151,6 @@ def score_table(table) -> str:
 def _merge_table(s: dict) -> str:
     rows = [("task", s["task"]), ("method", s["method"]), ("model", s["model"]), ("seed", s["seed"]),
             ("records", s["n"]),
-
             ("per label", ", ".join(f"{k}: {v}" for k, v in s["labels"].items())),
             ("rejected (global)", ", ".join(f"{k}: {v}" for k, v in s["rejected"].items()) or "none"),
             ("spares used", s["spares_used"]), ("per shard", ", ".join(map(str, s["per_shard"])))]
