@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['COMMANDS', 'add_export_parser', 'add_pipeline_parser', 'add_curate_parser', 'make_parser', 'summary_table',
-           'score_table', 'main', 'cmd_generate', 'pool_line', 'cmd_demo', 'cmd_evaluate', 'cmd_align', 'cmd_export',
-           'cmd_curate', 'cmd_merge', 'cmd_experiment', 'cmd_pipeline']
+           'score_table', 'main', 'cmd_generate', 'pool_line', 'demo_table', 'cmd_demo', 'cmd_evaluate', 'cmd_align',
+           'cmd_export', 'cmd_curate', 'cmd_merge', 'cmd_experiment', 'cmd_pipeline']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time, warnings
@@ -114,9 +114,11 @@ def make_parser() -> argparse.ArgumentParser:
                                                             "wrote")
     x = sub.add_parser("experiment", help="run several methods at one budget and compare students (YAML config)")
     x.add_argument("config")
-    d = sub.add_parser("demo", help="the quick-start job: FewGen on SST-2 with the embedded model, then a student")
-    d.add_argument("--n", type=positive_int, default=32); d.add_argument("--out", default="out/demo")
-    d.add_argument("--seed", type=int, default=0, help="seed of the generation")
+    d = sub.add_parser("demo", help="the quick-start job: the recipe on SST-2 with the embedded model (FewGen, "
+                                    "curate), students with and without the card's shots")
+    d.add_argument("--n", type=positive_int, default=32, help="records curated (the student's synthetic set)")
+    d.add_argument("--over", type=positive_int, default=2, help="over-generation: OVER × N records generated")
+    d.add_argument("--out", default="out/demo"); d.add_argument("--seed", type=int, default=0, help="generation seed")
     add_export_parser(sub)
     add_pipeline_parser(sub)
     add_curate_parser(sub)
@@ -206,25 +208,46 @@ def pool_line(recs, task) -> str|None:
     return pool_check_line(pc) if pc else None
 
 # %% ../nbs/10_cli.ipynb #c015
+def demo_table(df, shots: int) -> str:
+    ("`compare`'s table (+ pool rows) as the demo prints it: each training set, its size, accuracy and its difference "
+     "from the `shots` examples alone.")
+    pool = next(i for i in df.index if str(i).startswith("few-shot pool"))
+    yours = f"your {shots} examples"
+    name = lambda i: (f"{yours} alone" if i == pool else
+                      str(i).replace(" + pool", f" + {yours}").replace("real (n=", "real SST-2 (n="))
+    diff = lambda i, a: "" if i == pool or str(i).startswith("real") else f"{a - df.loc[pool, 'accuracy']:+.3f}"
+    rows = [(name(i), f"{df.loc[i, 'n_train']}", f"{df.loc[i, 'accuracy']:.3f}", diff(i, df.loc[i, "accuracy"]))
+            for i in df.index]
+    rows = [("training set", "records", "accuracy", f"vs {yours} alone")] + rows
+    w = [max(len(r[k]) for r in rows) for k in range(3)]
+    return "\n".join(f"{a:<{w[0]}}  {b:>{w[1]}}  {c:>{w[2]}}  {d}".rstrip() for a, b, c, d in rows)
+
 def cmd_demo(o):
-    "FewGen on SST-2 with the embedded model, a few examples shown, then a student scored on real SST-2 validation."
-    from synthlab.student import evaluate_file
+    ("The recipe on SST-2 with the embedded model: FewGen makes `over` × `n` records, `curate` keeps `n`, students on "
+     "each (alone and + the card's shots) scored on real SST-2 validation beside the shots alone.")
+    from synthlab.curate import curate_file
+    from synthlab.records import read_records
+    from synthlab.student import compare
+    from synthlab.task import get_task
     if Path(o.out).exists() and not Path(o.out).is_dir():
         raise ValueError(f"--out {o.out} is a file; demo writes a folder (its records go to "
-                         f"{o.out}/sst2-fewgen.jsonl): "
-                         "choose another --out")
-    t0, out = time.time(), Path(o.out)/"sst2-fewgen.jsonl"
-    recs = cmd_generate(make_parser().parse_args(["generate", "--task", "sst2", "--n", str(o.n), "--out", str(out),
-                                                  "--seed", str(o.seed)]))
-    print("\nA few generated examples:")
-    for y in sorted({r['label'] for r in recs}):
-        for r in [r for r in recs if r['label'] == y][:3]: print(f"  [{y}] {r['text']}")
-    print("\nStudent (MiniLM embeddings + logistic regression) trained on them, scored on real SST-2 validation:")
-    t = time.time(); print(score_table(evaluate_file(out, "sst2:validation", student="linear", seeds=(0,))))
+                         f"{o.out}/sst2-fewgen.jsonl): choose another --out")
+    t0, gen, cur = time.time(), Path(o.out)/"sst2-fewgen.jsonl", Path(o.out)/"sst2-curated.jsonl"
+    recs = cmd_generate(make_parser().parse_args(["generate", "--task", "sst2", "--n", str(o.over * o.n),
+                                                  "--out", str(gen), "--seed", str(o.seed)]))
+    t = time.time(); curate_file(gen, "sst2", o.n, cur); kept = read_records(cur)
+    print(f"\nCurated: the {o.n} of {len(recs)} records that a classifier trained on the card's 12 examples is surest "
+          f"of ({time.time()-t:.1f} s). A few:")
+    for y in sorted({r['label'] for r in kept}):
+        for r in [r for r in kept if r['label'] == y][:3]: print(f"  [{y}] {r['text']}")
+    print("\nStudents (MiniLM embeddings + logistic regression), scored on real SST-2 validation (872 sentences):")
+    t = time.time()
+    df = compare({"generated": gen, "curated": cur}, "sst2:validation", seeds=(0,), with_pool=True,
+                 progress=False)
+    print(demo_table(df, len(get_task("sst2").shots)))
     s = recs.summary
     print(f"\nDone in {time.time()-t0:.0f} s: generation {s['seconds']:.1f} s ({s['n']} records in this file), model "
-          "loading "
-          f"{s['model_load_seconds']:.1f} s, student {time.time()-t:.1f} s. Records: {out}")
+          f"loading {s['model_load_seconds']:.1f} s, students {time.time()-t:.1f} s. Records: {gen}, {cur}")
 
 COMMANDS["demo"] = cmd_demo
 
