@@ -181,9 +181,7 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
     task = get_task(task)
     if retries < 0: raise ValueError(f"retries must be >= 0; got {retries}.")
     sampling = sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
-    decoder = decoder or _decode
-    records = list(records)
-    first = f"{list(keys)[0]}:"
+    decoder, records, first = decoder or _decode, list(records), f"{list(keys)[0]}:"
     if not records: return AttributeResult([], [], [], Counter())
     prefix, suffixes = lm.split_prefix([attribute_conversation(task, r, keys, example) for r in records])
     prompts = [s + first for s in suffixes]                      # the shared system message is prefilled once
@@ -249,7 +247,7 @@ def synalign_conversation(task, label: str, shots: list, attributes: dict|None =
 class SynAlignConfig:
     "SynAlign's parameters; unset (None): chosen by `fit` or SynAlign's own rule."
     per_label: int = None              # sequences (examples) per label per batch (None: `fit`)
-    per_demo: int = 2                  # examples written from each demonstration's attributes (one shared prompt)
+    per_demo: int = 3                  # examples written from each demonstration's attributes (one shared prompt)
     margin: float = 0.75               # extra sequences for rejects, as a share of what a label still needs
     pool_size: int = option(500, positive_int,
                             "real training examples the demonstrations are explored from (default 500)")
@@ -283,16 +281,15 @@ class SynAlign(Method):
         if self.per_label is not None and self.per_label < 1:
             raise ValueError(f"per_label must be >= 1; got {self.per_label}.")
         if self.per_demo < 1: raise ValueError(f"per_demo must be >= 1; got {self.per_demo}.")
-        if self.k_shots is not None:
-            if self.k_shots < 1:
-                raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {self.k_shots}.")
-            self.k_neighbours = self.k_shots - 1
+        if self.k_shots is not None and self.k_shots < 1:
+            raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {self.k_shots}.")
+        if self.k_shots is not None: self.k_neighbours = self.k_shots - 1
         if self.k_neighbours < 0: raise ValueError(f"k_neighbours must be >= 0; got {self.k_neighbours}.")
         self.k_shots, self.keys, self.required = self.k_neighbours + 1, list(self.keys), list(self.required)
         if self._no_attributes: self.attributes = False
         if not set(self.required) <= set(self.keys):
             raise ValueError(f"required {self.required} must be among keys {self.keys}.")
-        self.attr_sampling = self.attr_sampling or SamplingConfig(0.7, 0.95, max_new_tokens=48, stop=("\n\n",))
+        self.attr_sampling = self.attr_sampling or SamplingConfig(0.7, 0.95, max_new_tokens=32, stop=("\n\n",))
         self.embedder = None if self.embedder is None else str(self.embedder)
         self._prepared = {}
 
@@ -304,9 +301,7 @@ class SynAlign(Method):
 @patch
 def params(self: SynAlign) -> dict:
     "`Method.params`, plus the attribute step's sampling (nested)."
-    p = Method.params(self)
-    p["attr_sampling"] = self.attr_sampling.asdict()
-    return p
+    return {**Method.params(self), "attr_sampling": self.attr_sampling.asdict()}
 
 # %% ../nbs/06c_synalign.ipynb #c104
 @patch

@@ -215,7 +215,8 @@ def test_split_text_shares_the_task_description(lm):
     assert _split_text(lm, same, "")[0] == lm.split_prefix(same)[0] != ""   # a shared system message: cut after it
 
 
-def test_synalign_examples_per_demonstration_share_prompt_and_attributes(lm):
+def test_synalign_examples_per_demonstration_share_prompt_and_attributes(lm_each_dtype):
+    lm = lm_each_dtype
     import random
     from synthlab.task import get_task
     kw = dict(per_label=4, per_demo=2, pool_size=120, sampling=SamplingConfig(max_new_tokens=16),
