@@ -4,7 +4,7 @@
 
 # %% ../nbs/06c_synalign.ipynb #c004
 from __future__ import annotations
-import random, re
+import os, random, re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 import torch
@@ -15,6 +15,7 @@ from .decode import SamplingConfig, decode as _decode
 from .generate import Method
 from .prompts import fewshot_conversation, label_instruction, output_format, make_record, reply_head
 from .filters import normalise, RecordFilter
+from .chat import _tokenises_as_whole
 from .embed import embed_records
 from .explore import select_demonstrations, demo_clusters, as_shots, _ACQUISITIONS
 from .generate import register_method, seqs_needed
@@ -180,17 +181,14 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
     task = get_task(task)
     if retries < 0: raise ValueError(f"retries must be >= 0; got {retries}.")
     sampling = sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
-    decoder = decoder or _decode
-    records = list(records)
-    first = f"{list(keys)[0]}:"
+    decoder, records, first = decoder or _decode, list(records), f"{list(keys)[0]}:"
     if not records: return AttributeResult([], [], [], Counter())
     prefix, suffixes = lm.split_prefix([attribute_conversation(task, r, keys, example) for r in records])
     prompts = [s + first for s in suffixes]                      # the shared system message is prefilled once
     res = AttributeResult([None]*len(records), [0]*len(records), [""]*len(records), Counter())
     todo = list(range(len(records)))
     parse = lambda i, raw: parse_attributes(raw, keys, required, source=task.format_example(records[i]),
-                                            example=example,
-                                            max_words=max_words)
+                                            example=example, max_words=max_words)
     for attempt in range(retries + 1):
         if not todo: break
         if attempt: res.counts["retries"] += len(todo)
@@ -248,7 +246,9 @@ def synalign_conversation(task, label: str, shots: list, attributes: dict|None =
 @dataclass(kw_only=True)
 class SynAlignConfig:
     "SynAlign's parameters; unset (None): chosen by `fit` or SynAlign's own rule."
-    per_label: int = None              # demonstrations (= sequences) per label per batch (None: `fit`)
+    per_label: int = None              # sequences (examples) per label per batch (None: `fit`)
+    per_demo: int = 3                  # examples written from each demonstration's attributes (one shared prompt)
+    margin: float = 0.75               # extra sequences for rejects, as a share of what a label still needs
     pool_size: int = option(500, positive_int,
                             "real training examples the demonstrations are explored from (default 500)")
     split: str = "train"               # the real split the pool comes from
@@ -280,32 +280,28 @@ class SynAlign(Method):
             raise ValueError(f"acquisition must be one of {_ACQUISITIONS}; got {self.acquisition!r}.")
         if self.per_label is not None and self.per_label < 1:
             raise ValueError(f"per_label must be >= 1; got {self.per_label}.")
-        if self.k_shots is not None:
-            if self.k_shots < 1:
-                raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {self.k_shots}.")
-            self.k_neighbours = self.k_shots - 1
+        if self.per_demo < 1: raise ValueError(f"per_demo must be >= 1; got {self.per_demo}.")
+        if self.k_shots is not None and self.k_shots < 1:
+            raise ValueError(f"k_shots must be >= 1 (the demonstration itself); got {self.k_shots}.")
+        if self.k_shots is not None: self.k_neighbours = self.k_shots - 1
         if self.k_neighbours < 0: raise ValueError(f"k_neighbours must be >= 0; got {self.k_neighbours}.")
         self.k_shots, self.keys, self.required = self.k_neighbours + 1, list(self.keys), list(self.required)
         if self._no_attributes: self.attributes = False
         if not set(self.required) <= set(self.keys):
             raise ValueError(f"required {self.required} must be among keys {self.keys}.")
-        attr = SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
-        self.attr_sampling = self.attr_sampling or attr
+        self.attr_sampling = self.attr_sampling or SamplingConfig(0.7, 0.95, max_new_tokens=32, stop=("\n\n",))
         self.embedder = None if self.embedder is None else str(self.embedder)
         self._prepared = {}
 
     def __repr__(self):
-        return (f"SynAlign(per_label={self.per_label}, pool={self.split}[{self.pool_size}], "
-                f"acquisition={self.acquisition!r}, "
-                f"k_neighbours={self.k_neighbours}, attributes={self.attributes})")
+        return (f"SynAlign(per_label={self.per_label}, per_demo={self.per_demo}, pool={self.split}[{self.pool_size}], "
+                f"acquisition={self.acquisition!r}, k_neighbours={self.k_neighbours}, attributes={self.attributes})")
 
 # %% ../nbs/06c_synalign.ipynb #c103p
 @patch
 def params(self: SynAlign) -> dict:
     "`Method.params`, plus the attribute step's sampling (nested)."
-    p = Method.params(self)
-    p["attr_sampling"] = self.attr_sampling.asdict()
-    return p
+    return {**Method.params(self), "attr_sampling": self.attr_sampling.asdict()}
 
 # %% ../nbs/06c_synalign.ipynb #c104
 @patch
@@ -326,8 +322,7 @@ def prepare(self: SynAlign, task) -> dict:
 
 # %% ../nbs/06c_synalign.ipynb #c104x1
 def _synalign_record(task, chosen: tuple, text: str, prompt: str, group: str, tokens: int, finish: str, attributes,
-                     attempts: int,
-                     sampling: SamplingConfig) -> dict:
+                     attempts: int, sampling: SamplingConfig) -> dict:
     "The record of one text generated from `chosen` = (label, cluster), its provenance in meta."
     y, cl = chosen
     m = cl[0]["meta"]["synalign"]
@@ -336,34 +331,43 @@ def _synalign_record(task, chosen: tuple, text: str, prompt: str, group: str, to
                        sigma2=m["sigma2"], attribute_attempts=attempts, sampling=sampling.asdict())
 
 # %% ../nbs/06c_synalign.ipynb #c104x2
+def _split_text(lm, convs: list, head: str) -> tuple:
+    ("(prefix, suffixes + `head`) of the rendered `convs`: `split_prefix`'s cut, else their common text up to its last "
+     "blank line (the task description), where the two halves tokenise as the whole.")
+    prefix, suffixes = lm.split_prefix(convs)
+    texts = [s + head for s in suffixes]
+    if prefix: return prefix, texts
+    common = os.path.commonprefix(texts)
+    common = common[:common.rfind("\n\n") + 2] if "\n\n" in common else ""
+    cut = next((c for c in (common, common.rstrip()) if c and _tokenises_as_whole(lm, c, texts)), "")
+    return cut, [t[len(cut):] for t in texts]
+
 @patch
 def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
-    "One batch: the next `per_label` clusters of each label still needed, their attributes, one example per cluster."
-    prep = self.prepare(task)
-    chosen = []                                          # (label, cluster)
+    ("One batch: the next clusters of each label still needed, their attributes, then `per_demo` examples from each "
+     "cluster's prompt (prefilled once).")
+    prep, chosen, rows = self.prepare(task), [], []          # (label, cluster); examples asked of each
+    most = -(-self.per_label // self.per_demo)               # clusters per label per batch, at most
     for y in task.label_names:
-        cl = prep["clusters"][y]            # no more demonstrations than the label still needs (and a margin)
-        chosen += [(y, cl[(batch*self.per_label + j) % len(cl)])
-                   for j in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
+        cl, s = prep["clusters"][y], seqs_needed(need.get(y, self.per_label), self.per_label, self.margin)
+        chosen += [(y, cl[(batch*most + j) % len(cl)]) for j in range(-(-s // self.per_demo))]
+        rows += [min(self.per_demo, s - j) for j in range(0, s, self.per_demo)]
     if self.attributes:
         ar = extract_attributes(lm, task, [c[0] for _, c in chosen], self.keys, self.required, self.retries,
                                 self.attr_sampling, seed=rng.getrandbits(62), decoder=self.decode)
         self.work.update({f"attr_{k}": v for k, v in ar.counts.items()})
         attrs, attempts = ar.attributes, ar.attempts
     else: attrs, attempts = [None]*len(chosen), [0]*len(chosen)
-    keep = [i for i, a in enumerate(attrs) if a is not None or not self.attributes]
+    keep = [i for i, a in enumerate(attrs) if a is not None or not self.attributes for _ in range(rows[i])]
     if not keep: return []
-    convs = [synalign_conversation(task, chosen[i][0], chosen[i][1], attrs[i]) for i in keep]
-    prefix, suffixes = lm.split_prefix(convs)
     sampling, head = self.task_sampling(task), reply_head(task)       # a pair task's reply starts "Premise:"
-    suffixes = [s + head for s in suffixes]
+    prefix, suffixes = _split_text(lm, [synalign_conversation(task, *chosen[i], attrs[i]) for i in keep], head)
     res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
     out = []
     for i, text, s, ids, fin in zip(keep, res.texts, suffixes, res.token_ids, res.finish):
         r = _synalign_record(task, chosen[i], head + text, prefix + s, f"b{batch}", len(ids), fin, attrs[i],
                              attempts[i], sampling)
-        if prep["filter"].reason(r) == "copies_shot":
-            self.work["copies_pool"] += 1; continue
+        if prep["filter"].reason(r) == "copies_shot": self.work["copies_pool"] += 1; continue
         out.append(r)
     return out
 
@@ -371,7 +375,6 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
 @patch(cls_method=True)
 def from_options(cls: SynAlign, o, task=None) -> SynAlign:
     "SynAlign from option values `o` (`task`: its default sampling), its real pool read from `o['data']`."
-
     m = super(SynAlign, cls).from_options(o, task)
     m._data_dir = as_options(o).get("data")
     return m

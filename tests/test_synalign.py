@@ -199,6 +199,44 @@ def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
     assert all(r["meta"]["attributes"] is None and "attributes (" not in r["meta"]["prompt"] for r in c)
 
 
+def test_split_text_shares_the_task_description(lm):
+    from synthlab.synalign import synalign_conversation, _split_text
+    from synthlab.task import get_task
+    sa = SynAlign(per_label=2, pool_size=120)
+    cl = sa.prepare("sst2")["clusters"]
+    convs = [synalign_conversation("sst2", y, cl[y][j], {"topic": "a heist film"}) for y in cl for j in range(2)]
+    prefix, suffixes = _split_text(lm, convs, "Text:")           # no message is shared: the description is
+    assert get_task("sst2").description in prefix and prefix.rstrip().endswith("Examples:")
+    for c, s in zip(convs, suffixes):
+        assert prefix + s == lm.chat(c) + "Text:"
+        whole = lm._encode(lm.chat(c) + "Text:", first=True)
+        assert lm._encode(prefix, first=True) + lm._encode(s, first=False) == whole
+    same = [convs[0], synalign_conversation("sst2", "negative", cl["negative"][0], {"topic": "a war film"})]
+    assert _split_text(lm, same, "")[0] == lm.split_prefix(same)[0] != ""   # a shared system message: cut after it
+
+
+def test_synalign_examples_per_demonstration_share_prompt_and_attributes(lm_each_dtype):
+    lm = lm_each_dtype
+    import random
+    from synthlab.task import get_task
+    kw = dict(per_label=4, per_demo=2, pool_size=120, sampling=SamplingConfig(max_new_tokens=16),
+              attr_sampling=SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=24, stop=("\n\n",)))
+    run = lambda sa: sa.generate_batch(lm, get_task("sst2"), random.Random(0), torch.Generator().manual_seed(0), 0,
+                                       {"negative": 2, "positive": 2})
+    # 2 still needed + the margin (int(2 * 0.75) = 1): 3 rows per label, from 2 demonstrations (2 rows + 1 row)
+    sa = SynAlign(attributes=False, **kw); out = run(sa)
+    assert len(out) + sa.work["copies_pool"] == 6
+    if not sa.work["copies_pool"]: assert sorted(Counter(r["meta"]["pool_index"] for r in out).values()) == [1, 1, 2, 2]
+    sa = SynAlign(**kw); out = run(sa)
+    assert sum(sa.work[f"attr_{k}"] for k in ("complete", "salvaged", "dropped")) == 4   # one reasoning per demo
+    by = {}
+    for r in out: by.setdefault(r["meta"]["pool_index"], []).append(r)
+    for rs in by.values():
+        assert len(rs) <= 2 and len({r["meta"]["prompt"] for r in rs}) == 1
+        assert all(r["meta"]["attributes"] == rs[0]["meta"]["attributes"] != None for r in rs)
+    assert any(len(rs) == 2 for rs in by.values())
+
+
 def test_synalign_shots_come_from_the_pool():
     t = synalign_shots("sst2", n_per_label=3, pool_size=120)
     pool = [{k: r[k] for k in ("text", "label")} for r in load_pool("sst2", n=120)]
