@@ -34,8 +34,8 @@ def resume_state(path) -> int:
     ("Open a RecordWriter on `path` (the records-layer part of a resume) and take what a resume needs from its records: "
      "label counts, the last batch, the texts (the duplicate filter's key); returns how many records it holds.")
     with RecordWriter(path) as w:
-        labels, batch, texts = Counter(), -1, set()
-        for r in w.existing.compact(): labels[r["label"]] += 1; batch = max(batch, r["meta"]["batch"]); texts.add(r["text"])
+        labels, batch = Counter(r["label"] for r in w.existing.compact()), max(w.existing.batches(), default=-1)
+        texts = {r["text"] for r in w.existing.compact()}
         return len(w.existing)
 
 class _Stop(Exception): "Raised by the timed method's second batch: the resume is measured, no decoding."

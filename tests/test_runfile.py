@@ -105,7 +105,7 @@ def test_resume_builds_no_record_and_rejects_the_same_duplicates(tmp_path, lm):
     class Canned(Method):
         name, needs, k_shots = "canned", frozenset(), 0
         def generate_batch(self, lm, task, rng, generator, batch, need):
-            if writer is not None: seen.append(len(writer.existing._full))
+            if writer is not None: seen.append(len(writer.existing.built))
             return [{"text": texts[2 * batch + j], "label": y, "meta": {"tokens": 5}}
                     for j, y in enumerate(("positive", "negative")) if 2 * batch + j < len(texts)]
     m = Canned().fit("sst2", lm)
