@@ -227,7 +227,7 @@ def _add_lines(self:RunRecords, objs:list, lines:list, codec:RunCodec):
     keys = list(map(tuple, metas)); self._own += map(self._keysets.setdefault, keys, keys)
 
 @patch(cls_method=True)
-def bulk(cls:RunRecords, data:bytes, codec:RunCodec, chunk:int=10_000):
+def bulk(cls:RunRecords, data:bytes, codec:RunCodec, chunk:int=256):
     ("The records of `data` (complete lines of a run file) read with `codec`, `chunk` lines at a time with the "
      "collector paused;\n    None (`codec` as it was) when a line is not one JSON object or not what it claims: "
      "`_parse_lines` then says which.")
