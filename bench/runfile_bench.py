@@ -6,15 +6,17 @@ model loaded once beforehand and handed to it) and `generate(...)` resuming a 10
 its first new batch (open, lock, repair, settings check, label counts, last batch), then up to its second (the near-dup
 index of the file's records, which the first candidate check needs). Wall and CPU seconds, each the median of
 `--repeat` runs (all runs listed); prints a markdown table with the machine and its load.
-Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--run R] [--n 100000] [--repeat 3]"""
+Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--run R] [--n 100000] [--repeat 3]
+The reference run R (default below) is a small run made here once, e.g.
+  .venv/bin/synthlab generate --task sst2 --seed 3 --dtype float32 --batch-rows 16 --n 32 --out /tmp/resume_ref/fewgen.jsonl"""
 import argparse, json, os, platform, shutil, statistics, tempfile, time
 from collections import Counter
 from pathlib import Path
 
 from synthlab.records import RecordWriter, read_records, run_text
 
-RUN = "/work/notes/ref/main/fewgen.jsonl"   # a real `synthlab generate --task sst2 --seed 3 --dtype float32 --batch-rows 16` run
-CANDIDATES = ["nbs/tutorials/study/sst2/fewgen-a0.1/seed0/generation.jsonl", "/work/notes/ref/main/fewgen.jsonl"]
+RUN = "/tmp/resume_ref/fewgen.jsonl"   # a real `synthlab generate --task sst2 --seed 3 --dtype float32 --batch-rows 16` run
+CANDIDATES = ["nbs/tutorials/study/sst2/fewgen-a0.1/seed0/generation.jsonl", RUN]
 
 def machine() -> str:
     txt = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
@@ -92,6 +94,8 @@ def main():
     p.add_argument("--repeat", type=int, default=3, help="timed runs of each row (the median is reported)")
     p.add_argument("--e2e-only", action="store_true", help="only the end-to-end rows (not the format's)")
     o = p.parse_args()
+    if not Path(o.run).is_file():
+        p.error(f"--run {o.run} not found: make it first (see the docstring: a 32-record SST-2 FewGen run, seed 3, float32)")
     src = Path(o.file or next(f for f in CANDIDATES if Path(f).is_file()))
     recs = read_records(src)
     rows = [("machine", machine()), ("file", f"{src} ({len(recs)} records, "
