@@ -5,11 +5,12 @@ record's text) on a 100,000-record file built by repeating its records with dist
 model loaded once beforehand and handed to it) and `generate(...)` resuming a 100,000-record SST-2 FewGen run file up to
 its first new batch (open, lock, repair, settings check, label counts, last batch), then up to its second (the near-dup
 index of the file's records, which the first candidate check needs). Wall and CPU seconds, each the median of
-`--repeat` runs (all runs listed); prints a markdown table with the machine and its load.
+`--repeat` runs (all runs listed, with the CPU s of the full garbage collections that fell in each); prints a markdown
+table with the machine and its load.
 Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--run R] [--n 100000] [--repeat 3]
 The reference run R (default below) is a small run made here once, e.g.
   .venv/bin/synthlab generate --task sst2 --seed 3 --dtype float32 --batch-rows 16 --n 32 --out /tmp/resume_ref/fewgen.jsonl"""
-import argparse, json, os, platform, shutil, statistics, tempfile, time
+import argparse, gc, json, os, platform, shutil, statistics, tempfile, time
 from collections import Counter
 from pathlib import Path
 
@@ -69,8 +70,14 @@ def resume_generate(path, lm, n, cli, dup=None) -> tuple:
         if len(marks) == 2: raise _Stop
         if dup is None: return []               # no candidates: the second batch follows at once
         return [{"text": dup, "label": next(y for y, q in need.items() if q > 0), "meta": {}}]
+    full = []   # (CPU s at its start, CPU s it took) of each full garbage collection
+    def collected(phase, info):
+        if info["generation"] == 2:
+            if phase == "start": full.append([time.process_time(), 0.0])
+            else: full[-1][1] = time.process_time() - full[-1][0]
     FewGen.generate_batch, synthlab.backend.load_backend = batch, lambda *a, **k: lm
     t0 = (time.perf_counter(), time.process_time())
+    gc.callbacks.append(collected)
     try:
         if cli: run_generate("sst2", path, method="fewgen", n=n + 1, seed=3, dtype="float32", batch_rows=16)
         else:
@@ -78,13 +85,15 @@ def resume_generate(path, lm, n, cli, dup=None) -> tuple:
             m = build_method("fewgen", {**check_options("fewgen", {"batch_rows": 16}, "generate"), "data": None}, t)
             generate(m, t, lm, n + 1, out=path, seed=3, progress=False)
     except _Stop: pass
-    finally: FewGen.generate_batch, synthlab.backend.load_backend = gen, load
-    return tuple(tuple(b[j] - a[j] for j in (0, 1)) for a, b in ((t0, marks[0]), (marks[0], marks[1])))
+    finally: FewGen.generate_batch, synthlab.backend.load_backend = gen, load; gc.callbacks.remove(collected)
+    return tuple((b[0] - a[0], b[1] - a[1], sum(d for at, d in full if a[1] <= at < b[1]))
+                 for a, b in ((t0, marks[0]), (marks[0], marks[1])))
 
-def med(runs) -> str:
-    "'median wall s wall, median CPU s CPU (each run's wall/CPU)' of (wall, CPU) pairs."
+def med(runs, full_gc=False) -> str:
+    "'median wall s wall, median CPU s CPU (each run's wall/CPU)' of (wall, CPU) pairs (`full_gc`: (wall, CPU, full gc CPU))."
     w, c = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-    return f"{w:.2f} s wall, {c:.2f} s CPU (runs: {', '.join(f'{r[0]:.2f}/{r[1]:.2f}' for r in runs)})"
+    gcs = (f"; of it full garbage collections: {', '.join(f'{r[2]:.2f}' for r in runs)}" if full_gc else "")
+    return f"{w:.2f} s wall, {c:.2f} s CPU (runs: {', '.join(f'{r[0]:.2f}/{r[1]:.2f}' for r in runs)}{gcs})"
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,9 +141,11 @@ def main():
             who = "`synthlab generate` (run_generate)" if cli else "`generate(...)`"
             fresh = []
             for i in range(o.repeat): fresh.append(resume_generate(Path(d)/f"new{int(cli)}{i}.jsonl", lm, o.n, cli)[0])
-            rows += [(f"{who}: a new file (nothing to resume), up to the first batch", med(fresh)),(f"{who}: resume up to the first new batch", med([r[0] for r in runs])),
-                     (f"{who}: first → second batch (near-dup index of the file, one near copy checked)", med([r[1] for r in runs])),
-                     (f"{who}: both", med([tuple(a + b for a, b in zip(*r)) for r in runs]))]
+            rows += [(f"{who}: a new file (nothing to resume), up to the first batch", med(fresh, True)),
+                     (f"{who}: resume up to the first new batch", med([r[0] for r in runs], True)),
+                     (f"{who}: first → second batch (near-dup index of the file, one near copy checked)",
+                      med([r[1] for r in runs], True)),
+                     (f"{who}: both", med([tuple(a + b for a, b in zip(*r)) for r in runs], True))]
         rows.append(("machine, at the end", machine()))
     print("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows))
 

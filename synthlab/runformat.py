@@ -217,9 +217,12 @@ class RunRecords(Sequence):
 def _add_lines(self:RunRecords, objs:list, lines:list, codec:RunCodec):
     "Keep records `objs` (parsed `lines`, under `codec`'s header) a column at a time; their parsed `meta`s are let go."
     metas, r = list(map(dict.get, objs, itertools.repeat("meta"))), itertools.repeat
-    if codec.run is None or set(map(type, metas)) - {dict}:   # whole (no header), or a `meta` that is not a dict
+    if set(map(type, metas)) - {dict}:   # a `meta` that is not a dict: that record whole
         for o in objs: self._take(codec, o)
         return
+    if codec.run is None:   # no header (the old format): each record whole
+        self._items += objs; self._src += r(None, len(objs)); self._own += r(None, len(objs))
+        self._batch += map(dict.get, metas, r("batch")); return
     set(map(dict.get, metas, r("prompt_hash")))   # an unhashable `prompt_hash` fails here as it fails `codec.read`
     collections.deque(map(dict.pop, objs, r("meta")), 0)
     self._items += map(dict, objs)   # fields and label: new dicts of strings, which the collector does not track
