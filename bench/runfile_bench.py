@@ -5,16 +5,19 @@ record's text) on a 100,000-record file built by repeating its records with dist
 model loaded once beforehand and handed to it) and `generate(...)` resuming a 100,000-record SST-2 FewGen run file up to
 its first new batch (open, lock, repair, settings check, label counts, last batch), then up to its second (the near-dup
 index of the file's records, which the first candidate check needs). Wall and CPU seconds, each the median of
-`--repeat` runs (all runs listed); prints a markdown table with the machine and its load.
-Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--run R] [--n 100000] [--repeat 3]"""
-import argparse, json, os, platform, shutil, statistics, tempfile, time
+`--repeat` runs (all runs listed, with the CPU s of the full garbage collections that fell in each); prints a markdown
+table with the machine and its load.
+Usage: PYTHONPATH=$PWD .venv/bin/python bench/runfile_bench.py [--file F] [--run R] [--n 100000] [--repeat 3]
+The reference run R (default below) is a small run made here once, e.g.
+  .venv/bin/synthlab generate --task sst2 --seed 3 --dtype float32 --batch-rows 16 --n 32 --out /tmp/resume_ref/fewgen.jsonl"""
+import argparse, gc, json, os, platform, shutil, statistics, tempfile, time
 from collections import Counter
 from pathlib import Path
 
 from synthlab.records import RecordWriter, read_records, run_text
 
-RUN = "/work/notes/ref/main/fewgen.jsonl"   # a real `synthlab generate --task sst2 --seed 3 --dtype float32 --batch-rows 16` run
-CANDIDATES = ["nbs/tutorials/study/sst2/fewgen-a0.1/seed0/generation.jsonl", "/work/notes/ref/main/fewgen.jsonl"]
+RUN = "/tmp/resume_ref/fewgen.jsonl"   # a real `synthlab generate --task sst2 --seed 3 --dtype float32 --batch-rows 16` run
+CANDIDATES = ["nbs/tutorials/study/sst2/fewgen-a0.1/seed0/generation.jsonl", RUN]
 
 def machine() -> str:
     txt = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
@@ -34,8 +37,8 @@ def resume_state(path) -> int:
     ("Open a RecordWriter on `path` (the records-layer part of a resume) and take what a resume needs from its records: "
      "label counts, the last batch, the texts (the duplicate filter's key); returns how many records it holds.")
     with RecordWriter(path) as w:
-        labels, batch, texts = Counter(), -1, set()
-        for r in w.existing.compact(): labels[r["label"]] += 1; batch = max(batch, r["meta"]["batch"]); texts.add(r["text"])
+        labels, batch = Counter(r["label"] for r in w.existing.compact()), max(w.existing.batches(), default=-1)
+        texts = {r["text"] for r in w.existing.compact()}
         return len(w.existing)
 
 class _Stop(Exception): "Raised by the timed method's second batch: the resume is measured, no decoding."
@@ -67,8 +70,14 @@ def resume_generate(path, lm, n, cli, dup=None) -> tuple:
         if len(marks) == 2: raise _Stop
         if dup is None: return []               # no candidates: the second batch follows at once
         return [{"text": dup, "label": next(y for y, q in need.items() if q > 0), "meta": {}}]
+    full = []   # (CPU s at its start, CPU s it took) of each full garbage collection
+    def collected(phase, info):
+        if info["generation"] == 2:
+            if phase == "start": full.append([time.process_time(), 0.0])
+            else: full[-1][1] = time.process_time() - full[-1][0]
     FewGen.generate_batch, synthlab.backend.load_backend = batch, lambda *a, **k: lm
     t0 = (time.perf_counter(), time.process_time())
+    gc.callbacks.append(collected)
     try:
         if cli: run_generate("sst2", path, method="fewgen", n=n + 1, seed=3, dtype="float32", batch_rows=16)
         else:
@@ -76,13 +85,15 @@ def resume_generate(path, lm, n, cli, dup=None) -> tuple:
             m = build_method("fewgen", {**check_options("fewgen", {"batch_rows": 16}, "generate"), "data": None}, t)
             generate(m, t, lm, n + 1, out=path, seed=3, progress=False)
     except _Stop: pass
-    finally: FewGen.generate_batch, synthlab.backend.load_backend = gen, load
-    return tuple(tuple(b[j] - a[j] for j in (0, 1)) for a, b in ((t0, marks[0]), (marks[0], marks[1])))
+    finally: FewGen.generate_batch, synthlab.backend.load_backend = gen, load; gc.callbacks.remove(collected)
+    return tuple((b[0] - a[0], b[1] - a[1], sum(d for at, d in full if a[1] <= at < b[1]))
+                 for a, b in ((t0, marks[0]), (marks[0], marks[1])))
 
-def med(runs) -> str:
-    "'median wall s wall, median CPU s CPU (each run's wall/CPU)' of (wall, CPU) pairs."
+def med(runs, full_gc=False) -> str:
+    "'median wall s wall, median CPU s CPU (each run's wall/CPU)' of (wall, CPU) pairs (`full_gc`: (wall, CPU, full gc CPU))."
     w, c = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-    return f"{w:.2f} s wall, {c:.2f} s CPU (runs: {', '.join(f'{r[0]:.2f}/{r[1]:.2f}' for r in runs)})"
+    gcs = (f"; of it full garbage collections: {', '.join(f'{r[2]:.2f}' for r in runs)}" if full_gc else "")
+    return f"{w:.2f} s wall, {c:.2f} s CPU (runs: {', '.join(f'{r[0]:.2f}/{r[1]:.2f}' for r in runs)}{gcs})"
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -92,6 +103,8 @@ def main():
     p.add_argument("--repeat", type=int, default=3, help="timed runs of each row (the median is reported)")
     p.add_argument("--e2e-only", action="store_true", help="only the end-to-end rows (not the format's)")
     o = p.parse_args()
+    if not Path(o.run).is_file():
+        p.error(f"--run {o.run} not found: make it first (see the docstring: a 32-record SST-2 FewGen run, seed 3, float32)")
     src = Path(o.file or next(f for f in CANDIDATES if Path(f).is_file()))
     recs = read_records(src)
     rows = [("machine", machine()), ("file", f"{src} ({len(recs)} records, "
@@ -128,9 +141,11 @@ def main():
             who = "`synthlab generate` (run_generate)" if cli else "`generate(...)`"
             fresh = []
             for i in range(o.repeat): fresh.append(resume_generate(Path(d)/f"new{int(cli)}{i}.jsonl", lm, o.n, cli)[0])
-            rows += [(f"{who}: a new file (nothing to resume), up to the first batch", med(fresh)),(f"{who}: resume up to the first new batch", med([r[0] for r in runs])),
-                     (f"{who}: first → second batch (near-dup index of the file, one near copy checked)", med([r[1] for r in runs])),
-                     (f"{who}: both", med([tuple(a + b for a, b in zip(*r)) for r in runs]))]
+            rows += [(f"{who}: a new file (nothing to resume), up to the first batch", med(fresh, True)),
+                     (f"{who}: resume up to the first new batch", med([r[0] for r in runs], True)),
+                     (f"{who}: first → second batch (near-dup index of the file, one near copy checked)",
+                      med([r[1] for r in runs], True)),
+                     (f"{who}: both", med([tuple(a + b for a, b in zip(*r)) for r in runs], True))]
         rows.append(("machine, at the end", machine()))
     print("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows))
 

@@ -275,8 +275,12 @@ def _hold_interrupt():
 
 # %% ../nbs/02a_generate.ipynb #c018h
 def _compact(recs) -> list:
-    "The records `recs` as their lines hold them (fields, label, `batch`) when they are a `RunRecords`; else `recs`."
+    "The records `recs` by their fields and label when they are a `RunRecords` (none is built); else `recs`."
     return recs.compact() if isinstance(recs, RunRecords) else recs
+
+def _batches(recs) -> list:
+    "Each record's `batch`, of a `RunRecords` as its lines hold them."
+    return recs.batches() if isinstance(recs, RunRecords) else [r["meta"]["batch"] for r in recs]
 
 def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, meta: dict) -> tuple:
     ("(writer or None, the run's provenance, the records `out` holds (a `RunRecords`), what each label still "
@@ -334,7 +338,7 @@ def generate(method: Method, task, lm, n: int, out=None, seed: int=0, filt: Reco
     method = method.fit(task, lm)                 # sizes left unset: chosen here as everywhere (`Method.fit`)
     writer, common, done, need = _open_run(method, task, lm, n, out, seed, quotas, meta)
     start, filt, kept, todo = len(done), filt or RecordFilter(task), [], done   # kept: this call's records
-    batch = first = max([r["meta"]["batch"] for r in _compact(done)], default=-1) + 1
+    batch = first = max(_batches(done), default=-1) + 1
     max_batches, work0, t0 = max_batches or 20 * math.ceil(n / 2) + 20, Counter(method.work), time.time()
     bar = tqdm(total=n, initial=start, desc=f"{method.name} {task.name}", disable=not progress)
     try:

@@ -44,23 +44,22 @@ def _all_fit(recs: list, fields, labels) -> bool:
         all(all(map(isinstance, [r.get(f) for r in recs], itertools.repeat(str))) for f in fields)
 
 def _to_look_at(existing, expect: dict, keys: list, task) -> list:
-    ("(index, record, its header's `meta` values or None) of each record the check must look at: all of a list; of a "
-     "`RunRecords`\n    header whose settings match, only those built, with a setting of their own, or not fitting.")
+    ("(index, record as written, its header's `meta` values or None) of each record the check must look at: all of a "
+     "list; of a\n    `RunRecords` header whose settings match, only those built or whole, with settings of their own, "
+     "or not fitting.")
     if not isinstance(existing, RunRecords) or {"prompt", "raw", "~raw"} & set(keys):
         return ((i, r, None) for i, r in enumerate(existing))
-    given, items, full, out = frozenset(expect), existing._items, existing._full, []
+    given, out = frozenset(expect), []
     fields, labels = (task.fields, task.labels) if task is not None else ((), None)
     for a, b, state in existing.spans():
+        own = existing.own_keys(a, b)   # None: built or whole (its `meta` is full)
         if state is None or _run_diff(state[2], expect, keys): look = range(a, b)   # the first one there fails
         else:
-            span = items[a:b]
-            look = [i for i, x in enumerate(span, a) if i in full or type(m := x.get("meta")) is not dict
-                    or not given.isdisjoint(m)]
-            if labels is not None and not _all_fit(span, fields, labels):
-                look = sorted({*look, *(i for i, x in enumerate(span, a)
-                                        if i not in full and not _fits(x, fields, labels))})
-        out += [(i, items[i], None if state is None or i in full or not isinstance(items[i].get("meta"), dict)
-                 else state[2]) for i in look]
+            odd = {k for k in set(own) if k is None or not given.isdisjoint(k)}   # each distinct set of keys once
+            look = list(itertools.compress(range(a, b), map(odd.__contains__, own)))
+            if labels is not None and not _all_fit(recs := list(existing.compact(a, b)), fields, labels):
+                look = sorted({*look, *(i for i, x in enumerate(recs, a) if not _fits(x, fields, labels))})
+        out += [(i, existing.written(i), None if state is None or own[i - a] is None else state[2]) for i in look]
     return out
 
 def _check_resume(existing, expect: dict, out, task=None):

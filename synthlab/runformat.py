@@ -6,8 +6,9 @@
 __all__ = ['RUN_KEYS', 'RUN_FORMAT', 'RecordError', 'RunCodec', 'RunRecords']
 
 # %% ../nbs/00b0_runformat.ipynb #f004
-import bisect, copy, gc, itertools, json
+import bisect, collections, copy, gc, itertools, json
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from fastcore.basics import patch
@@ -133,17 +134,12 @@ def encode(self:RunCodec, rec:dict, default=None) -> list:
     return lines + [_dumps({"@record": rec}, default)]
 
 # %% ../nbs/00b0_runformat.ipynb #r011
-def _objects(data:bytes) -> list|None:
-    "Each line of `data` as `json.loads` reads it, when every one is one JSON object (else None: read line by line)."
-    try: text, scan = data.decode("utf-8").split("\n"), json.JSONDecoder().scan_once
-    except UnicodeDecodeError: return None
-    if text[-1] == "": text.pop()   # what a final newline leaves
-    collect = gc.isenabled(); gc.disable()   # JSON holds no cycles: no collection pass over the objects being made
+def _objects(text:list) -> list|None:
+    "Each of lines `text` as `json.loads` reads it, when every one is one JSON object (else None: read line by line)."
+    scan = json.JSONDecoder().scan_once
     try: objs = [scan(s, 0) for s in text]
     except (StopIteration, ValueError): return None
-    finally:
-        if collect: gc.enable()
-    ends, objs = [e for _, e in objs], [o for o, _ in objs]   # each line whole, each one an object:
+    ends, objs = list(map(itemgetter(1), objs)), list(map(itemgetter(0), objs))   # each line whole, each an object:
     return objs if ends == list(map(len, text)) and set(map(type, objs)) <= {dict} else None
 
 def _lines(path, data:bytes):
@@ -169,10 +165,10 @@ def _lines(path, data:bytes):
 def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tuple:
     ("(records, their 1-based line numbers) of `data` (complete JSONL lines of `path`, old or run format), read with "
      "`codec`\n    (`lazy`: a `RunRecords`, no line numbers); a malformed line raises `RecordError` naming it.")
-    codec, objs = codec or RunCodec(), _objects(data) if lazy else None   # strict: line by line (faster there)
-    if lazy and objs is not None and (recs := RunRecords.bulk(objs, codec)) is not None: return recs, None
-    out, at = RunRecords(codec) if lazy else [], []
-    for lineno, obj in enumerate(objs, 1) if objs is not None else _lines(path, data):
+    codec = codec or RunCodec()
+    if lazy and (recs := RunRecords.bulk(data, codec)) is not None: return recs, None
+    out, at = RunRecords(codec) if lazy else [], []   # strict, or a file `bulk` declines: line by line
+    for lineno, obj in _lines(path, data):
         try: rec = out._take(codec, obj) if lazy else codec.read(obj)
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as e:
             raise RecordError(f"{path}:{lineno}: not a record, header or prompt line of a run file ({e!r})") from None
@@ -181,54 +177,108 @@ def _parse_lines(path, data:bytes, codec:RunCodec=None, lazy:bool=False) -> tupl
 
 # %% ../nbs/00b0_runformat.ipynb #run12a
 class RunRecords(Sequence):
-    ("A run file's records as a writer finds them: each gets its full `meta` when first used, so a resume, which needs "
-     "only\n    labels, batches and texts (`compact`), does not build every record's provenance.")
-    def __init__(self, codec:RunCodec):   # records as lines hold them; those built or whole; each prompt's lines
-        self._items, self._full, self._prompts, self._starts, self._states = [], set(), {}, [0], [codec._state_or_none]
+    ("A run file's records as a writer finds them: each kept as its line beside the columns a resume reads (fields and "
+     "label,\n    `batch`, its own `meta` keys), and built with its full `meta` when first used.")
+    def __init__(self, codec:RunCodec):   # per record: fields and label (or the record, built or whole), its line
+        self._items, self._src, self._batch, self._own, self._keysets = [], [], [], [], {}   # (None: built or whole),
+        self._prompts, self._starts, self._states = {}, [0], [codec._state_or_none]       # batch, own `meta` keys
     def __len__(self): return len(self._items)
     def __getitem__(self, i):
         if isinstance(i, slice): return [self[j] for j in range(*i.indices(len(self)))]
-        x = self._items[i]; i %= len(self._items)
-        if i in self._full: return x
-        state = self._states[bisect.bisect_right(self._starts, i) - 1]
-        if state is not None and isinstance(m := x.get("meta"), dict):   # the prompt: its last line before record i
-            p = next((p for at, p in reversed(self._prompts.get(m.get("prompt_hash"), ())) if at <= i), _FROM_RECORD)
-            x["meta"] = _unfold(state, p, x, m)
-        self._full.add(i); return x
+        x, src = self._items[i], self._src[i]
+        if src is None: return x
+        i %= len(self._items); x = json.loads(src) if type(src) is str else src   # `src`: the line, or its object
+        m, state = x["meta"], self._states[bisect.bisect_right(self._starts, i) - 1]   # the prompt: its last line
+        p = next((p for at, p in reversed(self._prompts.get(m.get("prompt_hash"), ())) if at <= i), _FROM_RECORD)
+        x["meta"] = _unfold(state, p, x, m); self._items[i], self._src[i], self._own[i] = x, None, None
+        return x
     def __eq__(self, other): return isinstance(other, (list, tuple, RunRecords)) and list(self) == list(other)
     __hash__, __repr__ = None, lambda self: f"RunRecords({len(self)} records)"
-    def spans(self):
-        "(first, end, header state or None) of each header's records: their `meta` values are `state[2]`."
-        return zip(self._starts, self._starts[1:] + [len(self._items)], self._states)
-    def compact(self):
-        "Each record as its line holds it (read only: fields, label, its own `meta`), or as built when it was used."
-        return iter(self._items)
+
+    def _add(self, rec:dict, src=None):
+        "Keep `rec`: whole (`src` None), else by its fields and label, `batch`, `meta` keys and `src` (its line)."
+        m = rec.get("meta"); self._src.append(src); self._batch.append(m.get("batch") if isinstance(m, dict) else None)
+        if src is None: self._items.append(rec); self._own.append(None)
+        else:
+            self._items.append({k: v for k, v in rec.items() if k != "meta"})
+            self._own.append(self._keysets.setdefault(k := tuple(m), k))
+    def _take(self, codec:RunCodec, obj:dict):
+        "Read line `obj` with `codec`: a record is kept by `_add`; a header or prompt marks where it applies."
+        x, at = codec.read(obj, lazy=True), len(self._items)
+        if type(x) is tuple: self._add(obj, obj)
+        elif x is not None: self._add(x)   # whole: no header, an `@record`, or a `meta` that is not a dict
+        elif "@run" in obj:
+            if self._starts[-1] == at: self._states[-1] = codec._state_or_none   # no record under the header before
+            else: self._starts.append(at); self._states.append(codec._state_or_none)
+        elif "@prompt" in obj: self._prompts.setdefault(obj["@prompt"], []).append((at, obj["text"]))
 
 # %% ../nbs/00b0_runformat.ipynb #run12c
 @patch
-def _take(self:RunRecords, codec:RunCodec, obj:dict):
-    "Read line `obj` with `codec`: a record is kept as its line holds it; a header or prompt marks where it applies."
-    x, at = codec.read(obj, lazy=True), len(self._items)
-    if type(x) is tuple: self._items.append(obj)
-    elif x is not None: self._full.add(at); self._items.append(x)            # whole: no header, or an `@record`
-    elif "@run" in obj:
-        if self._starts[-1] == at: self._states[-1] = codec._state_or_none   # no record under the header before
-        else: self._starts.append(at); self._states.append(codec._state_or_none)
-    elif "@prompt" in obj: self._prompts.setdefault(obj["@prompt"], []).append((at, obj["text"]))
+def _add_lines(self:RunRecords, objs:list, lines:list, codec:RunCodec):
+    "Keep records `objs` (parsed `lines`, under `codec`'s header) a column at a time; their parsed `meta`s are let go."
+    metas, r = list(map(dict.get, objs, itertools.repeat("meta"))), itertools.repeat
+    if set(map(type, metas)) - {dict}:   # a `meta` that is not a dict: that record whole
+        for o in objs: self._take(codec, o)
+        return
+    if codec.run is None:   # no header (the old format): each record whole
+        self._items += objs; self._src += r(None, len(objs)); self._own += r(None, len(objs))
+        self._batch += map(dict.get, metas, r("batch")); return
+    set(map(dict.get, metas, r("prompt_hash")))   # an unhashable `prompt_hash` fails here as it fails `codec.read`
+    collections.deque(map(dict.pop, objs, r("meta")), 0)
+    self._items += map(dict, objs)   # fields and label: new dicts of strings, which the collector does not track
+    self._src += lines; self._batch += map(dict.get, metas, r("batch"))
+    keys = list(map(tuple, metas)); self._own += map(self._keysets.setdefault, keys, keys)
 
 @patch(cls_method=True)
-def bulk(cls:RunRecords, objs:list, codec:RunCodec):
-    ("The records of lines `objs` (JSON objects) read with `codec`: only its header and prompt lines one by one; None "
-     "(`codec` as it was) when a line is not what it claims: `_parse_lines` then says which.")
-    recs, prev, was = cls(codec), 0, (codec.run, codec.keys, codec._run_json, dict(codec.prompts))
+def bulk(cls:RunRecords, data:bytes, codec:RunCodec, chunk:int=256):
+    ("The records of `data` (complete lines of a run file) read with `codec`, `chunk` lines at a time with the "
+     "collector paused;\n    None (`codec` as it was) when a line is not one JSON object or not what it claims: "
+     "`_parse_lines` then says which.")
+    try: text = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError: return None
+    if text[-1] == "": text.pop()   # what a final newline leaves
+    recs, was, collect = cls(codec), (codec.run, codec.keys, codec._run_json, dict(codec.prompts)), gc.isenabled()
+    gc.disable()   # JSON holds no cycles: no collection pass over the objects being made and let go
+    done = False
     try:
-        for i in [i for i, o in enumerate(objs) if "@run" in o or "@prompt" in o or "@record" in o]:
-            recs._items += objs[prev:i]; prev = i + 1; recs._take(codec, objs[i])
-        recs._items += objs[prev:]
-        for a, b, state in recs.spans():   # an unhashable `prompt_hash` fails here as it fails `codec.read` (and a
-            if state is None: continue     # record or `meta` that is not a dict here: read line by line, it is whole)
-            metas = map(dict.get, recs._items[a:b], itertools.repeat("meta"))
-            set(map(dict.get, metas, itertools.repeat("prompt_hash")))
-    except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
-        codec._set(*was[:3]); codec.prompts = was[3]; return None
-    return recs
+        for a in range(0, len(text), chunk):
+            if (objs := _objects(lines := text[a:a + chunk])) is None: break
+            prev = 0
+            for i in [i for i, o in enumerate(objs) if "@run" in o or "@prompt" in o or "@record" in o]:
+                recs._add_lines(objs[prev:i], lines[prev:i], codec); prev = i + 1; recs._take(codec, objs[i])
+            recs._add_lines(objs[prev:], lines[prev:], codec)
+        else: done = True
+    except (KeyError, TypeError, ValueError, AttributeError, StopIteration): pass
+    finally:
+        if collect: gc.enable()
+    if done: return recs
+    codec._set(*was[:3]); codec.prompts = was[3]; return None
+
+# %% ../nbs/00b0_runformat.ipynb #run12a2
+@patch
+def spans(self:RunRecords):
+    "(first, end, header state or None) of each header's records: their `meta` values are `state[2]`."
+    return zip(self._starts, self._starts[1:] + [len(self._items)], self._states)
+
+@patch
+def compact(self:RunRecords, a:int=0, b:int=None):
+    "Records `a` to `b` (read only) by their fields and label, without `meta`; one built when used, or whole, as it is."
+    return itertools.islice(self._items, a, b)
+
+@patch
+def batches(self:RunRecords) -> list:
+    "Each record's `batch` (a key of its `meta`) as the file holds it; None where it has none."
+    return list(self._batch)
+
+@patch
+def own_keys(self:RunRecords, a:int=0, b:int=None) -> list:
+    "Records `a` to `b`'s own `meta` keys (one tuple for all with the same keys); None for one built or whole."
+    return self._own[a:b]
+
+@patch
+def written(self:RunRecords, i:int) -> dict:
+    "Record `i` as its line holds it (a new dict: its own `meta` only), or as it is when built or whole."
+    return self._items[i] if (src := self._src[i]) is None else json.loads(src) if type(src) is str else src
+
+RunRecords.built = property(lambda self: {i for i, s in enumerate(self._src) if s is None},
+                            doc="The records held whole: built when used, or whole in the file (no header, `@record`).")

@@ -44,6 +44,25 @@ def test_study_file_round_trips_small(tmp_path):
     assert back == recs and dumps(back) == dumps(recs)
     assert new.stat().st_size / len(recs) <= 400, f"{new.stat().st_size / len(recs):.0f} B per record"
 
+def _tracked(folder: Path) -> list:
+    "The files git tracks under `folder` (what a fresh clone holds), or None outside a git checkout."
+    import subprocess
+    r = subprocess.run(["git", "ls-files", "-z", "--", "."], cwd=folder, capture_output=True)
+    return None if r.returncode else [folder/f for f in r.stdout.decode().split("\0") if f]
+
+def test_study_folder_is_small_with_no_copies_and_no_empty_files():
+    """Issue 31's goal for the study's stored outputs (nbs/tutorials/study, as git holds it): at most 40 MB in all, no file
+    byte-identical to another, none empty (the record sets a notebook rebuilds are not stored)."""
+    import hashlib
+    files = _tracked(STUDY.parents[3])   # nbs/tutorials/study
+    if files is None: pytest.skip("not a git checkout")
+    assert len(files) > 100   # the study's outputs are there
+    assert sum(f.stat().st_size for f in files) <= 40e6, f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB"
+    assert [f for f in files if f.stat().st_size == 0] == []
+    seen = {}
+    for f in files: seen.setdefault(hashlib.sha256(f.read_bytes()).digest(), []).append(f)
+    assert [fs for fs in seen.values() if len(fs) > 1] == []
+
 def test_changed_settings_get_a_new_header_and_resume_continues_the_file(tmp_path):
     out = tmp_path/"r.jsonl"
     first, moved = [fake(i, "P") for i in range(2)], [fake(i, "P") for i in range(2, 4)]
@@ -92,20 +111,21 @@ def test_a_second_writer_is_refused(tmp_path, capsys):
         err = capsys.readouterr().err.strip().splitlines()
         assert e.value.code == 2 and len(err) == 1 and "already open" in err[0]
 
-def test_resume_builds_no_record_and_rejects_the_same_duplicates(tmp_path, lm):
+def test_resume_builds_no_record_and_rejects_the_same_duplicates(tmp_path, lm_each_dtype):
     """`generate` resuming a run file reaches its first new batch without building one record of the file, and its
-    duplicate filter then holds what an uninterrupted run's holds: the same candidates are rejected, the same file."""
+    duplicate filter then holds what an uninterrupted run's holds: the same candidates are rejected, the same file (in each
+    dtype: the header records it)."""
     from synthlab.filters import RecordFilter
     from synthlab.generate import Method, generate, open_output
     from synthlab.task import get_task
     texts = ["a warm , funny film .", "the plot is a mess .", "sharp and moving work .", "dull from start to end .",
              "a fine cast at its best .", "two hours i want back .", "A warm, funny film!", "flat jokes and no heart .",
              "the best film of the year ."]   # batch 3 brings a near copy of batch 0's first record
-    seen = []
+    lm, seen = lm_each_dtype, []
     class Canned(Method):
         name, needs, k_shots = "canned", frozenset(), 0
         def generate_batch(self, lm, task, rng, generator, batch, need):
-            if writer is not None: seen.append(len(writer.existing._full))
+            if writer is not None: seen.append(len(writer.existing.built))
             return [{"text": texts[2 * batch + j], "label": y, "meta": {"tokens": 5}}
                     for j, y in enumerate(("positive", "negative")) if 2 * batch + j < len(texts)]
     m = Canned().fit("sst2", lm)
