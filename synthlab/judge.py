@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['CONTENT_FREE', 'JUDGE_CPU_TOKENS', 'judge_conversation', 'content_free_scores', 'label_scores', 'correct_label',
-           'text_judge_conversation', 'map_answer']
+           'text_judge_conversation', 'map_answer', 'relabel_matrix', 'plot_relabel_matrix']
 
 # %% ../nbs/04a_judge.ipynb #c004
 import re
 import numpy as np
+import pandas as pd
 from .task import get_task
 from .lm import default_batch_rows, pick_device
 
@@ -113,3 +114,28 @@ def map_answer(text: str, task) -> str|None:
         m = re.search(rf"(?<!\w){re.escape(v)}(?!\w)", t)
         if m: hits.append((m.start(), -len(v), l))
     return min(hits)[2] if hits else None
+
+# %% ../nbs/04a_judge.ipynb #c035
+def relabel_matrix(records, task) -> pd.DataFrame:
+    ("Counts of initial label (rows: `meta['initial_label']`) → corrected label (columns: `label`) over TarGEN "
+     "records.")
+    task = get_task(task)
+    M = pd.DataFrame(0, index=pd.Index(task.label_names, name="initial"),
+                     columns=pd.Index(task.label_names, name="corrected"))
+    for i, r in enumerate(records):
+        init = (r.get("meta") or {}).get("initial_label") if isinstance(r, dict) else None
+        if init is None:
+            raise ValueError(f"record {i} has no meta['initial_label']: relabel_matrix needs TarGEN records")
+        try: M.loc[task.check_label(init), task.check_label(r.get("label"))] += 1
+        except ValueError as e: raise ValueError(f"record {i}: {e}") from None
+    return M
+
+# %% ../nbs/04a_judge.ipynb #c035x1
+def plot_relabel_matrix(M: pd.DataFrame, ax=None, title: str=None, cmap: str="Blues"):
+    "Heatmap of a `relabel_matrix` (counts; rows = label asked for, columns = label after self-correction)."
+    import matplotlib.pyplot as plt, seaborn as sns
+    if ax is None: _, ax = plt.subplots(figsize=(1.2 * len(M) + 2.2, 1.0 * len(M) + 1.2))
+    sns.heatmap(M, annot=True, fmt="d", cmap=cmap, cbar=False, square=True, linewidths=0.5, ax=ax)
+    ax.set_xlabel("label after self-correction"); ax.set_ylabel("label asked for")
+    if title: ax.set_title(title)
+    return ax

@@ -167,3 +167,20 @@ def test_combiner_hook(lm):
     assert raw(hooked) == raw(plain) and hooked[0]["meta"]["sampling"]["alpha"] == 0.1
     # with delta < 1 the label rows of a seed are pushed apart, so the same random numbers give other texts
     assert raw(step3(combiner_factory=corrsynth_combiner(gamma=1.0, delta=0.5))) != raw(plain)
+
+
+def test_steps_2_and_3_run_at_the_batch_width(lm_each_dtype):
+    # `seed_plan` asks for 4 seed lists (3 records needed per label, 4 rows per decode): they come back in ONE decode of
+    # 4 rows (one drawn context: one prompt, prefilled once, sampled 4 times), then the instances, ≤ 4 rows per decode,
+    # whole seeds of 2 label rows each. Generator seed 2: a context list that parses in both dtypes on the embedded model.
+    lists = SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=40, stop=("\n\n",))
+    tg = TarGEN(**{**SMALL, "batch_rows": 4}, judge=None, list_sampling=lists,
+                sampling=SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=24))
+    need = {"negative": 3, "positive": 3}
+    assert len(tg.seed_plan(["a context"], need, 4)[0]) == 4
+    seen = []
+    tg.decode = lambda lm, prompts, **kw: seen.append(len(prompts)) or TarGEN.decode(tg, lm, prompts, **kw)
+    recs = tg.generate_batch(lm_each_dtype, get_task("sst2"), random.Random(2), torch.Generator().manual_seed(2), 0, need)
+    after = seen[seen.index(4) + 1:]
+    assert after and max(after) <= 4 and sum(after) % 2 == 0 and sum(after) <= 8, seen
+    assert len(recs) <= sum(after) and all(r["meta"]["group"] == "b0" for r in recs)
