@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthlab.curate import curate
+from synthlab.curate import curate, label_confidence
 from synthlab.data import load_split
 from synthlab.embed import embed_texts
 from synthlab.filters import RecordFilter
@@ -77,15 +77,26 @@ def self_trained(kept, first, task, n) -> list:
     return top_per_label(kept, label_prob(first, kept, task), task, n)
 
 
-def cross_fit(kept, task, n, folds: int=5) -> list:
-    """`n` of `kept` by cross-fitted confidence: each record's label probability under a classifier of the shots plus
-    the other `folds` − 1 folds of `kept` (never itself), split evenly over the labels."""
+def cross_fit_conf(kept, task, folds: int=5) -> np.ndarray:
+    """Each record of `kept`'s cross-fitted confidence: its label's probability under a classifier of the shots plus
+    the other `folds` − 1 folds of `kept` (never itself)."""
     fold, E = np.random.default_rng(0).permutation(len(kept)) % folds, embed_texts(texts_of(kept, task))
     conf = np.zeros(len(kept))
     for k in range(folds):
         out = np.flatnonzero(fold == k)
         conf[out] = label_prob([kept[i] for i in np.flatnonzero(fold != k)], [kept[i] for i in out], task, E[out])
-    return top_per_label(kept, conf, task, n)
+    return conf
+
+
+def cross_fit(kept, task, n) -> list:
+    "`n` of `kept` by cross-fitted confidence (`cross_fit_conf`), split evenly over the labels."
+    return top_per_label(kept, cross_fit_conf(kept, task), task, n)
+
+
+def both_checks(kept, task, n) -> list:
+    """`n` of `kept` by the product of the shots' classifier's confidence (`curate`'s) and the cross-fitted one: a
+    record is kept when both label checks agree with its label."""
+    return top_per_label(kept, label_confidence(kept, task)[0] * cross_fit_conf(kept, task), task, n)
 
 
 def rows_of(name: str) -> tuple:
@@ -107,6 +118,7 @@ def rows_of(name: str) -> tuple:
         c0 = CPU(); kept, why = filtered([stored, *new], task); filter_s = round(CPU() - c0, 2)
         generated = sum(1 for f in [stored, *new] for _ in read_records(f))
         n_new = sum(1 for f in new for _ in read_records(f))
+        if n_new < 1000: print(f"{name} seed {s + 100}: {n_new} of 1,000 generated so far; left out", flush=True); continue
         new_kept = len(filtered(new, task)[0])
         by = Counter(r["label"] for r in kept)
         gen_s = round(cost[(cost.task == name) & (cost.seed == s + 100)].cpu_s.sum(), 1)
@@ -126,10 +138,12 @@ def rows_of(name: str) -> tuple:
         rows.append(scored(st, row="r≈2, filters, self-trained confidence 1,000", curate_cpu_s=st_s, **common))
         c0 = CPU(); cf = cross_fit(kept, task, 1000); cf_s = round(CPU() - c0, 2)
         rows.append(scored(cf, row="r≈2, filters, cross-fit confidence 1,000", curate_cpu_s=cf_s, **common))
+        c0 = CPU(); bc = both_checks(kept, task, 1000); bc_s = round(CPU() - c0, 2)
+        rows.append(scored(bc, row="r≈2, filters, shots × cross-fit confidence 1,000", curate_cpu_s=bc_s, **common))
         if s == 0:                                  # the cost of embedding the union once, without the cache
             from synthlab.embed import load_embedder
-            c0 = CPU(); load_embedder(cache=False).encode(texts_of(kept, task)); rows[-3]["embed_cold_cpu_s"] = round(CPU() - c0, 2)
-        print(json.dumps(rows[-4:], ensure_ascii=False), flush=True)
+            c0 = CPU(); load_embedder(cache=False).encode(texts_of(kept, task)); rows[-4]["embed_cold_cpu_s"] = round(CPU() - c0, 2)
+        print(json.dumps(rows[-5:], ensure_ascii=False), flush=True)
     return rows, why_rows
 
 
