@@ -225,6 +225,7 @@ def demo_table(df, shots: int) -> str:
 def cmd_demo(o):
     ("The recipe on SST-2 with the embedded model: FewGen makes `over` × `n` records, `curate` keeps `n`, students on "
      "each (alone and + the card's shots) scored on real SST-2 validation beside the shots alone.")
+    import random
     from synthlab.curate import curate_file
     from synthlab.records import read_records
     from synthlab.student import compare
@@ -237,9 +238,10 @@ def cmd_demo(o):
                                                   "--out", str(gen), "--seed", str(o.seed)]))
     t = time.time(); curate_file(gen, "sst2", o.n, cur); kept = read_records(cur)
     print(f"\nCurated: the {o.n} of {len(recs)} records that a classifier trained on the card's 12 examples is surest "
-          f"of ({time.time()-t:.1f} s). A few:")
+          f"of ({time.time()-t:.1f} s). Three of each label, drawn at random:")
     for y in sorted({r['label'] for r in kept}):
-        for r in [r for r in kept if r['label'] == y][:3]: print(f"  [{y}] {r['text']}")
+        of_y = [r for r in kept if r['label'] == y]
+        for r in random.Random(o.seed).sample(of_y, min(3, len(of_y))): print(f"  [{y}] {r['text']}")
     print("\nStudents (MiniLM embeddings + logistic regression), scored on real SST-2 validation (872 sentences):")
     t = time.time()
     df = compare({"generated": gen, "curated": cur}, "sst2:validation", seeds=(0,), with_pool=True,
