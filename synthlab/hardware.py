@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['DTYPES', 'BF16_CPU_FLAGS', 'LAYOUTS', 'INT8_ALPHA', 'INT8_CALIBRATION_TASKS', 'INT8_CALIBRATION_SHOTS', 'pick_device',
            'default_batch_rows', 'cpuinfo', 'cpu_flags', 'choose_dtype', 'pick_dtype', 'transpose_linear_weights',
-           'weight_layout', 'Int8Linear', 'calibration_text', 'input_absmax', 'smooth_scales', 'quantize_int8',
-           'torch_threads', 'layout_speedup', 'choose_layout', 'busy_cores', 'choose_threads']
+           'weight_layout', 'int8_matmul_exact', 'Int8Linear', 'calibration_text', 'input_absmax', 'smooth_scales',
+           'quantize_int8', 'torch_threads', 'layout_speedup', 'choose_layout', 'busy_cores', 'choose_threads']
 
 # %% ../nbs/01d_hardware.ipynb #h005
 import os, json, math, time
@@ -83,6 +83,15 @@ def weight_layout(model) -> str:
     return "transposed" if linears and not any(m.weight.is_contiguous() for m in linears) else "standard"
 
 # %% ../nbs/01d_hardware.ipynb #q002
+def int8_matmul_exact() -> bool:
+    "Whether `torch._int_mm` sums int8 products exactly here (not where int16 sums saturate: CPUs without VNNI)."
+    g = torch.Generator().manual_seed(0)
+    a = torch.randint(-127, 128, (32, 576), generator=g, dtype=torch.int8)
+    b = torch.randint(-127, 128, (576, 64), generator=g, dtype=torch.int8)
+    try: got = torch._int_mm(a, b)
+    except RuntimeError: return False
+    return torch.equal(got.long(), (a.double() @ b.double()).long())     # float64 holds these sums exactly
+
 class Int8Linear(torch.nn.Module):
     "`x @ W.T + b`, `W` int8 per output channel, `x` int8 per row, the products summed in int32 (`torch._int_mm`)."
     def __init__(self, weight: torch.Tensor, bias: torch.Tensor=None):
@@ -236,6 +245,8 @@ def choose_layout(model, layout=None, path: Path|None=None) -> tuple:
     device, dtype = next(model.parameters()).device, next(model.parameters()).dtype
     if layout == "int8" and (device.type != "cpu" or dtype != torch.float32):
         raise ValueError(f"layout int8 needs a float32 model on the CPU, got {dtype} on {device.type}")
+    if layout == "int8" and not int8_matmul_exact():
+        raise ValueError("layout int8: this CPU's int8 products are not exact (no VNNI units); use float32")
     if layout != "auto": return layout, "requested"
     if device.type != "cpu": return "standard", f"{device.type}: its BLAS takes either layout"
     shapes = Counter((m.in_features, m.out_features) for m in _linears(model))

@@ -2,8 +2,12 @@
 they replace. Each weight is rounded to 255 steps per output channel and each token's activations to 255 steps, so the
 numbers move (more than bf16 moves them: bench/results/fp32-s19.md); what must hold is that the next-token
 distributions stay close to float32's, the judge still gets clear sentences right, the choice is labelled (layout,
-repr) and never taken by `auto`, and a seed still fixes the tokens."""
+repr) and never taken by `auto`, a seed still fixes the tokens, and a CPU whose int8 products are not exact (no VNNI:
+oneDNN's int16 partial sums saturate) is refused."""
+import os, platform, subprocess, sys
 import pytest, torch
+import synthlab.hardware
+from synthlab.hardware import int8_matmul_exact
 from synthlab.lm import load_lm, choose_layout
 from synthlab.decode import SamplingConfig, decode
 from synthlab.task import get_task
@@ -20,6 +24,7 @@ CLEAR = [("a wonderful , moving film with superb acting and a beautiful story ."
 
 @pytest.fixture(scope="module")
 def lm_int8():
+    if not int8_matmul_exact(): pytest.skip("this CPU's int8 products are not exact: layout int8 is refused (tested below)")
     return load_lm(dtype="float32", layout="int8")
 
 
@@ -60,3 +65,17 @@ def test_int8_same_seed_same_tokens(lm_int8):
     run = lambda: decode(lm_int8, suffixes, prefix=prefix, sampling=SamplingConfig(max_new_tokens=12),
                          generator=torch.Generator().manual_seed(3)).token_ids
     assert run() == run()
+
+
+def test_int8_refused_where_int8_products_are_not_exact(lm_fp32, monkeypatch):
+    monkeypatch.setattr(synthlab.hardware, "int8_matmul_exact", lambda: False)
+    with pytest.raises(ValueError, match="not exact"): choose_layout(lm_fp32.model, "int8")
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="oneDNN's ISA switch is an x86 one")
+def test_int8_probe_catches_the_saturating_kernels():
+    "Forcing oneDNN's AVX2 int8 kernels (what a CPU without VNNI runs): the probe sees the saturated sums."
+    env = {**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX2"}
+    out = subprocess.run([sys.executable, "-c", "from synthlab.hardware import int8_matmul_exact as e; print(e())"],
+                         env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out[-1] == "False", out
