@@ -107,8 +107,10 @@ class Int8Linear(torch.nn.Module):
         flat = x.reshape(-1, self.in_features).float(); n = len(flat)
         xscale = flat.abs().amax(1, keepdim=True).clamp(min=1e-12) / 127
         q = (flat / xscale).round_().to(torch.int8)
-        if n < 17: q = torch.cat([q, q.new_zeros(17 - n, q.shape[1])])    # `_int_mm` on a CPU wants > 16 rows
-        y = torch._int_mm(q, self.qweight)[:n].float() * xscale * self.wscale
+        try: y = torch._int_mm(q, self.qweight)
+        except RuntimeError:                         # a build that wants > 16 rows (CUDA's rule): pad with zeros
+            y = torch._int_mm(torch.cat([q, q.new_zeros(max(0, 17 - n), q.shape[1])]), self.qweight)[:n]
+        y = y.float() * xscale * self.wscale
         return (y if self.bias is None else y + self.bias).view(*x.shape[:-1], self.out_features)
 
 # %% ../nbs/01d_hardware.ipynb #q006
