@@ -113,3 +113,16 @@ def test_describe_adds_the_cards_label_descriptions_to_the_pool(tmp_path):
 
 def _write(path, recs):
     path.write_text("".join(json.dumps(r) + "\n" for r in recs)); return path
+
+
+def test_describe_from_the_command_line(tmp_path):
+    "`synthlab curate --describe` reaches `curate_file`: its report and the kept records' confidences say so."
+    from synthlab.cli import main
+    from synthlab.curate import curate
+    recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
+    src = _write(tmp_path/"gen.jsonl", recs)
+    main(["curate", str(src), "--task", "sst2", "--n", "4", "--describe", "--out", str(tmp_path/"k.jsonl")])
+    rep = json.loads((tmp_path/"k.jsonl.curate.json").read_text())
+    conf = {r["text"]: r["meta"]["curate"]["confidence"] for r in read_records(tmp_path/"k.jsonl")}
+    assert rep["describe"] is True
+    assert conf == {r["text"]: r["meta"]["curate"]["confidence"] for r in curate(recs, "sst2", 4, describe=True)[0]}
