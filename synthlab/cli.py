@@ -64,7 +64,8 @@ def add_curate_parser(sub):
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
     c.add_argument("--out", required=True, help="the curated JSONL file")
-    from synthlab.curate import CARTOGRAPHY, KEEP
+    from synthlab.curate import CARTOGRAPHY, DESCRIBE, KEEP
+    c.add_argument("--describe", action="store_true", default=DESCRIBE["default"], help=DESCRIBE["help"])
     c.add_argument("--cartography", type=unit_float, default=CARTOGRAPHY["default"], help=CARTOGRAPHY["help"])
     c.add_argument("--keep", type=checked(float, lambda v: v >= 1, "a number ≥ 1"), default=KEEP["default"],
                    help=KEEP["help"])
@@ -296,7 +297,7 @@ def cmd_curate(o) -> dict:
     "`synthlab curate`: `--n` records of `input` kept into `--out` (`synthlab.curate.curate_file`), its report."
     from synthlab.curate import curate_file
     r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography,
-                    keep=o.keep)
+                    keep=o.keep, describe=o.describe)
     print(f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}\nrecords: {o.out}; reasons: "
           f"{o.out}.dropped.jsonl")
     return r

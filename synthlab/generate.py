@@ -128,8 +128,10 @@ def check_backend(self: Method, lm):
 
 @patch
 def decode(self: Method, lm, prompts: list, **kwargs) -> DecodeResult:
-    "The shared decode loop (a text-only backend's `complete` instead); its work counters are added to `work`."
-    res = decode(lm, prompts, **kwargs) if supports(lm, LOGPROBS) else lm.complete(prompts, **kwargs)
+    ("The shared decode loop (a text-only backend's `complete` instead, which takes whole prompts: `stems` is "
+     "dropped); its work counters are added to `work`.")
+    stems = kwargs.pop("stems", False)
+    res = decode(lm, prompts, stems=stems, **kwargs) if supports(lm, LOGPROBS) else lm.complete(prompts, **kwargs)
     self.work.update(res.stats)
     return res
 

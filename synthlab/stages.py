@@ -264,7 +264,7 @@ class Filters(Stage):
     def did(self, r): return f"rejected {r['rejected']}"
 
 # %% ../nbs/13a_stages.ipynb #s044
-from .curate import CARTOGRAPHY, KEEP
+from .curate import CARTOGRAPHY, DESCRIBE, KEEP
 
 @register_stage("curate")
 class Curate(Stage):
@@ -274,12 +274,13 @@ class Curate(Stage):
     factor: float = opt(3.0, lo=1, help="r: records generated per record kept")
     keep: float = opt(KEEP["default"], lo=1, help=KEEP["help"])
     cartography: float = opt(CARTOGRAPHY["default"], lo=0, hi=0.9, help=CARTOGRAPHY["help"])
+    describe: bool = opt(DESCRIBE["default"], help=DESCRIBE["help"])
     @property
     def over_generate(self): return self.factor
     def run(self, records, ctx):
         from synthlab.curate import curate
         kept, dropped, rep = curate(records, ctx.task, ctx.p.n, keep=self.keep, pool=ctx.task.shots, seed=ctx.p.seed,
-                                    cartography=self.cartography)
+                                    cartography=self.cartography, describe=self.describe)
         return kept, {**rep, "reasons": {record_id(r): r["meta"]["curate"] for r in dropped}}
     def did(self, r): return f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}"
 

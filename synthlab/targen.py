@@ -225,7 +225,8 @@ def _instances(self: TarGEN, lm, task, pairs: list, labels: list, generator, bat
     prefix, suffixes = lm.split_prefix([instance_conversation(task, y, c, s) for c, s, y in rows])
     head, sampling = answer_head(task), self.instance_sampling(task)
     prompts = [s + head for s in suffixes]
-    res = self.decode(lm, prompts, prefix=prefix, combiner=comb, sampling=sampling, generator=generator)
+    res = self.decode(lm, prompts, prefix=prefix, combiner=comb, sampling=sampling, generator=generator,
+                      stems=True)   # a seed's label rows share its start: prefilled once
     recs = []
     for i, (text, ids, fin) in enumerate(zip(res.texts, res.token_ids, res.finish)):
         c, s, y = rows[i]

@@ -92,3 +92,37 @@ def test_cartography_drops_the_mislabelled_record(tmp_path, capsys):
                                                   "--cartography", "2", "--out", tmp_path/"k2.jsonl")
     assert "cartography must be in [0, 1)" in fails(capsys, "curate", src, "--task", "sst2", "--n", "8",
                                                     "--cartography", "1", "--out", tmp_path/"k2.jsonl")
+
+
+def test_describe_adds_the_cards_label_descriptions_to_the_pool(tmp_path):
+    "`describe=True` (issue 32): the confidence classifier also learns one example per label, its card description."
+    from synthlab.curate import curate, curate_file, DESCRIBE
+    from synthlab.task import get_task
+    sst = get_task("sst2")
+    recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
+    recs.append(dict(text="a negative opinion of the movie , a dull mess .", label="negative"))
+    conf = lambda kept: {r["text"]: r["meta"]["curate"]["confidence"] for r in kept}
+    on = curate(recs, sst, 4, describe=True)
+    as_pool = curate(recs, sst, 4, pool=[*sst.shots, *(dict(text=d, label=y) for y, d in sst.labels.items())])
+    off = curate(recs, sst, 4)
+    assert conf(on[0]) == conf(as_pool[0]) and conf(on[0]) != conf(off[0])
+    assert on[2]["describe"] is True and off[2]["describe"] is DESCRIBE["default"] is False
+    rep = curate_file(_write(tmp_path/"gen.jsonl", recs), sst, 4, tmp_path/"k.jsonl", describe=True)
+    assert rep["describe"] is True and conf(read_records(tmp_path/"k.jsonl")) == conf(on[0])
+
+
+def _write(path, recs):
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs)); return path
+
+
+def test_describe_from_the_command_line(tmp_path):
+    "`synthlab curate --describe` reaches `curate_file`: its report and the kept records' confidences say so."
+    from synthlab.cli import main
+    from synthlab.curate import curate
+    recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
+    src = _write(tmp_path/"gen.jsonl", recs)
+    main(["curate", str(src), "--task", "sst2", "--n", "4", "--describe", "--out", str(tmp_path/"k.jsonl")])
+    rep = json.loads((tmp_path/"k.jsonl.curate.json").read_text())
+    conf = {r["text"]: r["meta"]["curate"]["confidence"] for r in read_records(tmp_path/"k.jsonl")}
+    assert rep["describe"] is True
+    assert conf == {r["text"]: r["meta"]["curate"]["confidence"] for r in curate(recs, "sst2", 4, describe=True)[0]}

@@ -125,3 +125,54 @@ def test_split_prefix_without_chat_template_keeps_the_whole_prompts_tokens(lm):
         whole = plain.chat(c)
         assert prefix + s == whole
         assert plain._encode(prefix, True) + plain._encode(s, False) == plain._encode(whole, True)
+
+
+# ---------------------------------------------------------------- stems (`LM.start(..., stems=True)`), both dtypes
+
+def seed_rows(lm):
+    "TarGEN-like rows: two seeds × three labels (adjacent rows share a ~40-token start), a repeat and a row alone."
+    ask = lambda seed, y: (f"Setting: a rainy film festival in a small harbour town\nSeed: {seed}\n\nWrite one sentence "
+                           f"from a review of the film shown there. The critic is clearly {y} about it.")
+    seeds = ["the projector broke twice during the screening.", "the director answered questions for an hour."]
+    conv = [[SYSTEM, dict(role="user", content=ask(s, y))] for s in seeds for y in ("positive", "negative", "neutral")]
+    prefix, suffixes = lm.split_prefix(conv + convs()[:1])
+    return prefix, suffixes[:6] + suffixes[:1] + suffixes[6:]
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_stems_match_the_one_pass_prefill(lm_each_dtype, share):
+    """Stems prefilled once per run of rows vs the one-pass prefill: float32 log-probs within FP32_TOL at the start and
+    after each step (a row leaving mid-way); bfloat16 within BF16_TV (other matmul shapes round otherwise). The stems
+    were really cut: fewer prompt tokens computed."""
+    from synthlab.lm import stem_groups
+    lm = lm_each_dtype
+    prefix, rows = seed_rows(lm)
+    groups = stem_groups([lm._encode(p, first=False) for p in dict.fromkeys(rows)])
+    assert [b - a for a, b, n in groups] == [3, 3, 1] and groups[0][2] >= 16 and groups[2][2] == 0, groups
+    tokens = torch.tensor([[lm.tokenizer.encode(w)[0] for w in ("The", " film", " is", " a")]] * len(rows)).T
+    def run(stems):
+        lm.share_prefix_from = 0 if share else None
+        try:
+            state, logp = lm.start(rows, prefix=prefix, stems=stems); out, keep = [logp], list(range(len(rows)))
+            for t, tok in enumerate(tokens):
+                if t == 2: keep = [0, 2, 3, 5, 6, 7]; lm.keep(state, keep)
+                out.append(lm.step(state, tok[keep]))
+            return out, state.prompt_tokens, state.shared_prefix
+        finally: lm.share_prefix_from = LM.share_prefix_from
+    (two, t2, s2), (one, t1, s1) = run(True), run(False)
+    assert t2 < t1 and s1 == s2 and (s1 > 0) == share, (t2, t1, s1, s2)
+    fp32 = lm.dtype == torch.float32
+    gaps = [(max_gap if fp32 else tv_distance)(a, b) for a, b in zip(two, one)]
+    assert max(gaps) < (FP32_TOL if fp32 else BF16_TV), gaps
+
+
+def test_stems_decode_seeded_records(lm_each_dtype):
+    "A seeded decode with stems repeats exactly; in float32 it samples the same tokens as the one-pass prefill."
+    lm = lm_each_dtype
+    prefix, rows = seed_rows(lm)
+    cfg = SamplingConfig(max_new_tokens=12, stop=(".",))
+    run = lambda stems: decode(lm, rows, prefix=prefix, sampling=cfg, generator=torch.Generator().manual_seed(4), stems=stems)
+    a, b = run(True), run(True)
+    assert a.token_ids == b.token_ids and a.texts == b.texts
+    assert a.stats["prompt_tokens"] < run(False).stats["prompt_tokens"]
+    if lm.dtype == torch.float32: assert a.token_ids == run(False).token_ids
