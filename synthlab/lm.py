@@ -22,7 +22,8 @@ from .assets import (
     EMBEDDED_MODELS, HUB_HINT, cache_dir, embedded_gguf, hub_allowed, from_pretrained, dequantised_dir)
 from .hardware import (
     DTYPES, BF16_CPU_FLAGS, LAYOUTS, pick_device, default_batch_rows, cpuinfo, cpu_flags, choose_dtype, pick_dtype,
-    transpose_linear_weights, weight_layout, torch_threads, layout_speedup, choose_layout, busy_cores, choose_threads)
+    transpose_linear_weights, weight_layout, torch_threads, layout_speedup, choose_layout, busy_cores, choose_threads,
+    Int8Linear, calibration_text, quantize_int8)
 from .kvcache import SlackKV, slack_cache, PrefixKV, shared_prefix_cache
 from .attention import (
     PREFIX_ATTENTION, PREFIX_MODEL_TYPES, cascade_attention, prefix_attention, prefix_attention_ready, own_mask)
@@ -92,6 +93,7 @@ def load_lm(spec: str="smollm2-135m", device=None, dtype=None, layout=None, thre
     tok.padding_side = "left"
     layout, layout_reason = choose_layout(model, layout)
     if layout == "transposed": transpose_linear_weights(model)
+    elif layout == "int8": quantize_int8(model, tok(calibration_text(tok), return_tensors="pt")["input_ids"].to(device))
     return LM(model, tok, name=spec, dtype_reason=reason, layout_reason=layout_reason, threads_reason=threads_reason)
 
 # %% ../nbs/01_lm.ipynb #l007
