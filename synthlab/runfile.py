@@ -30,7 +30,11 @@ def _differences(got, want, key: str) -> list:
 # %% ../nbs/02e_runfile.ipynb #c018c
 def _run_diff(meta, expect: dict, keys: list) -> list:
     "The differences from `expect` in `keys` that `meta` (a record's, or the `meta` values of its header) records."
-    return [d for k in keys if k not in _IF_RECORDED or k in meta for d in _differences(meta.get(k), expect[k], k)]
+    diff = [d for k in keys if k not in _IF_RECORDED or k in meta for d in _differences(meta.get(k), expect[k], k)]
+    # the layout is recorded only (a run may move machines), but int8 weights change the numbers as a dtype does
+    if "layout" in expect and (meta.get("layout") == "int8") != (expect["layout"] == "int8"):
+        diff.append(f"layout={meta.get('layout')!r} (this run: {expect['layout']!r})")
+    return diff
 
 def _fits(r: dict, fields, labels) -> bool:
     "Whether record `r` has a text for every field of `fields` and a label of `labels` (`check_record` says why not)."

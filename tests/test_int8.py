@@ -79,3 +79,20 @@ def test_int8_probe_catches_the_saturating_kernels():
     out = subprocess.run([sys.executable, "-c", "from synthlab.hardware import int8_matmul_exact as e; print(e())"],
                          env=env, capture_output=True, text=True, check=True).stdout.split()
     assert out[-1] == "False", out
+
+
+def test_int8_file_resumes_only_with_int8(lm_int8, lm_fp32, tmp_path):
+    "int8 weights change the numbers as a dtype does: a file they began is not continued by float32 weights (nor back)."
+    from synthlab.fewgen import FewGen
+    from synthlab.generate import generate
+    from synthlab.records import read_records
+    sst2, out, plain = get_task("sst2"), tmp_path/"int8.jsonl", tmp_path/"fp32.jsonl"
+    small = dict(per_label=1, sampling=SamplingConfig(max_new_tokens=8))
+    generate(FewGen(**small), sst2, lm_int8, n=2, out=out, seed=0, progress=False)
+    assert [r["meta"]["layout"] for r in read_records(out)] == ["int8", "int8"]
+    with pytest.raises(ValueError, match=r"different layout='int8' \(this run: '(standard|transposed)'\)"):
+        generate(FewGen(**small), sst2, lm_fp32, n=4, out=out, seed=0, progress=False)
+    generate(FewGen(**small), sst2, lm_fp32, n=2, out=plain, seed=0, progress=False)
+    with pytest.raises(ValueError, match=r"this run: 'int8'"):
+        generate(FewGen(**small), sst2, lm_int8, n=4, out=plain, seed=0, progress=False)
+    assert len(read_records(out)) == len(read_records(plain)) == 2       # nothing was appended to either
