@@ -46,3 +46,19 @@ class ChatRenderer:
         for cut in (prefix, prefix.rstrip(), ""):     # the first cut whose two halves tokenise as the whole prompt does
             if not cut or _tokenises_as_whole(self, cut, texts): break
         return cut, [t[len(cut):] for t in texts]
+
+# %% ../nbs/01g_chat.ipynb #t012c
+import os
+from fastcore.basics import patch
+
+@patch
+def split_shared_text(self: ChatRenderer, conversations: list, head: str="") -> tuple:
+    ("(prefix, suffixes + `head`) of the rendered `conversations`: `split_prefix`'s cut, else their common text up to "
+     "its last blank line (e.g. a task description), where the two halves tokenise as the whole.")
+    prefix, suffixes = self.split_prefix(conversations)
+    texts = [s + head for s in suffixes]
+    if prefix: return prefix, texts
+    common = os.path.commonprefix(texts)
+    common = common[:common.rfind("\n\n") + 2] if "\n\n" in common else ""
+    cut = next((c for c in (common, common.rstrip()) if c and _tokenises_as_whole(self, c, texts)), "")
+    return cut, [t[len(cut):] for t in texts]

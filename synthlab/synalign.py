@@ -15,7 +15,6 @@ from .decode import SamplingConfig, decode as _decode
 from .generate import Method
 from .prompts import fewshot_conversation, label_instruction, output_format, make_record, reply_head
 from .filters import normalise, RecordFilter
-from .chat import _tokenises_as_whole
 from .embed import embed_records
 from .explore import select_demonstrations, demo_clusters, as_shots, _ACQUISITIONS
 from .generate import register_method, seqs_needed
@@ -331,17 +330,6 @@ def _synalign_record(task, chosen: tuple, text: str, prompt: str, group: str, to
                        sigma2=m["sigma2"], attribute_attempts=attempts, sampling=sampling.asdict())
 
 # %% ../nbs/06c_synalign.ipynb #c104x2
-def _split_text(lm, convs: list, head: str) -> tuple:
-    ("(prefix, suffixes + `head`) of the rendered `convs`: `split_prefix`'s cut, else their common text up to its last "
-     "blank line (the task description), where the two halves tokenise as the whole.")
-    prefix, suffixes = lm.split_prefix(convs)
-    texts = [s + head for s in suffixes]
-    if prefix: return prefix, texts
-    common = os.path.commonprefix(texts)
-    common = common[:common.rfind("\n\n") + 2] if "\n\n" in common else ""
-    cut = next((c for c in (common, common.rstrip()) if c and _tokenises_as_whole(lm, c, texts)), "")
-    return cut, [t[len(cut):] for t in texts]
-
 @patch
 def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     ("One batch: the next clusters of each label still needed, their attributes, then `per_demo` examples from each "
@@ -361,7 +349,7 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     keep = [i for i, a in enumerate(attrs) if a is not None or not self.attributes for _ in range(rows[i])]
     if not keep: return []
     sampling, head = self.task_sampling(task), reply_head(task)       # a pair task's reply starts "Premise:"
-    prefix, suffixes = _split_text(lm, [synalign_conversation(task, *chosen[i], attrs[i]) for i in keep], head)
+    prefix, suffixes = lm.split_shared_text([synalign_conversation(task, *chosen[i], attrs[i]) for i in keep], head)
     res = self.decode(lm, suffixes, prefix=prefix, sampling=sampling, generator=generator)
     out = []
     for i, text, s, ids, fin in zip(keep, res.texts, suffixes, res.token_ids, res.finish):

@@ -199,20 +199,20 @@ def test_synalign_generation_is_reproducible_and_keeps_attributes(lm, tmp_path):
     assert all(r["meta"]["attributes"] is None and "attributes (" not in r["meta"]["prompt"] for r in c)
 
 
-def test_split_text_shares_the_task_description(lm):
-    from synthlab.synalign import synalign_conversation, _split_text
+def test_split_shared_text_shares_the_task_description(lm):
+    from synthlab.synalign import synalign_conversation
     from synthlab.task import get_task
     sa = SynAlign(per_label=2, pool_size=120)
     cl = sa.prepare("sst2")["clusters"]
     convs = [synalign_conversation("sst2", y, cl[y][j], {"topic": "a heist film"}) for y in cl for j in range(2)]
-    prefix, suffixes = _split_text(lm, convs, "Text:")           # no message is shared: the description is
+    prefix, suffixes = lm.split_shared_text(convs, "Text:")           # no message is shared: the description is
     assert get_task("sst2").description in prefix and prefix.rstrip().endswith("Examples:")
     for c, s in zip(convs, suffixes):
         assert prefix + s == lm.chat(c) + "Text:"
         whole = lm._encode(lm.chat(c) + "Text:", first=True)
         assert lm._encode(prefix, first=True) + lm._encode(s, first=False) == whole
     same = [convs[0], synalign_conversation("sst2", "negative", cl["negative"][0], {"topic": "a war film"})]
-    assert _split_text(lm, same, "")[0] == lm.split_prefix(same)[0] != ""   # a shared system message: cut after it
+    assert lm.split_shared_text(same)[0] == lm.split_prefix(same)[0] != ""   # a shared system message: cut after it
 
 
 def test_synalign_examples_per_demonstration_share_prompt_and_attributes(lm_each_dtype):
