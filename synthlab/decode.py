@@ -195,7 +195,7 @@ def decode(lm, prompts: list, *, prefix: str="", combiner: Combiner=None, sampli
                                                          f"{combiner.n_rows} rows")
     S, R, tok = combiner.n_seqs, len(prompts), lm.tokenizer
     follows, rows = torch.tensor(combiner.follows), torch.arange(R)    # rows: the rows still in the batch, in its order
-    state, logp = lm.start(prompts, prefix=prefix, stems=True) if stems else lm.start(prompts, prefix=prefix)
+    state, logp = lm.start(prompts, prefix=prefix, stems=stems)
     active = torch.ones(S, dtype=torch.bool)
     ids, texts, finish = [[] for _ in range(S)], [""]*S, ["length"]*S
     stats = dict(row_passes=R, computed_row_passes=R, steps=0, prompt_tokens=state.prompt_tokens, generated_tokens=0)

@@ -78,7 +78,7 @@ def transpose_linear_weights(model) -> int:
 
 def weight_layout(model) -> str:
     "`int8` when `model` holds `Int8Linear` layers, `transposed` when its weights are stored so, else `standard`."
-    if any(type(m).__name__ == "Int8Linear" for m in model.modules()): return "int8"
+    if any(type(m).__name__ == "Int8Linear" for m in model.modules()): return "int8"   # by name: defined below
     linears = _linears(model)
     return "transposed" if linears and not any(m.weight.is_contiguous() for m in linears) else "standard"
 

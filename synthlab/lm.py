@@ -23,7 +23,7 @@ from .assets import (
 from .hardware import (
     DTYPES, BF16_CPU_FLAGS, LAYOUTS, pick_device, default_batch_rows, cpuinfo, cpu_flags, choose_dtype, pick_dtype,
     transpose_linear_weights, weight_layout, torch_threads, layout_speedup, choose_layout, busy_cores, choose_threads,
-    Int8Linear, calibration_text, quantize_int8)
+    calibration_text, quantize_int8)
 from .kvcache import SlackKV, slack_cache, PrefixKV, shared_prefix_cache
 from .attention import (
     PREFIX_ATTENTION, PREFIX_MODEL_TYPES, cascade_attention, prefix_attention, prefix_attention_ready, own_mask)
