@@ -173,7 +173,7 @@ def run_generation(s: Generation, ctx) -> tuple:
 def judge_records(records: list, task, lm, s) -> tuple:
     "(records, report): TarGEN's self-correction over `records`, applied only if the judge is trusted on `task.shots`."
     from synthlab.targen import TarGEN
-    tg = TarGEN(judge=s.judge, margin=s.margin, trust=s.trust, progress=False)
+    tg = TarGEN(judge=s.judge, margin=s.margin, trust=s.trust, score_untrusted=s.score_untrusted, progress=False)
     tg.check_backend(lm)
     acc = tg.judge_accuracy(lm, task)
     if not (acc is None or acc >= s.trust or s.score_untrusted):
@@ -190,6 +190,8 @@ def judge_records(records: list, task, lm, s) -> tuple:
                       dropped=len(recs) - len(kept), action=s.action, reasons=reasons)
 
 # %% ../nbs/13a_stages.ipynb #s032
+from .targen import SCORE_UNTRUSTED
+
 @dataclass
 class LabelCheck(Stage):
     "A stage that passes a verdict on each record's label: the records it finds wrong are relabelled or dropped."
@@ -202,7 +204,7 @@ class Judge(LabelCheck):
     margin: float = opt(0.15, lo=0, help="least score gap to relabel")
     trust: float = opt(0.8, lo=0, hi=1, help="least judge accuracy on the demonstrations")
     action: str = opt("relabel", ("relabel", "drop"), help="what to do with a record the judge relabels")
-    score_untrusted: bool = opt(True, help="False: an untrusted judge scores no record (saves its cost)")
+    score_untrusted: bool = opt(SCORE_UNTRUSTED, help="True: an untrusted judge still scores each record (evidence)")
     def run(self, records, ctx): return judge_records(records, ctx.task, ctx.lm(), self)
     def did(self, r):
         return (f"judge accuracy on the demos {r['shot_accuracy']}, {'trusted' if r['trusted'] else 'NOT trusted'}; "

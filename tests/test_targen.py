@@ -127,6 +127,27 @@ def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
     # an untrusted judge (RTE: at chance on the shots) never changing a label is 05_targen's RTE run (warning, applied False)
 
 
+def test_an_untrusted_judge_scores_nothing_unless_asked(lm):
+    # AG News: the embedded model's judge labels few of the card's shots right, so it is not trusted. Its verdicts could
+    # change no label, so by default it spends nothing on them; `score_untrusted=True` scores them as evidence only.
+    ag = get_task("ag_news")
+    hand = lambda: [{"text": "Stocks fall as oil prices climb to a record high on supply fears.", "label": y,
+                     "meta": {"initial_label": y}} for y in ("Sports", "Business")]
+    skip, scored = TarGEN(progress=False), TarGEN(progress=False, score_untrusted=True)
+    with pytest.warns(UserWarning, match="self-correction is OFF"): acc = skip.judge_accuracy(lm, ag)
+    assert acc < skip.trust
+    a, b = hand(), hand()
+    skip.correct(lm, ag, a)
+    with pytest.warns(UserWarning, match="self-correction is OFF"): scored.correct(lm, ag, b)
+    for r in a: assert r["meta"]["judge"] == dict(kind="score", shot_accuracy=acc, applied=False, scored=False)
+    assert (skip.work["judge_skipped"], skip.work["judged"]) == (2, 0)
+    for r in b:
+        j = r["meta"]["judge"]
+        assert set(j["scores"]) == set(ag.label_names) and j["shot_accuracy"] == acc and not j["applied"]
+    assert [r["label"] for r in a] == [r["label"] for r in b] == ["Sports", "Business"]   # neither changes a label
+    assert scored.work["judged"] == 2
+
+
 def test_text_judge(lm):
     sst2 = no_shots("sst2")
     recs = [{"text": "i loved this wonderful , funny movie .", "label": "negative", "meta": {"initial_label": "negative"}}]
