@@ -12,7 +12,7 @@ Writes the tables to bench/results/throughput[-quick].md. Run it on an otherwise
 the start and the end is printed with the tables; on a shared machine compare the CPU columns (process CPU
 time, all threads). --quick finishes in a few minutes on 2 idle cores.
 """
-import argparse, os, platform, sys, time
+import argparse, json, os, platform, sys, time
 from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false"); os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -34,7 +34,7 @@ def machine(lm) -> str:
             f"layout {lm.layout} ({lm.layout_reason}); load average {os.getloadavg()[0]:.1f}")
 
 
-def kept_per_minute(lm, task, method, n, seed=0) -> dict:
+def kept_per_minute(lm, task, method, n, seed=0, records: Path=None) -> dict:
     full = ["--batch-rows", str(default_batch_rows(lm.device))]     # every method at the same width
     o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-", *full])
     m = build_method(method, o, get_task(task))
@@ -42,6 +42,9 @@ def kept_per_minute(lm, task, method, n, seed=0) -> dict:
     res = generate(m, task, lm, n=n, seed=seed, progress=False)
     dt, dc = time.perf_counter() - t, time.process_time() - c
     recs, s = res.records, res.summary
+    if records:                                                      # to read: `--records DIR`
+        records.mkdir(parents=True, exist_ok=True)
+        (records/f"{task}-{method}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs))
     return dict(task=task, method=method, n=len(recs), seconds=dt, per_min=60 * len(recs) / dt, s_per_kept=dt / len(recs), cpu=dc,
                 rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"])
 
@@ -68,6 +71,7 @@ def main():
     ap.add_argument("--methods", nargs="+", help="only these methods (default: all of the run's kind)")
     ap.add_argument("--judge", type=int, default=256, help="records the judge scores (0: skip the judge table)")
     ap.add_argument("--no-decode", action="store_true", help="skip the synthlab vs generate() decode table")
+    ap.add_argument("--records", type=Path, help="also write each run's kept records here, TASK-METHOD.jsonl (to read them)")
     ap.add_argument("--out", help="write the tables here (default bench/results/throughput[-quick].md)")
     o = ap.parse_args()
     n = o.n or (40 if o.quick else 64)
@@ -79,7 +83,7 @@ def main():
     gen = []
     for task in tasks:
         for m in methods:
-            gen.append(kept_per_minute(lm, task, m, n)); print(gen[-1], flush=True)
+            gen.append(kept_per_minute(lm, task, m, n, records=o.records)); print(gen[-1], flush=True)
     t1 = "| task | method | kept | seconds | kept / min | s / kept | CPU s | kept / CPU min | row passes | tokens | batches |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
     t1 += "".join(f"| {r['task']} | {r['method']} | {r['n']} | {r['seconds']:.1f} | {r['per_min']:.0f} | {r['s_per_kept']:.3f} | {r['cpu']:.1f} | "
                   f"{60 * r['n'] / r['cpu']:.0f} | {r['rows']} | {r['tok']} | {r['batches']} |\n" for r in gen)

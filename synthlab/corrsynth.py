@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['LOGP_FLOOR', 'CORRSYNTH_MODES', 'CONTRASTS', 'CFGCombiner', 'corrsynth_weights', 'active_weights',
-           'CorrSynthCombiner', 'contrast_instructions', 'ContrastGap', 'CFGConfig', 'CFG', 'CorrSynthConfig',
-           'CorrSynth']
+           'CorrSynthCombiner', 'contrast_labels', 'contrast_instructions', 'ContrastGap', 'CFGConfig', 'CFG',
+           'CorrSynthConfig', 'CorrSynth']
 
 # %% ../nbs/04_corrsynth.ipynb #c004
 import math
@@ -18,7 +18,7 @@ from .decode import Combiner, SamplingConfig, DecodeResult
 from .backend import LOGPROBS
 from .options import shared, option, private, positive_int, finite_float
 from .prompts import (fewshot_conversation, label_instruction, output_format, sample_shots, records_from_decode,
-    prompt_hash, reply_head)
+    prompt_hash, reply_head, label_head)
 from .generate import Method, register_method, seqs_needed, default_sampling
 
 # %% ../nbs/04_corrsynth.ipynb #c011
@@ -155,16 +155,22 @@ def params(self: CorrSynthCombiner):
 # %% ../nbs/04_corrsynth.ipynb #c036
 CONTRASTS = ("other", "each", "none")
 
-def contrast_instructions(task, label: str, contrast: str="other") -> list:
-    "The user request(s) of the contrast prompt(s) c̄ for a sequence of `label`."
+def contrast_labels(task, label: str, contrast: str="other") -> list:
+    "The label each contrast prompt c̄ for a sequence of `label` asks for, one per prompt; None: several labels, or none."
     task.check_label(label)
     if contrast not in CONTRASTS: raise ValueError(f"contrast must be one of {', '.join(CONTRASTS)}, got {contrast!r}")
-    if contrast == "none": return [f"Write one new {task.instance}. Do not copy the examples. {output_format(task)}"]
+    if contrast == "none": return [None]
     others = [y for y in task.label_names if y != label]
     if not others: raise ValueError(f"contrast={contrast!r} needs a task with at least 2 labels; {task.name} has only "
                                     f"{label!r}")
-    if contrast == "each" or len(others) == 1: return [label_instruction(task, y) for y in others]
-    what = "; or ".join(task.labels[y] for y in others)
+    return others if contrast == "each" or len(others) == 1 else [None]
+
+def contrast_instructions(task, label: str, contrast: str="other") -> list:
+    "The user request(s) of the contrast prompt(s) c̄ for a sequence of `label` (`contrast_labels`, in order)."
+    asks = contrast_labels(task, label, contrast)
+    if contrast == "none": return [f"Write one new {task.instance}. Do not copy the examples. {output_format(task)}"]
+    if asks != [None]: return [label_instruction(task, y) for y in asks]
+    what = "; or ".join(task.labels[y] for y in task.label_names if y != label)
     return [f"Write one new {task.instance} that expresses one of these: {what}. Do not copy the examples. "
             f"{output_format(task)}"]
 
@@ -201,10 +207,12 @@ def _unset_or_with_alpha(sampling, alpha, default=0.1) -> tuple:
 
 @dataclass(kw_only=True)
 class _GuidedConfig:
-    "The fields CFG and CorrSynth share (neither a flag nor in `params()`): α, the sampling, the shots' pool."
+    ("The fields CFG and CorrSynth share: α, the sampling and the shots' pool (neither a flag nor in `params()`), and "
+     "`tag_reply`.")
     alpha: float = private()                # α: `alpha`, else `sampling.alpha` if > 0, else 0.1
     sampling: SamplingConfig = None
     pool: list = private()
+    tag_reply: bool = True                  # prime each reply with its label's tag line (`label_head`); False: as FewGen
 
 
 # %% ../nbs/04_corrsynth.ipynb #c050b
@@ -239,8 +247,10 @@ def generate_batch(self: CFG, lm, task, rng, generator, batch, need):
     convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
     convs += [fewshot_conversation(task, shots, c) for cs in cons for c in cs]
     prefix, suffixes = lm.split_prefix(convs)
-    sampling, head = self.task_sampling(task), reply_head(task)       # main and contrast replies start "Premise:" alike
-    suffixes = [s + head for s in suffixes]
+    asks = labels + [c for y in labels for c in contrast_labels(task, y, self.contrast)]   # each prompt's label (or None)
+    heads = [label_head(task, y if self.tag_reply else None) for y in asks]   # its reply starts with that label's tag
+    sampling, head = self.task_sampling(task), reply_head(task)       # the record is read from `reply_head` on
+    suffixes = [s + h for s, h in zip(suffixes, heads)]
     res = self.decode(lm, suffixes, prefix=prefix, combiner=CFGCombiner(S, self.gamma, n_con), sampling=sampling,
                       generator=generator)
     recs = records_from_decode(task, labels, res, [prefix + s for s in suffixes[:S]], group=f"b{batch}", head=head,
@@ -295,7 +305,7 @@ def generate_batch(self: CorrSynth, lm, task, rng, generator, batch, need):
     conv = {y: fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels}
     prefix, suffixes = lm.split_prefix([conv[y] for y in row_labels])
     sampling, head = self.task_sampling(task), reply_head(task)       # a pair task's replies start "Premise:"
-    suffixes = [s + head for s in suffixes]
+    suffixes = [s + label_head(task, y if self.tag_reply else None) for s, y in zip(suffixes, row_labels)]   # tagged
     res = self.decode(lm, suffixes, prefix=prefix, combiner=comb, sampling=sampling, generator=generator)
     n, recs = len(labels) * M, []
     for g in range(G):

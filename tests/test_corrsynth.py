@@ -9,11 +9,11 @@ import json, random
 import pytest
 import torch
 
-from synthlab.corrsynth import CFG, CorrSynth, CorrSynthCombiner, active_weights
+from synthlab.corrsynth import CFG, CorrSynth, CorrSynthCombiner, active_weights, contrast_instructions
 from synthlab.decode import SamplingConfig, decode
 from synthlab.generate import generate
 from synthlab.records import RunCodec, read_records
-from synthlab.prompts import fewshot_conversation, label_instruction, sample_shots
+from synthlab.prompts import fewshot_conversation, label_instruction, sample_shots, label_head, reply_head, prompt_hash
 from synthlab.task import get_task
 
 
@@ -44,6 +44,31 @@ def test_forward_passes_per_generated_example(lm):
         recs = _batch(method, lm, task)
         assert len(recs) == 4
         assert method.work["row_passes"] == rows_per_seq * sum(1 + _feeds(r, T) for r in recs), (task, method.name)
+
+
+def test_replies_start_with_their_prompts_label_tag(lm):
+    "CFG and CorrSynth prime each row's reply with the tag of the label its prompt asks for; the record's text is not primed."
+    sc = SamplingConfig(max_new_tokens=4)
+    for task, contrast in (("sst2", "other"), ("ag_news", "each"), ("ag_news", "other")):
+        t = get_task(task)
+        recs = _batch(CFG(per_label=1, contrast=contrast, sampling=sc), lm, task)
+        shots = sample_shots(t, 2, random.Random(0))
+        for r in recs:
+            y, m = r["label"], r["meta"]
+            assert m["prompt"].endswith(label_head(t, y)) and not r["text"].startswith("(")
+            # rebuild the contrast prompts (the batch's shots come first from its seeded rng) and compare their hashes
+            others = [o for o in t.label_names if o != y]
+            tags = [label_head(t, o) for o in others] if contrast == "each" or len(others) == 1 else [reply_head(t)]
+            convs = [fewshot_conversation(t, shots, c) for c in contrast_instructions(t, y, contrast)]
+            prefix, suffixes = lm.split_prefix([fewshot_conversation(t, shots, label_instruction(t, y))] + convs)
+            assert m["prompt"] == prefix + suffixes[0] + label_head(t, y)
+            assert m["contrast_prompt_hash"] == [prompt_hash(prefix + s + tag) for s, tag in zip(suffixes[1:], tags)]
+        untagged = _batch(CFG(per_label=1, contrast=contrast, sampling=sc, tag_reply=False), lm, task)
+        assert all(not r["meta"]["prompt"].endswith(label_head(t, r["label"])) for r in untagged)
+    for task in ("sst2", "ag_news"):
+        t = get_task(task)
+        for r in _batch(CorrSynth(groups=1, sampling=sc), lm, task):
+            assert r["meta"]["prompt"].endswith(label_head(t, r["label"]))
 
 
 def test_finished_rows_leave_the_contrast_on_the_real_model(lm):
