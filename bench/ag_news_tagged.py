@@ -1,5 +1,5 @@
-"""Usage: PYTHONPATH=$PWD .venv/bin/python bench/ag_news_tagged.py [OUT] (about 7 min a seed on 2 cores; writes OUT/results.json).
-AG News, N = 1,000, seeds 0-2: CorrSynth (gamma 1.5, alpha 0.1, tagged replies, the study's CorrSynth row settings) vs the study's stored FewGen alpha=0.1 rows; linear students on ag_news:test, alone and with the card's shots."""
+"""Usage: PYTHONPATH=$PWD .venv/bin/python bench/ag_news_tagged.py [OUT] (about 10 min a seed on 2 cores; writes OUT/results.json).
+AG News, N = 1,000, seeds 0-2: CorrSynth (gamma 1.5, alpha 0.1, float32, 48 new tokens: the study's CorrSynth row settings, replies tagged) vs the study's stored FewGen alpha=0.1 rows; linear students on ag_news:test, alone and with the card's shots."""
 import json, sys, time
 from pathlib import Path
 from synthlab.pipeline import Pipeline, run_pipeline
@@ -17,7 +17,8 @@ for seed in (0, 1, 2):
     out = OUT/f"seed{seed}"
     p = from_mapping(Pipeline, dict(task="ag_news", out=str(out), n=1000, seed=seed, evaluate=OFF, demos=OFF, judge=OFF,
                                     guard=OFF, filters=OFF, align=OFF,
-                                    generation=dict(method="corrsynth", options=dict(gamma=1.5))), "row")
+                                    dtype="float32",      # as the study's rows: float32, 48 new tokens
+                                    generation=dict(method="corrsynth", options=dict(gamma=1.5, max_new_tokens=48))), "row")
     t = time.time(); s = run_pipeline(p, progress=False); gen_s = time.time() - t
     g = s["stages"]["generation"]
     cs = read_records(out/"generation.jsonl")
