@@ -123,7 +123,7 @@ def _left_padded(self: LM, rows: list, n_prefix: int) -> tuple:
     return ids, torch.tensor([[1]*n_prefix + [0]*(L-len(r)) + [1]*len(r) for r in rows], device=self.device)
 
 # %% ../nbs/01_lm.ipynb #c029b1
-PREFILL_CALL_TOKENS = 256   # padded prompt tokens a further prefill call must save: about a call's own cost on a CPU
+PREFILL_CALL_TOKENS = 256   # padded prompt tokens a further prefill call must save (a guess at its cost: not tuned)
 
 def length_buckets(lengths: list, most: int=4, call_tokens: int=PREFILL_CALL_TOKENS) -> list:
     ("Indices of `lengths` in at most `most` buckets of like lengths (shortest first): the fewest tokens once each "

@@ -3,7 +3,7 @@ tolerance), finished rows leave the batch without changing any other row's token
 `generate()` is checked in 02_decode.)"""
 import copy
 import pytest, torch
-from synthlab.lm import LM, load_lm
+from synthlab.lm import LM, load_lm, length_buckets
 from synthlab.decode import SamplingConfig, decode
 from synthlab.corrsynth import CFGCombiner
 
@@ -50,6 +50,23 @@ def test_bf16_batched_rows_match_single_rows_within_tolerance(lm):
     bf = LM(copy.deepcopy(lm.model).to(torch.bfloat16), lm.tokenizer, "bf16 copy")
     gaps = check_batched_equals_single(bf, BF16_TV, tv_distance); print(gaps)
     assert max(gaps) > 0       # bf16 really differs from fp32 arithmetic: the tolerance is needed, and stated
+
+
+def test_prefill_in_buckets_steps_like_one_padded_call(lm_each_dtype):
+    "Rows of unlike lengths, prefilled in length buckets (a CPU's default) or in one padded call, then stepped alike."
+    lm = lm_each_dtype
+    plots = [[SYSTEM, dict(role="user", content="Review this plot: " + "a man walks his dog through the rain. " * k)]
+             for k in (0, 1, 20, 24, 50)]
+    prefix, suffixes = lm.split_prefix(plots)
+    assert len(length_buckets([len(lm._encode(s, first=False)) for s in suffixes])) > 1    # the split path is taken
+    tokens = torch.tensor([[lm.tokenizer.encode(w)[0] for w in ("The", " film", " is", " slow")]] * len(plots)).T
+    def run(most):
+        lm.prefill_buckets = most          # this instance only
+        try: return stepped_logprobs(lm, prefix, suffixes, tokens)
+        finally: del lm.prefill_buckets
+    split, one = run(None), run(1)
+    if lm.dtype == torch.float32: assert max_gap(split, one) < FP32_TOL
+    else: assert tv_distance(split, one) < BF16_TV, tv_distance(split, one)
 
 
 def test_finished_rows_leave_without_changing_others(lm):
