@@ -13,10 +13,13 @@ from .student import (POOL_WEIGHT, pool_sample_weights, _pool_records, resolve_t
                               train_student)
 
 # %% auto #0
-__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'pool_check', 'pool_check_line', 'pool_report']
+__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'MIN_RECORDS', 'TOO_FEW', 'pool_check', 'pool_check_line',
+           'pool_report']
 
 # %% ../nbs/09b_poolcheck.ipynb #p005
 HARMFUL_KAPPA, DOUBTFUL_KAPPA, HARMFUL_GAIN = 0.15, 0.25, -0.05
+MIN_RECORDS = 50   # fewer records checked: the numbers without a verdict ("Too few records", below)
+TOO_FEW = "too few records"
 
 def _fit(X, y, w=None, seed=0):
     from sklearn.linear_model import LogisticRegression
@@ -48,6 +51,7 @@ def pool_check(records,                     # the synthetic set: records or a JS
                folds: int = 5,              # k of the k-fold over the pool (at most the rarest label's count)
                embedder=None,               # default: the embedded all-MiniLM-L6-v2
                seed: int = 0,
+               min_records: int = MIN_RECORDS, # fewer records checked than this: the numbers, but no verdict
                max_records: int = 2000,     # at most this many records are embedded and checked: a seeded random
                                             # sample of a larger set (the agreement's standard error stays ≈ 1 %)
               ) -> dict:
@@ -73,9 +77,10 @@ def pool_check(records,                     # the synthetic set: records or a JS
     cv = _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) if counts.min() >= 2 else None
     if cv: cv["in_verdict"] = bool(counts.min() >= min_per_label)
     gain = cv["gain"] if cv and cv["in_verdict"] else None
-    verdict = ("harmful" if kappa < HARMFUL_KAPPA or (gain is not None and gain <= HARMFUL_GAIN) else
+    few = len(recs) < min_records            # a handful of records: κ is mostly chance ("Too few records")
+    verdict = (TOO_FEW if few else "harmful" if kappa < HARMFUL_KAPPA or (gain is not None and gain <= HARMFUL_GAIN) else
                "doubtful" if kappa < DOUBTFUL_KAPPA or (gain is not None and gain < 0) else "helpful")
-    low = [l for l, d in per_label.items() if d["agreement"] is not None and d["agreement"] < chance]
+    low = [] if few else [l for l, d in per_label.items() if d["agreement"] is not None and d["agreement"] < chance]
     advice = None
     if verdict == "harmful":
         why = (f"labels disagree with your examples on {1 - agree:.0%} of records" if kappa < HARMFUL_KAPPA else
@@ -86,7 +91,8 @@ def pool_check(records,                     # the synthetic set: records or a JS
                   "compare pool + synthetic with the pool alone on a test split before using the set")
     return {"verdict": verdict, "agreement": agree, "chance": chance, "kappa": float(kappa), "per_label": per_label,
             "labels_below_chance": low, "cv": cv, "n_pool": len(pool), "pool_per_label": dict(zip(L, counts.tolist())),
-            "n_records": n_records, "n_checked": len(recs), "pool_weight": pool_weight, "advice": advice}
+            "n_records": n_records, "n_checked": len(recs), "min_records": min_records, "pool_weight": pool_weight,
+            "advice": advice}
 
 # %% ../nbs/09b_poolcheck.ipynb #p008
 def _checked(report: dict) -> str:
@@ -97,7 +103,8 @@ def _checked(report: dict) -> str:
 def pool_check_line(report: dict) -> str:
     "One line of a `pool_check` report, e.g. for a run summary."
     s = (f"pool check: {report['verdict']} — labels agree with a classifier on your {report['n_pool']} examples on "
-         f"{report['agreement']:.0%} of {_checked(report)} records (chance {report['chance']:.0%})")
+         f"{report['agreement']:.0%} of {_checked(report)} records (chance {report['chance']:.0%}"
+         f"{'; a verdict needs ' + str(report['min_records']) if report['verdict'] == TOO_FEW else ''})")
     if cv := report["cv"]:
         s += f"; held-out pool accuracy {cv['pool']:.2f} alone, {cv['pool + synthetic']:.2f} with the set"
         if not cv.get("in_verdict", True): s += f" ({cv['folds']}-fold over {cv['n']} examples: too few to judge by)"
