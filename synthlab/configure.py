@@ -184,10 +184,10 @@ def run_generate(task, out, method: str="fewgen", n: int=64, model: str="smollm2
     "`synthlab generate` in one call: `task` records into `out` (resumed) by `method` with its `options` (checked)."
     from synthlab.task import get_task
     from synthlab.backend import load_backend
-    from synthlab.generate import generate, open_output, check_prompt_fits, warn_few_shots
+    from synthlab.generate import generate, open_output, check_prompt_fits, warn_few_shots, warn_short_budget
     t = get_task(task)
     m = build_method(method, {**check_options(method, options, "generate"), "data": data}, t)
-    warn_few_shots(m, t); warn_large_n(n)
+    warn_few_shots(m, t); warn_short_budget(m, t); warn_large_n(n)
     check_model(model); check_not_input(out, task if isinstance(task, (str, Path)) and Path(task).is_file() else None)
     if shards is not None or shard is not None or ray is not None:
         from synthlab.shard import generate_sharded

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['METHODS', 'default_stop', 'length_sample', 'instance_tokens', 'Method', 'default_sampling', 'register_method',
            'sampling_from_options', 'options_set', 'seqs_per_label', 'seqs_needed', 'context_size', 'check_prompt_fits',
-           'warn_few_shots', 'split_evenly', 'GenerationResult', 'generate', 'card_fingerprint', 'run_settings',
-           'open_output']
+           'warn_few_shots', 'warn_short_budget', 'split_evenly', 'GenerationResult', 'generate', 'card_fingerprint',
+           'run_settings', 'open_output']
 
 # %% ../nbs/02a_generate.ipynb #c004
 import copy, functools, hashlib, json, math, random, signal, threading, time, warnings
@@ -252,6 +252,19 @@ def warn_few_shots(method: Method, task):
                       "often")
         method._warned_shots = True
 
+# %% ../nbs/02a_generate.ipynb #c021e1
+def warn_short_budget(method: Method, task,
+                      share: float=0.5): # warn when more than this share of the task's examples would not fit
+    "Warn once when `method`'s new-token budget for `task` is shorter than more than `share` of its real examples."
+    if getattr(method, "_warned_budget", False): return   # once: the CLI warns before the model loads, then `generate`
+    cap, words = method.task_sampling(task).max_new_tokens, length_sample(task)
+    cut = sum(2 * w > cap for w in words) / len(words) if words else 0.0
+    if cut > share:
+        warnings.warn(f"task {task.name!r}: max_new_tokens={cap} is shorter than {cut:.0%} of its examples (about 2 "
+                      f"tokens a word; its default is {instance_tokens(task)}): most records will stop at the cap and "
+                      "be trimmed to a sentence or rejected as truncated, and the run will take more batches")
+        method._warned_budget = True
+
 # %% ../nbs/02a_generate.ipynb #c018
 def _batch_seed(seed: int, batch: int) -> int:
     "The seed of batch `batch` of a run seeded `seed`: the same whether the run goes in one go or is resumed."
@@ -293,6 +306,7 @@ def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, me
         if quotas is not None and (sum(quotas.values()) != n or set(quotas) - set(task.label_names)):
             raise ValueError(f"quotas {quotas} must name labels of {task.name!r} and add up to n={n}")
         method.check_backend(lm); check_prompt_fits(method, task, lm); warn_few_shots(method, task)
+        warn_short_budget(method, task)
         common = {**run_settings(method, task, lm.name, seed, lm), **(meta or {})}
         if out is not None and writer is None: writer = open_output(out, method, task, lm.name, n, seed)
         kept = writer.existing if writer else []   # a `RunRecords`: nothing unfolded
