@@ -4,7 +4,7 @@
 
 # %% ../nbs/06c_synalign.ipynb #c004
 from __future__ import annotations
-import os, random, re
+import os, random, re, warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 import torch
@@ -21,9 +21,10 @@ from .generate import register_method, seqs_needed
 from .options import shared, option, private, positive_int, positive_float, as_options
 
 # %% auto #0
-__all__ = ['ATTRIBUTE_KEYS', 'REQUIRED_ATTRIBUTES', 'ATTRIBUTE_EXAMPLE', 'attribute_lines', 'attribute_conversation',
-           'attribute_prompt', 'measured_length', 'parse_attributes', 'AttributeResult', 'extract_attributes',
-           'load_pool', 'synalign_instruction', 'synalign_conversation', 'SynAlignConfig', 'SynAlign', 'synalign_shots']
+__all__ = ['ATTRIBUTE_KEYS', 'REQUIRED_ATTRIBUTES', 'ATTRIBUTE_EXAMPLE', 'SHOTS_SPLIT', 'attribute_lines',
+           'attribute_conversation', 'attribute_prompt', 'measured_length', 'parse_attributes', 'AttributeResult',
+           'extract_attributes', 'pool_split', 'load_pool', 'synalign_instruction', 'synalign_conversation',
+           'SynAlignConfig', 'SynAlign', 'synalign_shots']
 
 # %% ../nbs/06c_synalign.ipynb #c077
 ATTRIBUTE_KEYS = ("topic", "style", "tone", "entities")   # asked of the LM, in this order
@@ -200,18 +201,31 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
 
 # %% ../nbs/06c_synalign.ipynb #c097
 _POOLS: dict = {}
+SHOTS_SPLIT = "shots"   # `load_pool`'s name for the task card's own few-shot examples
+
+def pool_split(task) -> str:
+    "The split a pool comes from by default: `train` when the card has one, else the card's shots (`SHOTS_SPLIT`)."
+    return "train" if "train" in get_task(task).split_names else SHOTS_SPLIT
+
+def _split_rows(task, split: str, data_dir) -> list:
+    "The records of `split`: a real split's rows, or the card's shots for `SHOTS_SPLIT`."
+    if split == SHOTS_SPLIT:
+        if not task.shots: raise ValueError(f"task {task.name!r} has no few-shot examples to make a pool of; add "
+                                            "`shots` to its card, or a `train` split")
+        return [{**{f: s[f] for f in task.fields}, "label": s["label"]} for s in task.shots]
+    cols = load_split(task, split, data_dir=data_dir).select_columns([*task.fields, "label"]).to_dict()
+    return [{**{f: cols[f][i] for f in task.fields}, "label": cols["label"][i]} for i in range(len(cols["label"]))]
 
 def load_pool(task, split: str = "train", n: int = 500, seed: int = 0, min_words: int = 3,
               data_dir=None) -> list[dict]:   # folder of the real data (None: `synthlab.task.data_dir()`)
-    ("A seeded, label-stratified sample of `n` real records from `split`, each text field (but the card's "
-     "`short_fields`) having ≥ `min_words` words (cached in the process).")
+    ("A seeded, label-stratified sample of `n` real records from `split` (`SHOTS_SPLIT`: the card's shots), each "
+     "text field (but the card's `short_fields`) having ≥ `min_words` words (cached in the process).")
     task = get_task(task)
     if n < 1: raise ValueError(f"pool size must be >= 1; got {n}.")
-    key = (task.name, tuple(task.fields), split, task.splits.get(split), n, seed, min_words, str(data_dir))
+    source = repr(task.shots) if split == SHOTS_SPLIT else task.splits.get(split)
+    key = (task.name, tuple(task.fields), split, source, n, seed, min_words, str(data_dir))
     if key not in _POOLS:
-        ds = load_split(task, split, data_dir=data_dir)
-        cols = ds.select_columns([*task.fields, "label"]).to_dict()
-        rows = [{**{f: cols[f][i] for f in task.fields}, "label": cols["label"][i]} for i in range(len(ds))]
+        rows = _split_rows(task, split, data_dir)
         ok = [i for i, r in enumerate(rows) if all(len(r[f].split()) >= min_words for f in task.long_fields)]
         if not ok:
             raise ValueError(f"{task.name}:{split}: no example has >= {min_words} words in every field of "
@@ -250,7 +264,7 @@ class SynAlignConfig:
     margin: float = 0.75               # extra sequences for rejects, as a share of what a label still needs
     pool_size: int = option(500, positive_int,
                             "real training examples the demonstrations are explored from (default 500)")
-    split: str = "train"               # the real split the pool comes from
+    split: str = None                  # the pool's split (None: `fit` takes `pool_split`: train, else the shots)
     pool_seed: int = 0                 # seed of the pool sample and the GP tie-breaks
     min_words: int = 3                 # pool examples need this many words in every field
     acquisition: str = option("variance", None, "GP rule for the next demonstration", choices=("variance", "reduction"))
@@ -310,7 +324,12 @@ def prepare(self: SynAlign, task) -> dict:
     task = get_task(task)
     key = (task.name, tuple(task.fields), tuple(task.labels))
     if key not in self._prepared:
-        pool = load_pool(task, self.split, self.pool_size, self.pool_seed, self.min_words, self._data_dir)
+        split = self.split or pool_split(task)
+        pool = load_pool(task, split, self.pool_size, self.pool_seed, self.min_words, self._data_dir)
+        if split == SHOTS_SPLIT:
+            warnings.warn(f"SynAlign: the demonstrations of {task.name!r} are its card's {len(pool)} few-shot examples "
+                          f"(split {split!r}{'' if 'train' in task.split_names else '; the card has no train split'}); a "
+                          "train split gives the GP a larger pool to explore")
         E = embed_records(pool, task, embedder=self.embedder, progress=True)
         demos = select_demonstrations(pool, task, n_per_label=self.n_clusters or len(pool),
                                       k_neighbours=self.k_neighbours,
@@ -318,6 +337,12 @@ def prepare(self: SynAlign, task) -> dict:
                                       labels=task.label_names)
         self._prepared[key] = dict(pool=pool, clusters=demo_clusters(demos), filter=RecordFilter(task, pool=pool))
     return self._prepared[key]
+
+# %% ../nbs/06c_synalign.ipynb #s23pool1
+@patch
+def auto_sizes(self: SynAlign, task, rows: int) -> dict:
+    "`Method`'s sizes, and the pool's `split` when unset (`pool_split`: `train`, else the card's shots)."
+    return {**super(SynAlign, self).auto_sizes(task, rows), "split": pool_split(task)}
 
 # %% ../nbs/06c_synalign.ipynb #c104x1
 def _synalign_record(task, chosen: tuple, text: str, prompt: str, group: str, tokens: int, finish: str, attributes,

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['LIST_HEAD', 'JUDGES', 'SCORE_UNTRUSTED', 'LIST_YIELD', 'context_conversation', 'seed_conversation',
-           'instance_conversation', 'answer_head', 'TarGENConfig', 'TarGEN', 'corrsynth_combiner', 'relabel_matrix',
-           'plot_relabel_matrix']
+           'default_template', 'templates_of', 'instance_conversation', 'answer_head', 'TarGENConfig', 'TarGEN',
+           'corrsynth_combiner', 'relabel_matrix', 'plot_relabel_matrix']
 
 # %% ../nbs/05_targen.ipynb #c004
 import math, re, warnings
@@ -47,15 +47,30 @@ def seed_conversation(task, context: str, k: int) -> list:
                  f"event, situation, person or fact in this setting that a {task.instance} could be about. Reply with "
                  "a numbered list, one sentence per line, and nothing else.")]
 
+# %% ../nbs/05_targen.ipynb #s23tpl1
+def default_template(task, label: str) -> str:
+    ("A TarGEN step-3 template for `label` made from the card alone (its instance, the label's description, the "
+     "fields), for cards without `templates`; it uses {context} and {seed} like the card's own.")
+    task = get_task(task)
+    esc = lambda s: str(s).replace("{", "{{").replace("}", "}}")   # the card's text is not a template
+    head = [f"{field_title(task.fields[0])}: <the {esc(task.instance)}>"] if len(task.fields) == 1 else \
+           [f"{field_title(f)}: <{esc(f)}>" for f in task.fields]
+    return ("Setting: {context}\nSeed: {seed}\n\n"
+            f"Write one {esc(task.instance)} that fits the setting, is inspired by the seed and expresses "
+            f"{esc(task.labels[task.check_label(label)])}. Do not copy the seed.\nReply in exactly this format:\n"
+            + "\n".join(head))
+
+def templates_of(task) -> dict:
+    "The task card's TarGEN templates (label → template), or `default_template` of each label when it has none."
+    task = get_task(task)
+    return dict(task.templates) or {y: default_template(task, y) for y in task.label_names}
+
 # %% ../nbs/05_targen.ipynb #c015x2
 def instance_conversation(task, label: str, context: str, seed: str) -> list:
-    "Step 3: the task card's template for `label`, filled with `context` and `seed`."
-    task.check_label(label)
-    if not task.templates:
-        raise ValueError(f"task {task.name!r} has no TarGEN templates; add `templates` (label -> instruction using "
-                         "{context} and {seed}) to its card")
+    "Step 3: the task card's template for `label` (`templates_of`), filled with `context` and `seed`."
+    template = templates_of(task)[task.check_label(label)]
     return [dict(role="system", content=task.description),
-            dict(role="user", content=task.templates[label].format(context=context, seed=seed))]
+            dict(role="user", content=template.format(context=context, seed=seed))]
 
 # %% ../nbs/05_targen.ipynb #c015x3
 def answer_head(task) -> str:
@@ -127,7 +142,7 @@ class TarGEN(Method):
         self.combiner = (None if f is None
                          else str(getattr(f, "name", None) or getattr(f, "__qualname__", type(f).__name__)))
 
-        self._judge_cache = {}
+        self._judge_cache, self._warned_templates = {}, False
 
 # %% ../nbs/05_targen.ipynb #c038p
 @patch
@@ -338,9 +353,10 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
     ("One TarGEN round: contexts, the seed lists the needed records take (`seed_plan`, one decode), instances of the "
      "needed labels `batch_rows` rows per decode, judge.")
     task = get_task(task)
-    if not task.templates:
-        raise ValueError(f"task {task.name!r} has no TarGEN templates; add `templates` (label -> instruction using "
-                         "{context} and {seed}) to its card")
+    if not task.templates and not self._warned_templates:
+        warnings.warn(f"TarGEN: task {task.name!r} has no `templates` on its card; its instances are asked for with "
+                      "`default_template` (the label descriptions). Write templates on the card for better instances")
+        self._warned_templates = True
     labels = [y for y in task.label_names if need.get(y, 0) > 0] if need else task.label_names
     rows = self.batch_rows or default_batch_rows(getattr(lm, "device", None))   # set by `fit`
     bar = tqdm(total=4, desc=f"targen {task.name} batch {batch}", leave=False, disable=not self._progress)

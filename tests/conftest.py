@@ -18,9 +18,10 @@ import pytest
 # Session 16: test_runfile's kill-resume test folded into test_shard's run-apart test (test_runfile 80 -> 15); 10_cli's
 # sharded cells at a seed with few truncated retries (measured: 39 -> 14 CPU s); test_shard's job at 24 new tokens
 # (fewer truncated retries: 92 -> 32 CPU s per pass of its 8 records; three passes: reference, run apart, Ray).
+# Session 23: test_synalign runs SynAlign on a card without data (+20 s).
 COST = {"test_lessons.py": 225, "test_shard.py": 130, "05_targen.ipynb": 120, "10_cli.ipynb": 95, "test_server.py": 95,
         "test_pair_tasks.py": 90, "10b_experiment.ipynb": 78, "12_shard.ipynb": 67,
-        "test_tutorials.py": 65, "test_eval.py": 65, "04_corrsynth.ipynb": 60, "test_curate.py": 60, "test_synalign.py": 55,
+        "test_tutorials.py": 65, "test_eval.py": 65, "04_corrsynth.ipynb": 60, "test_curate.py": 60, "test_synalign.py": 75,
         "test_corrsynth.py": 55, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
         "test_decode.py": 50, "test_cli_errors.py": 45, "test_export.py": 45, "10a_configure.ipynb": 40, "08_metrics.ipynb": 40,
         "test_batching.py": 40, "09_student.ipynb": 37, "06c_synalign.ipynb": 35, "01_lm.ipynb": 35, "13_pipeline.ipynb": 30,
@@ -114,3 +115,29 @@ def kill_generate(argv: list, count, lo: int = 1, hi: int = 4, timeout: float = 
     p.wait(timeout=60)
     assert killed, f"synthlab {argv[0]} ended (exit {p.returncode}) or timed out before it could be killed"
     assert lo <= count() < hi
+
+
+CARD_WITHOUT_DATA = """\
+name: bank_intent
+description: Messages that customers of an online bank type into its support chat.
+instance: customer message
+fields: [text]
+labels:
+  card lost: the customer reports a lost or stolen bank card
+  refund: the customer asks for money back for a purchase or a fee
+  exchange rate: the customer asks about currency exchange rates or conversion fees
+shots:
+- {text: "I think I left my card at the restaurant last night, what do I do?", label: card lost}
+- {text: "Someone stole my wallet with my debit card in it.", label: card lost}
+- {text: "The shop never sent the item, can I get my money back?", label: refund}
+- {text: "You charged me a fee twice this month, please return it.", label: refund}
+- {text: "What rate do you use when I pay in euros?", label: exchange rate}
+- {text: "Why did I get fewer dollars than the bank's website said when I exchanged?", label: exchange rate}
+"""
+
+
+@pytest.fixture
+def card_without_data(tmp_path):
+    "A task card of your own, as a user writes one: its shots, no data splits, no TarGEN templates."
+    p = tmp_path/"bank_intent.yaml"; p.write_text(CARD_WITHOUT_DATA)
+    return p

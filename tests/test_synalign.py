@@ -1,4 +1,5 @@
-"Tests of synthlab.synalign's math on hand-made arrays (no LM, no embedder)."
+"""Tests of synthlab.synalign's math on hand-made arrays (no LM, no embedder), and one SynAlign run with the embedded
+model on a card of your own that has no data (its shots are the pool)."""
 import math
 import numpy as np
 import pytest
@@ -246,3 +247,26 @@ def test_synalign_shots_come_from_the_pool():
 
 # align_file on real text (SST-2 phrases + IMDb openings aligned to SST-2 validation: size, labels, MMD² down, the
 # SST-2 share up, the report file, `n`, the same records as align_records) is checked in nbs/06b_align.ipynb.
+
+
+def test_synalign_on_a_card_without_data(lm, card_without_data, tmp_path, monkeypatch):
+    "A card of your own with only its shots: `synthlab generate --method synalign` explores the shots, and says so."
+    import warnings
+    from synthlab import lm as lm_module
+    from synthlab.cli import main
+    from synthlab.records import read_records
+    from synthlab.task import get_task
+    monkeypatch.setattr(lm_module, "load_lm", lambda *a, **k: lm)   # the session's embedded model, loaded once
+    card = card_without_data
+    shots = get_task(str(card)).shots
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        main(["generate", "--task", str(card), "--method", "synalign", "--n", "3", "--out", str(tmp_path/"o.jsonl")])
+    recs = read_records(tmp_path/"o.jsonl")
+    assert sorted(r["label"] for r in recs) == ["card lost", "exchange rate", "refund"]
+    for r in recs:
+        m = r["meta"]
+        assert m["params"]["split"] == "shots", m["params"]
+        assert shots[m["pool_index"]]["label"] == r["label"]          # the demonstration is one of the card's shots
+        assert m["attributes"]["topic"] and r["text"].strip()
+    assert any("no train split" in str(x.message) for x in w), [str(x.message) for x in w]

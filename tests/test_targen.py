@@ -206,3 +206,27 @@ def test_steps_2_and_3_run_at_the_batch_width(lm_each_dtype):
     after = seen[seen.index(4) + 1:]
     assert after and max(after) <= 4 and sum(after) % 2 == 0 and sum(after) <= 8, seen
     assert len(recs) <= sum(after) and all(r["meta"]["group"] == "b0" for r in recs)
+
+
+def test_targen_on_a_card_without_templates(lm, card_without_data, tmp_path, monkeypatch):
+    "A card of your own without `templates`: `synthlab generate --method targen` asks with `default_template`, and says so."
+    import warnings
+    from synthlab import lm as lm_module
+    from synthlab.cli import main
+    from synthlab.records import read_records
+    from synthlab.targen import default_template
+    from synthlab.task import get_task
+    monkeypatch.setattr(lm_module, "load_lm", lambda *a, **k: lm)   # the session's embedded model, loaded once
+    task = get_task(str(card_without_data))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        main(["generate", "--task", str(card_without_data), "--method", "targen", "--n", "3",
+              "--out", str(tmp_path/"o.jsonl")])
+    recs = read_records(tmp_path/"o.jsonl")
+    assert sorted(r["label"] for r in recs) == ["card lost", "exchange rate", "refund"]
+    for r in recs:
+        m = r["meta"]
+        asked = default_template(task, m["initial_label"]).format(context=m["context"], seed=m["seed_sentence"])
+        assert asked in m["prompt"], m["prompt"]                      # the request that made it is the default one
+        assert r["text"].strip()
+    assert sum("has no `templates`" in str(x.message) for x in w) == 1, [str(x.message) for x in w]
