@@ -122,12 +122,14 @@ def test_split(p: Pipeline, task) -> str:
 
 # %% ../nbs/13_pipeline.ipynb #p027
 def check_pipeline(p: Pipeline) -> tuple:
-    "(task, method) once `p` is runnable: task, method options, splits known and none of them the evaluated split."
+    ("(task, method) once `p` is runnable: task, method options, splits known and none of them the evaluated split. "
+     "Settings left to the card are filled from it here (`Stage.settle`).")
     task = get_task(p.task)
     method = make_method(p.generation.method, p.generation.options, task)
+    for s in p.stages.values(): s.settle(task)
     evaluated = test_split(p, task) if p.evaluate.enabled else None
     for name, s in p.stages.items():
-        for split in s.reads(p, task) if s.enabled else []:
+        for split in s.reads(p, task) if s.enabled and not s.skip_reason(p, task) else []:
             if split not in task.split_names:
                 raise ValueError(f"{name}: task {task.name!r} has no split {split!r}; "
                                  f"it has {', '.join(task.split_names) or 'none'}")
@@ -285,11 +287,11 @@ def _pool_lines(pc: dict|None) -> str:
 
 # %% ../nbs/13_pipeline.ipynb #p054
 def stage_table(summary: dict) -> str:
-    "The run summary of `run_pipeline`, one line per stage (what it did: its class's `did`)."
+    "The run summary of `run_pipeline`, one line per stage (what it did: its class's `did`; off: why, if skipped)."
     rows = [("stage", "state", "n", "what it did")]
     for name, r in summary["stages"].items():
         state = "off" if not r.get("enabled", True) else ("resumed" if r.get("resumed") else "ran")
-        did = STAGES[name]().did(r) if name in STAGES and r and state != "off" else ""
+        did = r.get("skipped", "") if state == "off" else STAGES[name]().did(r) if name in STAGES and r else ""
         rows.append((name, state, str(r.get("n", r.get("n_train", ""))), did))
     w = [max(len(row[i]) for row in rows) for i in range(3)]
     table = "\n".join(f"{a:<{w[0]}}  {b:<{w[1]}}  {c:>{w[2]}}  {d}" for a, b, c, d in rows)
@@ -304,12 +306,14 @@ def run_pipeline(p, lm=None, progress: bool = True,
     card, method = check_pipeline(p)                       # everything checked before any model loads
     out, t0 = check_pipeline_out(p.out, overwrite), time.time()
     out.mkdir(parents=True, exist_ok=True)
-    on = {k: s for k, s in p.stages.items() if s.enabled or s.always}
+    skipped = {k: why for k, s in p.stages.items() if s.enabled and (why := s.skip_reason(p, card))}
+    on = {k: s for k, s in p.stages.items() if (s.enabled or s.always) and k not in skipped}
     ctx = Context(p, card, method, out, lm, progress, task=card,
                   n_generate=math.ceil(p.n * math.prod(s.over_generate for s in on.values())))
     recs, stages, written = [], {}, None
     for name, s in p.stages.items():
-        if name not in on: stages[name] = dict(enabled=False); continue
+        if name not in on:
+            stages[name] = dict(enabled=False, **({"skipped": skipped[name]} if name in skipped else {})); continue
         if s.needs_file and written is not recs: write_records(out/"records.jsonl", recs); written = recs
         new, rep = run_stage(s, recs, ctx)
         s.after(new, ctx)

@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['STAGES', 'opt', 'Stage', 'register_stage', 'stage_entry', 'with_stage', 'fingerprint', 'record_id', 'Context',
-           'demonstrations', 'with_shots', 'Demos', 'Generation', 'run_generation', 'judge_records', 'LabelCheck',
-           'Judge', 'fit_guard', 'guard_records', 'Guard', 'Filters', 'Curate', 'Align', 'evaluate_records', 'Evaluate']
+           'pool_source', 'pool_reads', 'demonstrations', 'with_shots', 'Demos', 'Generation', 'run_generation',
+           'judge_records', 'LabelCheck', 'Judge', 'fit_guard', 'guard_records', 'Guard', 'Filters', 'Curate', 'Align',
+           'evaluate_records', 'Evaluate']
 
 # %% ../nbs/13a_stages.ipynb #s004
 import copy, hashlib, json, math, random
@@ -20,6 +21,7 @@ from .generate import open_output, run_settings, generate, _check_resume, card_f
 from .records import read_records
 from .embed import embed_records, embed_texts
 from .metrics import fit_real_classifier, texts_of
+from .synalign import SHOTS_SPLIT, pool_split
 
 # %% ../nbs/13a_stages.ipynb #s006
 def opt(default, choices=None, lo=None, hi=None, help: str = ""):
@@ -47,6 +49,8 @@ class Stage:
             rows.append(f"  {f.name} = {getattr(self, f.name)!r}{helps}")
         return "\n".join(rows)
     def reads(self, p, task) -> list: return []
+    def settle(self, task): "Fill the settings left to the card (None) from `task`; called once before the run."
+    def skip_reason(self, p, task) -> str|None: return None   # why `task` cannot feed the stage as set (it is then off)
     def key(self, records: list, ctx) -> dict:
         "What a stored output must have been made from: these settings and these input records."
         return dict(params=stage_entry(self.name, self), input=fingerprint(records))
@@ -109,12 +113,20 @@ class Context:
         return self.lm_
 
 # %% ../nbs/13a_stages.ipynb #s024
+def pool_source(split: str|None, task) -> str:
+    "A stage's pool: `split` as set, else `pool_split(task)` (train; a card without one: its shots, `SHOTS_SPLIT`)."
+    return split or pool_split(task)
+
+def pool_reads(split: str|None, task) -> list:
+    "The data splits a pool from `split` reads: none for the card's shots."
+    return [] if (s := pool_source(split, task)) == SHOTS_SPLIT else [s]
+
 def demonstrations(s, task, seed: int = 0) -> list:
     "The few-shot pool of stage `s`: the card's shots, a training sample, or SynAlign's GP selection from it."
     from synthlab.synalign import load_pool
     from synthlab.explore import select_demonstrations
     if not s.enabled or s.source == "shots": return [dict(r) for r in task.shots]
-    pool = load_pool(task, s.split, s.pool_size, seed)
+    pool = load_pool(task, pool_source(s.split, task), s.pool_size, seed)
     if s.source == "pool": return sample_shots(task, s.per_label, random.Random(seed), pool)
     demos = select_demonstrations(pool, task, n_per_label=s.per_label, k_neighbours=s.k_neighbours,
                                   embeddings=embed_records(pool, task), seed=seed, labels=task.label_names)
@@ -133,9 +145,11 @@ class Demos(Stage):
     per_label: int = opt(4, lo=1, help="demonstrations per label (synalign: GP centres)")
     k_neighbours: int = opt(1, lo=0, help="synalign: nearest neighbours added to each centre")
     pool_size: int = opt(500, lo=2, help="real examples sampled for the pool (stratified, seeded)")
-    split: str = opt("train", help="where the pool comes from (never an evaluated split)")
+    split: str|None = opt(None, help="where the pool comes from (unset: train, or the card's shots without one; "
+                                     "never an evaluated split)")
     always, store = True, "records"
-    def reads(self, p, task): return [self.split] if self.enabled and self.source != "shots" else []
+    def settle(self, task): self.split = pool_source(self.split, task)
+    def reads(self, p, task): return pool_reads(self.split, task) if self.enabled and self.source != "shots" else []
     def key(self, records, ctx):   # an edited card (its shots) is new input
         params = stage_entry("demos", self) | dict(enabled=self.enabled, seed=ctx.p.seed, task=ctx.card.name)
         return dict(params=params, input=fingerprint([card_fingerprint(ctx.card)]))
@@ -207,7 +221,8 @@ class Judge(LabelCheck):
     score_untrusted: bool = opt(SCORE_UNTRUSTED, help="True: an untrusted judge still scores each record (evidence)")
     def run(self, records, ctx): return judge_records(records, ctx.task, ctx.lm(), self)
     def did(self, r):
-        return (f"judge accuracy on the demos {r['shot_accuracy']}, {'trusted' if r['trusted'] else 'NOT trusted'}; "
+        acc = "n/a" if r["shot_accuracy"] is None else f"{r['shot_accuracy']:.2f}"
+        return (f"judge accuracy on the demos {acc}, {'trusted' if r['trusted'] else 'NOT trusted'}; "
                 f"changed {r['changed']}, dropped {r['dropped']}")
 
 # %% ../nbs/13a_stages.ipynb #s035
@@ -237,14 +252,16 @@ class Guard(LabelCheck):
     "Stage 4: the label-fidelity guard (embeddings + logistic regression trained on the few-shot pool)."
     source: str = opt("pool", ("pool", "demos"), help="a training sample, or the demonstrations themselves")
     pool_size: int = opt(200, lo=2, help="source=pool: its size")
-    split: str = opt("train", help="source=pool: where it comes from")
+    split: str|None = opt(None, help="source=pool: where it comes from (unset: train, or the card's shots without one)")
     threshold: float = opt(0.9, lo=0, hi=1, help="least confidence to act on a contradiction")
     C: float = opt(10.0, lo=0, help="inverse L2 strength of the regression")
     action: str = opt("drop", ("drop", "relabel"))
-    def reads(self, p, task): return [self.split] if self.source == "pool" else []
+    def settle(self, task): self.split = pool_source(self.split, task)
+    def reads(self, p, task): return pool_reads(self.split, task) if self.source == "pool" else []
     def run(self, records, ctx):
         from synthlab.synalign import load_pool
-        pool = ctx.demos if self.source == "demos" else load_pool(ctx.task, self.split, self.pool_size, ctx.p.seed)
+        pool = ctx.demos if self.source == "demos" else load_pool(ctx.task, pool_source(self.split, ctx.card),
+                                                                   self.pool_size, ctx.p.seed)
         clf = fit_guard(pool, ctx.task, self.C, ctx.p.seed)
         return guard_records(records, ctx.task, clf, self.threshold, self.action)
     def did(self, r): return f"{r['action']} {r['touched']} of {r['checked']} (confidence ≥ {r['threshold']})"
@@ -293,18 +310,24 @@ class Align(Stage):
     enabled: bool = True
     n: int|None = opt(None, lo=1, help="records to draw (default: as many as come in)")
     n_real: int = opt(2000, lo=2, help="real examples of `split` aligned to")
-    split: str = opt("train", help="the real target (never an evaluated split)")
+    split: str|None = opt(None, help="the real target (unset: train; off on a card without one; never an evaluated "
+                                     "split)")
     steps: int = opt(300, lo=1, help="optimisation steps of the weights")
     by_label: bool = True
     mode: str = opt("resample", ("resample", "weights"), help="weights: each record once, its `weight` for the student")
     max_copies: int|None = opt(2, lo=1, help="resample: at most this many copies of a record")
     drop_reason = "not drawn"
-    def reads(self, p, task): return [self.split]
+    def settle(self, task):
+        if self.split is None and "train" in task.split_names: self.split = "train"
+    def skip_reason(self, p, task):
+        if self.split is None and "train" not in task.split_names:
+            return "the card has no train split to align to (align.split names another)"
+    def reads(self, p, task): return [self.split or "train"]
     def run(self, records, ctx):
         from synthlab.align import align_records
-        out, rep = align_records(records, self.split, ctx.task, by_label=self.by_label, n_real=self.n_real,
-                                 steps=self.steps, seed=ctx.p.seed, n=self.n, max_copies=self.max_copies,
-                                 mode=self.mode)
+        out, rep = align_records(records, self.split or "train", ctx.task, by_label=self.by_label,
+                                 n_real=self.n_real, steps=self.steps, seed=ctx.p.seed, n=self.n,
+                                 max_copies=self.max_copies, mode=self.mode)
         keys = ("n", "n_real", "mmd2_before", "mmd2_after", "unique", "duplicates", "mode", "target")
         return out, {k: rep[k] for k in keys}
     def did(self, r):
@@ -328,12 +351,15 @@ class Evaluate(Stage):
     enabled: bool = True
     student: str = opt("linear", help="a student of `synthlab.student`")
     seeds: list = opt(lambda: [0], help="one student per seed")
-    test: str|None = opt(None, help="split name (default: test, else validation)")
+    test: str|None = opt(None, help="split name (default: test, else validation; off on a card with neither)")
     export: bool = False
     store, needs_file = "report", True
     def reads(self, p, task):
         from synthlab.pipeline import test_split
         return [test_split(p, task)]
+    def skip_reason(self, p, task):
+        if self.test is None and self.reads(p, task) == [None]:
+            return "the card has no test or validation split to score on (evaluate.test names another)"
     def run(self, records, ctx):
         split = self.reads(ctx.p, ctx.card)[0]
         return records, evaluate_records(records, ctx.task, self, split, ctx.out, ctx.progress)
