@@ -107,6 +107,8 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--student", default="linear", help="linear (embeddings + logistic regression), minilm, or an HF "
                                                        "encoder id")
     e.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    e.add_argument("--pool", action="store_true", help="also train on the card's shots beside the file, and on the "
+                                                       "shots alone: does the file make your examples' student better?")
     a = sub.add_parser("align", help="SynAlign: reweight a synthetic set towards real data by MMD and resample it")
     a.add_argument("--synthetic", required=True); a.add_argument("--real", required=True, help="TASK:SPLIT")
     a.add_argument("--out", required=True); a.add_argument("--n", type=positive_int)
@@ -146,9 +148,10 @@ def score_table(table) -> str:
     ("A student score table as text: who, on what, and accuracy / macro-F1 as mean ± std (raw columns stay in the "
      "data).")
     names = ("student", "n_train", "n_test", "test", "seeds", "acc (mean ± std)", "F1 (mean ± std)", "seconds")
-    cols = [c for c in names if c in table]
-
-    return table[cols].round(1).to_string(index=False)
+    shown = table[[c for c in names if c in table]].round(1)
+    if len(table) > 1: shown.insert(0, "train", [str(i) for i in table.index])   # several sets: say which is which
+    verdicts = [v for v in table.get("verdict", []) if v and v != "pool alone"]
+    return shown.to_string(index=False) + "".join(f"\n{v}" for v in verdicts)
 
 # %% ../nbs/10_cli.ipynb #c016s
 def _merge_table(s: dict) -> str:
@@ -259,7 +262,7 @@ def cmd_evaluate(o):
     "`synthlab evaluate`: a student trained on `--train`, scored on the real `--test` split."
     from synthlab.student import evaluate_file
     check_model(o.student, "student", builtin=("linear", "minilm"))
-    table = evaluate_file(o.train, o.test, student=o.student, seeds=tuple(o.seeds))
+    table = evaluate_file(o.train, o.test, student=o.student, seeds=tuple(o.seeds), pool=o.pool)
     print(score_table(table))
     return table
 

@@ -191,15 +191,25 @@ def evaluate_file(train_path,                # a JSONL file of (synthetic) recor
                   student: str = "linear",   # 'linear', 'minilm', or an HF encoder id / folder
                   seeds=(0, 1, 2),           # training seeds
                   per_seed: bool = False,    # one row per seed instead of mean ± std
+                  pool: bool = False,        # also the card's shots + the file (`POOL_WEIGHT`) and the shots alone
                   progress: bool = True, **kw) -> pd.DataFrame:
-    "Train `student` on a JSONL file for each seed and score it on the real `test_split` → table."
+    ("Train `student` on a JSONL file for each seed and score it on the real `test_split` → table (`pool`: with "
+     "rows for your shots beside the file and alone, and a `verdict` column).")
     p = Path(train_path).expanduser()
     if not p.is_file(): raise FileNotFoundError(f"training file {str(train_path)!r} not found")
     task = resolve_task(task, test_split, str(p))
     check_test_split(test_split, task)
-    r = train_student(str(p), test_split, task, student, seeds, progress=progress, check_overlap=True, **kw)
-    if per_seed: return r.scores.assign(train=str(train_path), student=student, test=str(test_split))
-    df = results_table({str(train_path): r})
+    if pool and not task.shots:
+        raise ValueError(f"task {task.name!r} has no few-shot examples to train beside the file; add `shots` to its "
+                         "card")
+    fit = lambda data, **more: train_student(data, test_split, task, student, seeds, progress=progress,
+                                             check_overlap=True, **kw, **more)
+    results = {str(train_path): fit(str(p))}
+    if pool: results |= {f"{train_path} + pool": fit(str(p), pool=True),
+                         f"few-shot pool (n={len(task.shots)})": fit(task.shots)}
+    if per_seed: return pd.concat([r.scores.assign(train=k, student=student, test=str(test_split))
+                                   for k, r in results.items()], ignore_index=True)
+    df = add_verdicts(results_table(results))
     df.insert(3, "test", test_split if ":" in str(test_split) else f"{task.name}:{test_split}")
     return df
 
