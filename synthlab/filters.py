@@ -6,7 +6,7 @@
 __all__ = ['ABBREVIATIONS', 'sentence_ends', 'trim_to_sentence', 'strip_boilerplate', 'RecordFilter']
 
 # %% ../nbs/02d_filters.ipynb #c004
-import re
+import os, re
 from collections import Counter
 from difflib import SequenceMatcher
 from fastcore.basics import patch
@@ -49,7 +49,13 @@ _PREAMBLE = re.compile(             # "Here is a possible response:", "Sure! Her
     r"(?:(?:here|below)\s*(?:is|are|'s|’s)\b[^:\n]{0,80}?\b" + _META + r"\b[^:\n]{0,60}?(?::|\n)"
     r"|(?:i can|i'd be happy to|i would be happy to|i'll|i will|let me|happy to)"
     r"\s+(?:help|write|generate|create|provide|give|come up)\b[^.!?:\n]{0,80}[.!?:]"
-    r"|(?:sure|certainly|absolutely|okay|ok)\s*[!.]+(?=\s|$))\s*", re.I)
+    r"|(?:sure|certainly|absolutely|okay|ok)\s*[!.]+(?=\s|$)"
+    r"|(?:here|below)\s*(?:is|are|'s|’s)\s+(?:(?:a|an|one|another|the|my|some)\s+)?"   # the whole reply: "Here is one."
+    r"(?:(?:possible|new|sample|short|quick|different|single|good)\s+)?" + _META + r"(?:\s+[\w'-]+){0,4}\s*[.!]*\s*$"
+    r")\s*", re.I)
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,40}\b(?:name|insert|your|placeholder|date|address|e-?mail|phone|company"
+                          r"|number|recipient|city|product)\b[^\[\]\n]{0,40}\]", re.I)   # "Hi [User's Name],"
+_MARKUP = re.compile(r"^\s*#{1,6}\s")                                                # a markdown heading: "## Re: …"
 _SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"”)\]])|\n)\s*(?:i hope (?:this|that|it) helps|hope this helps|let me know if"
                        r"|feel free to|[(\[]?\s*(?:note|n\.b\.|disclaimer)\s*:).*$", re.I | re.S)
 _AS_AI = re.compile(r"\bas an ai\b|\b(?:i am|i'm) an ai\b|\bas a (?:large )?language model\b"
@@ -90,6 +96,10 @@ def strip_boilerplate(
 
 # %% ../nbs/02d_filters.ipynb #c008
 _STOP = frozenset("a an the and or of in on at to for from with by is are was its it this that new".split())
+_REPORTS = ("asks?|asking|asked|wants?|wanted|would|needs?|requests?|requested|reports?|reported|says?|said|is|was|has"
+            "|had|complains?|inquires?|wonders?|seeks?|mentions?|tells?|explains?|states?|expresses?|describes?"
+            "|commits?|follows?|does|believes?|thinks?|feels?|likes?|dislikes?|enjoyed|disliked|writes?|tries|tried"
+            "|attempted|claims?")   # what a label description's subject does: "the customer asks about …"
 def _stem(w: str) -> str: return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 
 class RecordFilter:
@@ -136,6 +146,9 @@ class RecordFilter:
         self._trailer = re.compile(r"(?<=[.!?])(?:\s*[(\[]?(?:" + names + r")[)\]]?[.!]?)+\s*$", re.I)  # ". Sports."
         self._tails = {" ".join(w[i:]) for v in task.labels.values() for p in [v, *v.split(":")]  # "a place or …"
                        for w in [normalise(p).split()] for i in range(1, len(w) - 3)}
+        subject = os.path.commonprefix([normalise(v).split() for v in task.labels.values()])[:2]   # "the customer"
+        self._subject = (re.compile(r"^\W*" + r"\s+".join(map(re.escape, subject)) + r"\s+(?:" + _REPORTS + r")\b", re.I)
+                         if len(subject) == 2 and subject[0] in ("a", "an", "the", "this") else None)
         self._describes = (re.compile(r"^\W*(?:a|an|this|the)\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                       + r"s?\s+(?:about|asking|(?:that|which)\s+asks?|conveys|expresses)\b", re.I)
                            if inst else None)          # "A question about …", "This review sentence conveys …"
@@ -270,7 +283,9 @@ def names_category(self: RecordFilter, text: str) -> bool:
 
 @patch
 def calls_itself(self: RecordFilter, text: str) -> bool:
-    "True when `text` calls itself a new instance ('a new international news article') or opens by describing one."
+    ("True when `text` calls itself a new instance ('a new international news article'), opens by describing one, or "
+     "opens as the label descriptions do ('The customer wants …', when each description opens 'the customer').")
+    if self._subject is not None and self._subject.match(text): return True
     return self._new_one is not None and (self._new_one.search(text) or self._describes.match(text)
                                           or self._piece and self._piece.search(text)) is not None
 
@@ -298,6 +313,8 @@ def clean(self: RecordFilter, rec) -> tuple:
     if any(not rec.get(f) for f in task.fields): return rec, "unparsable"
     if any(rec[f] not in vals for f, vals in task.field_values.items()): return rec, "bad_value"
     if any(self._leak.match(rec[f]) for f in task.fields): return rec, "label_leak"
+    if any(_PLACEHOLDER.search(rec[f]) for f in task.long_fields): return rec, "placeholder"
+    if any(_MARKUP.match(rec[f]) for f in task.long_fields): return rec, "markup"
     new, stripped, trimmed, meta = dict(rec), {}, {}, rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
     why_stripped = "section_tag"                   # what a stripped record that fails a later check is rejected as
     for f in task.long_fields:

@@ -1,4 +1,5 @@
 """The boilerplate rules of `RecordFilter` on replies taken from the study's stored FewGen records (issue 32)."""
+import re
 import pytest
 from synthlab.task import get_task
 from synthlab.filters import RecordFilter
@@ -147,3 +148,46 @@ def test_a_reply_opening_with_a_shot_copies_it():
     assert f.reason({"text": shot.rstrip(" .") + " , which made it difficult to watch .", "label": "positive"}) == "copies_shot"
     assert f.reason({"text": "the story is far-flung and wonderfully strange , a treat from start to finish .",
                      "label": "positive"}) is None
+
+
+# A card of your own (tests/conftest.py's bank card, no data): FewGen records at seed 3 that the rules before these kept,
+# read in session 23, and the reason each now gets.
+OWN_CARD_REJECTED = [
+    ("Sure, here is one.", "boilerplate"),                                   # a whole reply of preamble
+    ("Hi [User's Name],", "placeholder"),                                    # a template's slot
+    ('## Re: "I recently lost my bank card from a credit card vendor..."', "markup"),
+    ("The customer wants to know how the server handles foreign transactions, and what they can expect in conversions.",
+     "self_reference"),                                                      # opens as the label descriptions do
+    ("(The customer asks for a currency exchange rate on the basis of US dollars to British pounds to EUR to USD.",
+     "self_reference")]
+OWN_CARD_KEPT = ["I think I left my wallet on the bus, can you block my card?",
+                 "The customer service line kept me waiting for an hour, I just want my money back.",
+                 "What is the rate for [EUR to USD] today?"]   # brackets that are no slot
+
+
+@pytest.mark.parametrize("text,why", OWN_CARD_REJECTED)
+def test_own_card_shapes_rejected(card_without_data, text, why):
+    f = RecordFilter(get_task(str(card_without_data)))
+    assert f.reason({"text": text, "label": "refund"}) == why
+
+
+@pytest.mark.parametrize("text", OWN_CARD_KEPT)
+def test_own_card_instances_kept(card_without_data, text):
+    assert RecordFilter(get_task(str(card_without_data))).reason({"text": text, "label": "refund"}) is None
+
+
+def test_description_subject_only_where_every_description_opens_with_it():
+    "The subject rule is on for cards whose descriptions share a determiner + noun opening ('the hypothesis'), else off."
+    assert RecordFilter(get_task("rte"))._subject is not None and RecordFilter(get_task("trec"))._subject is not None
+    assert all(RecordFilter(get_task(t))._subject is None for t in ("sst2", "ag_news", "imdb", "copa"))
+
+
+@pytest.mark.parametrize("task,split", REAL + [("wic", "validation"), ("trec", "test"), ("sst2", "validation")])
+def test_placeholder_markup_and_subject_touch_no_real_text(task, split):
+    from synthlab.data import load_split
+    from synthlab.filters import _PLACEHOLDER, _MARKUP, strip_boilerplate
+    t = get_task(task); f = RecordFilter(t)
+    texts = [r[x] for r in load_split(t, split).to_list() for x in t.long_fields]
+    assert texts and [s for s in texts if _PLACEHOLDER.search(s) or _MARKUP.match(s) or f.calls_itself(s)] == []
+    here = [s for s in texts if re.match(r"\W*(?:(?:sure|ok|okay|certainly)\W+)?(?:here|below)\b", s, re.I)]
+    assert [s for s in here if strip_boilerplate(s, len(t.fields) == 1)[0] is None] == []   # "here 's a fun one ." stays
