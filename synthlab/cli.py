@@ -117,8 +117,11 @@ def make_parser() -> argparse.ArgumentParser:
                                                             "wrote")
     x = sub.add_parser("experiment", help="run several methods at one budget and compare students (YAML config)")
     x.add_argument("config")
-    d = sub.add_parser("demo", help="the quick-start job: the recipe on SST-2 with the embedded model (FewGen, "
-                                    "curate), students with and without the card's shots")
+    d = sub.add_parser("demo", help="the quick-start job: the recipe on SST-2 (or --task) with the embedded model "
+                                    "(FewGen, curate), students with and without the card's shots")
+    d.add_argument("--task", default="sst2", help="built-in task name or your task card (default sst2)")
+    d.add_argument("--test", help="TASK:SPLIT the students are scored on (default: the task's test, else validation "
+                                  "split; a card with neither: no students)")
     d.add_argument("--n", type=positive_int, default=32, help="records curated (the student's synthetic set)")
     d.add_argument("--over", type=positive_int, default=2, help="over-generation: OVER × N records generated")
     d.add_argument("--out", default="out/demo"); d.add_argument("--seed", type=int, default=0, help="generation seed")
@@ -212,13 +215,13 @@ def pool_line(recs, task) -> str|None:
     return pool_check_line(pc) if pc else None
 
 # %% ../nbs/10_cli.ipynb #c015
-def demo_table(df, shots: int) -> str:
+def demo_table(df, shots: int, real: str = "SST-2") -> str:
     ("`compare`'s table (+ pool rows) as the demo prints it: each training set, its size, accuracy and its difference "
-     "from the `shots` examples alone.")
+     "from the `shots` examples alone (`real`: the task's name in the real-data row).")
     pool = next(i for i in df.index if str(i).startswith("few-shot pool"))
     yours = f"your {shots} examples"
     name = lambda i: (f"{yours} alone" if i == pool else
-                      str(i).replace(" + pool", f" + {yours}").replace("real (n=", "real SST-2 (n="))
+                      str(i).replace(" + pool", f" + {yours}").replace("real (n=", f"real {real} (n="))
     diff = lambda i, a: "" if i == pool or str(i).startswith("real") else f"{a - df.loc[pool, 'accuracy']:+.3f}"
     rows = [(name(i), f"{df.loc[i, 'n_train']}", f"{df.loc[i, 'accuracy']:.3f}", diff(i, df.loc[i, "accuracy"]))
             for i in df.index]
@@ -227,31 +230,36 @@ def demo_table(df, shots: int) -> str:
     return "\n".join(f"{a:<{w[0]}}  {b:>{w[1]}}  {c:>{w[2]}}  {d}".rstrip() for a, b, c, d in rows)
 
 def cmd_demo(o):
-    ("The recipe on SST-2 with the embedded model: FewGen makes `over` × `n` records, `curate` keeps `n`, students on "
-     "each (alone and + the card's shots) scored on real SST-2 validation beside the shots alone.")
+    ("The recipe on SST-2 (or `--task`) with the embedded model: FewGen makes `over` × `n` records, `curate` keeps `n`, "
+     "students on each (alone and + the card's shots) scored on the real `--test` split beside the shots alone.")
     import random
     from synthlab.curate import curate_file
     from synthlab.records import read_records
     from synthlab.student import compare
     from synthlab.task import get_task
+    task = get_task(o.task)
+    if not task.shots: raise ValueError(f"task {task.name!r} has no few-shot examples; add `shots` to its card")
+    test = o.test or next((f"{o.task}:{s}" for s in ("test", "validation") if s in task.split_names), None)
     if Path(o.out).exists() and not Path(o.out).is_dir():
         raise ValueError(f"--out {o.out} is a file; demo writes a folder (its records go to "
-                         f"{o.out}/sst2-fewgen.jsonl): choose another --out")
-    t0, gen, cur = time.time(), Path(o.out)/"sst2-fewgen.jsonl", Path(o.out)/"sst2-curated.jsonl"
-    recs = cmd_generate(make_parser().parse_args(["generate", "--task", "sst2", "--n", str(o.over * o.n),
+                         f"{o.out}/{task.name}-fewgen.jsonl): choose another --out")
+    t0, gen, cur = time.time(), Path(o.out)/f"{task.name}-fewgen.jsonl", Path(o.out)/f"{task.name}-curated.jsonl"
+    recs = cmd_generate(make_parser().parse_args(["generate", "--task", o.task, "--n", str(o.over * o.n),
                                                   "--out", str(gen), "--seed", str(o.seed)]))
-    t = time.time(); curate_file(gen, "sst2", o.n, cur); kept = read_records(cur)
-    print(f"\nCurated: the {o.n} of {len(recs)} records that a classifier trained on the card's 12 examples is surest "
-          f"of ({time.time()-t:.1f} s). Three of each label, drawn at random:")
+    t = time.time(); curate_file(gen, o.task, o.n, cur); kept = read_records(cur)
+    print(f"\nCurated: the {o.n} of {len(recs)} records that a classifier trained on the card's {len(task.shots)} "
+          f"examples is surest of ({time.time()-t:.1f} s). Three of each label, drawn at random:")
     for y in sorted({r['label'] for r in kept}):
         of_y = [r for r in kept if r['label'] == y]
         for r in random.Random(o.seed).sample(of_y, min(3, len(of_y))): print(f"  [{y}] {r['text']}")
-    print("\nStudents (MiniLM embeddings + logistic regression), scored on real SST-2 validation (872 sentences):")
-    t = time.time()
-    df = compare({"generated": gen, "curated": cur}, "sst2:validation", seeds=(0,), with_pool=True,
-                 progress=False)
-    print(demo_table(df, len(get_task("sst2").shots)))
-    s = recs.summary
+    t, s = time.time(), recs.summary
+    if test is None:
+        print(f"\nNo students: the card has no test or validation split to score them on (name one with --test).")
+    else:
+        df = compare({"generated": gen, "curated": cur}, test, seeds=(0,), with_pool=True, progress=False)
+        print(f"\nStudents (MiniLM embeddings + logistic regression), scored on real {test} "
+              f"({df['n_test'].iloc[0]} records):")
+        print(demo_table(df, len(task.shots), task.name if task.name != "sst2" else "SST-2"))
     print(f"\nDone in {time.time()-t0:.0f} s: generation {s['seconds']:.1f} s ({s['n']} records in this file), model "
           f"loading {s['model_load_seconds']:.1f} s, students {time.time()-t:.1f} s. Records: {gen}, {cur}")
 

@@ -252,15 +252,17 @@ def real_baselines(task, n: int, # real training examples in the `real (n=N)` ro
                    data_seed: int = 0,       # seed of the stratified real sample
                    vary_data: bool = False,  # draw a new sample per training seed (`data_seed + seed`)
                    progress: bool = True, **kw) -> dict:
-    "Reference students: `n` real training examples and the few-shot pool alone."
+    ("Reference students: `n` real training examples (where the task has a train split: a card of your own may have "
+     "none) and the few-shot pool alone.")
     task = get_task(task)
     test = test or default_test_split(task)
     seeds = [seeds] if isinstance(seeds, int) else list(seeds)
-    if vary_data: r = train_seeded({s: load_split(task, "train", n=n, seed=data_seed + s).to_list() for s in seeds},
-                                   test, task, student, progress, **kw)
-    else: r = train_student(load_split(task, "train", n=n, seed=data_seed).to_list(), test, task, student, seeds,
-                            progress=progress, **kw)
-    out = {f"real (n={r.n_train})": r}
+    out = {}
+    if "train" in task.split_names:
+        real = lambda s: load_split(task, "train", n=n, seed=s).to_list()
+        r = (train_seeded({s: real(data_seed + s) for s in seeds}, test, task, student, progress, **kw) if vary_data
+             else train_student(real(data_seed), test, task, student, seeds, progress=progress, **kw))
+        out[f"real (n={r.n_train})"] = r
     if task.shots:
         out[f"few-shot pool "
             f"(n={len(task.shots)})"] = train_student(task.shots, test, task, student, seeds, progress=progress, **kw)
