@@ -123,7 +123,9 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument("--test", help="TASK:SPLIT the students are scored on (default: the task's test, else validation "
                                   "split; a card with neither: no students)")
     d.add_argument("--n", type=positive_int, default=32, help="records curated (the student's synthetic set)")
-    d.add_argument("--over", type=positive_int, default=2, help="over-generation: OVER × N records generated")
+    from synthlab.curate import FACTOR
+    d.add_argument("--over", type=positive_int, default=FACTOR["default"],
+                   help="over-generation: OVER × N records generated (default: the recipe's r)")
     d.add_argument("--out", default="out/demo"); d.add_argument("--seed", type=int, default=0, help="generation seed")
     add_export_parser(sub)
     add_pipeline_parser(sub)

@@ -283,14 +283,14 @@ class Filters(Stage):
     def did(self, r): return f"rejected {r['rejected']}"
 
 # %% ../nbs/13a_stages.ipynb #s044
-from .curate import CARTOGRAPHY, DESCRIBE, KEEP
+from .curate import CARTOGRAPHY, DESCRIBE, FACTOR, KEEP
 
 @register_stage("curate")
 class Curate(Stage):
     ("Stage 6: over-generate by `factor`, keep the pipeline's `n` by the pool classifier's confidence "
      "(+ diversity: keep>1).")
     enabled: bool = opt(False, help="on: generation makes factor × n records and this keeps n")
-    factor: float = opt(3.0, lo=1, help="r: records generated per record kept")
+    factor: float = opt(FACTOR["default"], lo=1, help=FACTOR["help"])
     keep: float = opt(KEEP["default"], lo=1, help=KEEP["help"])
     cartography: float = opt(CARTOGRAPHY["default"], lo=0, hi=0.9, help=CARTOGRAPHY["help"])
     describe: bool = opt(DESCRIBE["default"], help=DESCRIBE["help"])
