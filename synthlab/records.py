@@ -8,7 +8,7 @@ __all__ = ['check_record', 'read_records', 'run_text', 'count_records', 'read_ta
            'RUN_KEYS', 'RUN_FORMAT', 'RunCodec', 'RunRecords']
 
 # %% ../nbs/00b_records.ipynb #r003
-import json, os, re, warnings
+import gzip, json, os, re, warnings
 from pathlib import Path
 
 from fastcore.basics import patch
@@ -49,12 +49,13 @@ def _json_lines(records, task=None, codec=None, default=None) -> list:
 
 # %% ../nbs/00b_records.ipynb #r012
 def read_records(
-    path, # a JSONL records file (a run file, or the older one-record-per-line format)
+    path, # a JSONL records file (a run file, or the older one-record-per-line format); gzipped when it ends in .gz
 ) -> list: # its records, in file order, each with its full `meta`
     "All records of a JSONL file; a malformed line raises `RecordError` naming the file and line number."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"records file {path} not found")
-    return _parse_lines(path, path.read_bytes())[0]
+    data = path.read_bytes()
+    return _parse_lines(path, gzip.decompress(data) if path.suffix == ".gz" else data)[0]
 
 # %% ../nbs/00b_records.ipynb #run06
 def run_text(

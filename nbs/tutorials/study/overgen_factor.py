@@ -5,7 +5,8 @@ nbs/tutorials writes study/overgen-factor.csv (the rows of the tasks given; the 
 Per task and generation seed s, the generated records come in three files, in this order: the stored FewGen set
 (`fewgen-a0.1/seed{s}`, 1,000), the r ≈ 2 over-generation (`overgen-r2/seed{s+100}`, 1,000) and 2,000 more from
 today's code at seed s + 200 (`overgen-r4/seed{s+200}`: `synthlab generate --method fewgen --alpha 0.1 --n 2000`,
-bfloat16 on an AMD EPYC with avx512_bf16, like the r ≈ 2 file; costs in study/overgen-factor-cost.csv). r ≈ 2 is
+bfloat16 on an AMD EPYC with avx512_bf16, like the r ≈ 2 file; gzipped, as the study's size budget asks; costs
+in study/overgen-factor-cost.csv). r ≈ 2 is
 the first two files (the recipe as measured before), r ≈ 3 adds the first 1,000 records written at seed s + 200,
 r ≈ 4 all of them: 2,000, or fewer where a run was stopped (AG News: World's last records cost ~10 s each; the
 `generated` column says how many). Each union goes
@@ -43,7 +44,7 @@ def generated(task: str, s: int) -> list:
     d = STUDY/task
     files = [[d/"fewgen-a0.1"/f"seed{s}"/"generation.jsonl"],
              sorted((d/"overgen-r2"/f"seed{s + 100}").glob("generation*.jsonl")),
-             sorted((d/"overgen-r4"/f"seed{s + 200}").glob("generation*.jsonl"))]
+             sorted((d/"overgen-r4"/f"seed{s + 200}").glob("generation*.jsonl.gz"))]   # stored gzipped
     return [[r for f in fs for r in read_records(f)] for fs in files]
 
 
