@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'add_export_parser', 'add_pipeline_parser', 'add_curate_parser', 'make_parser', 'summary_table',
            'score_table', 'main', 'cmd_generate', 'pool_line', 'demo_table', 'cmd_demo', 'cmd_evaluate', 'cmd_align',
-           'cmd_export', 'cmd_curate', 'cmd_merge', 'cmd_experiment', 'cmd_pipeline']
+           'cmd_export', 'judge_model', 'confidence_line', 'cmd_curate', 'cmd_merge', 'cmd_experiment', 'cmd_pipeline']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time, warnings
@@ -57,14 +57,18 @@ def add_pipeline_parser(sub):
 def add_curate_parser(sub):
     ("The `curate` sub-command: keep N records of an over-generated file (synthlab.curate); register it in "
      "`make_parser`.")
-    c = sub.add_parser("curate", help="keep N records of an over-generated file: the few-shot pool classifier's "
-                                      "label confidence (then diversity with --keep > 1); OUT.dropped.jsonl "
-                                      "says why each other went")
+    c = sub.add_parser("curate", help="keep N records of an over-generated file by label confidence (the model's "
+                                      "judge where it is trusted, else the few-shot pool's classifier; then "
+                                      "diversity with --keep > 1); OUT.dropped.jsonl says why each other went")
     c.add_argument("input", help="JSONL records of the task (e.g. generated with --n r×N)")
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
     c.add_argument("--out", required=True, help="the curated JSONL file")
-    from synthlab.curate import CARTOGRAPHY, DESCRIBE, KEEP
+    from synthlab.curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, KEEP
+    c.add_argument("--confidence", choices=CONFIDENCE["choices"], default=CONFIDENCE["default"],
+                   help=CONFIDENCE["help"])
+    c.add_argument("--model", help="the judge's model (default: the model that generated INPUT, named in its "
+                                    "records); none loads with --confidence shots")
     c.add_argument("--describe", action="store_true", default=DESCRIBE["default"], help=DESCRIBE["help"])
     c.add_argument("--cartography", type=unit_float, default=CARTOGRAPHY["default"], help=CARTOGRAPHY["help"])
     c.add_argument("--keep", type=checked(float, lambda v: v >= 1, "a number ≥ 1"), default=KEEP["default"],
@@ -248,9 +252,13 @@ def cmd_demo(o):
     t0, gen, cur = time.time(), Path(o.out)/f"{task.name}-fewgen.jsonl", Path(o.out)/f"{task.name}-curated.jsonl"
     recs = cmd_generate(make_parser().parse_args(["generate", "--task", o.task, "--n", str(o.over * o.n),
                                                   "--out", str(gen), "--seed", str(o.seed)]))
-    t = time.time(); curate_file(gen, o.task, o.n, cur); kept = read_records(cur)
-    print(f"\nCurated: the {o.n} of {len(recs)} records that a classifier trained on the card's {len(task.shots)} "
-          f"examples is surest of ({time.time()-t:.1f} s). Three of each label, drawn at random:")
+    t = time.time(); rep = curate_file(gen, o.task, o.n, cur, lm=getattr(recs, "lm", None), progress=False)
+    kept, acc, k = read_records(cur), rep["judge_accuracy"], len(task.shots)
+    by = (f"the model's judge (right on {acc:.0%} of the card's {k} examples, so trusted)" if rep["confidence"] == "judge"
+          else f"a classifier trained on the card's {k} examples" +
+          ("" if acc is None else f" (the model's judge, right on {acc:.0%} of them, is not trusted)"))
+    print(f"\nCurated: the {o.n} of {len(recs)} records that {by} is surest of ({time.time()-t:.1f} s). "
+          f"Three of each label, drawn at random:")
     for y in sorted({r['label'] for r in kept}):
         of_y = [r for r in kept if r['label'] == y]
         for r in random.Random(o.seed).sample(of_y, min(3, len(of_y))): print(f"  [{y}] {r['text']}")
@@ -306,13 +314,27 @@ def cmd_export(o):
 COMMANDS["export"] = cmd_export
 
 # %% ../nbs/10_cli.ipynb #c021c
+def judge_model(o) -> str|None:
+    "The judge's model for `synthlab curate`: `--model`, else the model that generated the input (None: no judge)."
+    if o.confidence == "shots": return None
+    if o.model: return o.model
+    from synthlab.records import read_records
+    recs = read_records(o.input)
+    return (recs[0].get("meta") or {}).get("model") if recs else None
+
+def confidence_line(rep: dict) -> str:
+    "What a curate report ranked by, in words: the judge with its accuracy on the shots, or the shots' classifier."
+    acc = rep.get("judge_accuracy")
+    seen = "" if acc is None else f" (the judge labels {acc:.0%} of the shots right)"
+    return ("the model's judge" if rep.get("confidence") == "judge" else "the shots' classifier") + seen
+
 def cmd_curate(o) -> dict:
     "`synthlab curate`: `--n` records of `input` kept into `--out` (`synthlab.curate.curate_file`), its report."
     from synthlab.curate import curate_file
     r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography,
-                    keep=o.keep, describe=o.describe)
-    print(f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}\nrecords: {o.out}; reasons: "
-          f"{o.out}.dropped.jsonl")
+                    keep=o.keep, describe=o.describe, confidence=o.confidence, lm=judge_model(o))
+    print(f"kept {r['n']} of {r['candidates']} by {confidence_line(r)}; dropped {r['dropped']}\nrecords: {o.out}; "
+          f"reasons: {o.out}.dropped.jsonl")
     return r
 
 COMMANDS["curate"] = cmd_curate

@@ -205,6 +205,7 @@ def judge_records(records: list, task, lm, s) -> tuple:
 
 # %% ../nbs/13a_stages.ipynb #s032
 from .targen import SCORE_UNTRUSTED
+from .judge import TRUST
 
 @dataclass
 class LabelCheck(Stage):
@@ -216,7 +217,7 @@ class Judge(LabelCheck):
     "Stage 3: TarGEN's self-correction judge, applied only if trusted on the demonstrations."
     judge: str = opt("score", ("score", "text"), help="constrained label scores, or the judge's text")
     margin: float = opt(0.15, lo=0, help="least score gap to relabel")
-    trust: float = opt(0.8, lo=0, hi=1, help="least judge accuracy on the demonstrations")
+    trust: float = opt(TRUST, lo=0, hi=1, help="least judge accuracy on the demonstrations")
     action: str = opt("relabel", ("relabel", "drop"), help="what to do with a record the judge relabels")
     score_untrusted: bool = opt(SCORE_UNTRUSTED, help="True: an untrusted judge still scores each record (evidence)")
     def run(self, records, ctx): return judge_records(records, ctx.task, ctx.lm(), self)
@@ -283,25 +284,28 @@ class Filters(Stage):
     def did(self, r): return f"rejected {r['rejected']}"
 
 # %% ../nbs/13a_stages.ipynb #s044
-from .curate import CARTOGRAPHY, DESCRIBE, FACTOR, KEEP
+from .curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, FACTOR, KEEP
 
 @register_stage("curate")
 class Curate(Stage):
-    ("Stage 6: over-generate by `factor`, keep the pipeline's `n` by the pool classifier's confidence "
-     "(+ diversity: keep>1).")
+    ("Stage 6: over-generate by `factor`, keep the pipeline's `n` by label confidence (the judge where trusted, "
+     "else the pool classifier; + diversity: keep>1).")
     enabled: bool = opt(False, help="on: generation makes factor × n records and this keeps n")
     factor: float = opt(FACTOR["default"], lo=1, help=FACTOR["help"])
     keep: float = opt(KEEP["default"], lo=1, help=KEEP["help"])
     cartography: float = opt(CARTOGRAPHY["default"], lo=0, hi=0.9, help=CARTOGRAPHY["help"])
     describe: bool = opt(DESCRIBE["default"], help=DESCRIBE["help"])
+    confidence: str = opt(CONFIDENCE["default"], CONFIDENCE["choices"], help=CONFIDENCE["help"])
     @property
     def over_generate(self): return self.factor
     def run(self, records, ctx):
         from synthlab.curate import curate
         kept, dropped, rep = curate(records, ctx.task, ctx.p.n, keep=self.keep, pool=ctx.task.shots, seed=ctx.p.seed,
-                                    cartography=self.cartography, describe=self.describe)
+                                    cartography=self.cartography, describe=self.describe, confidence=self.confidence,
+                                    lm=None if self.confidence == "shots" else ctx.lm(), progress=ctx.progress)
         return kept, {**rep, "reasons": {record_id(r): r["meta"]["curate"] for r in dropped}}
-    def did(self, r): return f"kept {r['n']} of {r['candidates']}; dropped {r['dropped']}"
+    def did(self, r):
+        return f"kept {r['n']} of {r['candidates']} by {r.get('confidence', 'shots')}; dropped {r['dropped']}"
 
 # %% ../nbs/13a_stages.ipynb #s046
 @register_stage("align")

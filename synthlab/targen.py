@@ -23,8 +23,8 @@ from .options import shared, option, private, finite_float, positive_int, as_opt
 from .backend import LOGPROBS, SCORE, require, supports
 from .hardware import default_batch_rows
 from .lists import parse_list, round_robin
-from .judge import (content_free_scores, label_scores, correct_label, text_judge_conversation, map_answer,
-                            relabel_matrix, plot_relabel_matrix)
+from .judge import (TRUST, content_free_scores, label_scores, correct_label, text_judge_conversation,
+                            map_answer, relabel_matrix, plot_relabel_matrix)
 _all_ = ["relabel_matrix", "plot_relabel_matrix"]   # the relabel matrix (04a_judge), re-exported here
 
 # %% ../nbs/05_targen.ipynb #c015
@@ -102,7 +102,7 @@ class TarGENConfig:
                            "score margin a new label needs to replace the generated one (default 0.15)")
     norm: str = "mean"
     calibrate: bool = True
-    trust: float = 0.8
+    trust: float = TRUST
     score_untrusted: bool = private(SCORE_UNTRUSTED)   # True: an untrusted judge still scores each record (evidence)
     retries: int = 2
     sampling: SamplingConfig = None

@@ -35,6 +35,7 @@ def test_curate_stage_over_generates_keeps_n_and_resumes(lm, tmp_path):
     assert [l["id"] for l in kept] == [record_id(r) for r in recs] and "text" not in json.dumps(v)
     assert len(kept) + len(dropped) == s["stages"]["filters"]["n"]
     assert dropped and all(l["reason"] in ("low_confidence", "redundant") and 0 <= l["confidence"] <= 1 for l in dropped)
+    assert s["stages"]["curate"]["confidence"] == "shots" and {l["by"] for l in dropped} == {"shots"}   # the default
     with mock.patch("synthlab.backend.load_backend", side_effect=AssertionError("a model was loaded")):
         s2 = run_pipeline(p, progress=False)
     assert all(r.get("resumed") for r in s2["stages"].values() if r.get("enabled", True))
@@ -64,6 +65,38 @@ def test_cli_curate(capsys, tmp_path):
                                                          "--out", src)
     assert "records file" in fails(capsys, "curate", tmp_path/"none.jsonl", "--task", "sst2", "--n", "4",
                                    "--out", tmp_path/"k3.jsonl")
+
+
+def test_the_judge_decides_where_it_is_trusted(lm_each_dtype):
+    "The judge's trust reads the model's scores, so it is checked in both dtypes (SST-2 12/12 shots, AG News 5/20)."
+    from synthlab.curate import confidence_source, curate
+    from synthlab.judge import TRUST
+    assert confidence_source("sst2", lm_each_dtype, "auto") == ("judge", 1.0)
+    src, acc = confidence_source("ag_news", lm_each_dtype, "auto")
+    assert src == "shots" and acc < TRUST
+    recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
+    recs += [dict(text="a delightful , life-affirming triumph .", label="negative"),
+             dict(text="a tedious , joyless slog from start to finish .", label="positive")]
+    kept, dropped, rep = curate(recs, "sst2", 4, lm=lm_each_dtype, confidence="auto", progress=False)
+    assert rep["confidence"] == "judge" and len(kept) == 4
+    assert {r["text"] for r in dropped} >= {"a delightful , life-affirming triumph .",
+                                            "a tedious , joyless slog from start to finish ."}
+
+
+def test_cli_curate_with_the_judge(capsys, tmp_path):
+    src = tmp_path/"gen.jsonl"
+    recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    main(["curate", str(src), "--task", "sst2", "--n", "4", "--out", str(tmp_path/"a.jsonl")])
+    assert "by the shots' classifier;" in capsys.readouterr().out        # the default loads no model
+    main(["curate", str(src), "--task", "sst2", "--n", "4", "--out", str(tmp_path/"b.jsonl"), "--model", "smollm2-135m",
+          "--confidence", "auto"])
+    assert "by the model's judge (the judge labels 100% of the shots right)" in capsys.readouterr().out
+    assert {r["meta"]["curate"]["by"] for r in read_records(tmp_path/"b.jsonl")} == {"judge"}
+    assert "needs a language model" in fails(capsys, "curate", src, "--task", "sst2", "--n", "4", "--out",
+                                             tmp_path/"c.jsonl", "--confidence", "judge")
+    assert "invalid choice" in fails(capsys, "curate", src, "--task", "sst2", "--n", "4", "--out",
+                                     tmp_path/"d.jsonl", "--confidence", "classifier")
 
 
 def test_cartography_drops_the_mislabelled_record(tmp_path, capsys):
