@@ -17,7 +17,7 @@ reported only); `label_fidelity` is the share a classifier of real training reco
 
 The rule, fixed before any pick was scored: a pick replaces the recipe's where the judge is trusted only if, with the
 shots at 0.5, it beats the recipe on the selection set at every seed (three seeds) and on their mean by more than
-the seed-to-seed spread of that difference."""
+the seed-to-seed spread of that difference. Outcome and the further checks that kept the default: 06d_curate.ipynb."""
 import gzip, json, os, sys, time, warnings
 from pathlib import Path
 import numpy as np
