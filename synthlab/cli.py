@@ -57,9 +57,9 @@ def add_pipeline_parser(sub):
 def add_curate_parser(sub):
     ("The `curate` sub-command: keep N records of an over-generated file (synthlab.curate); register it in "
      "`make_parser`.")
-    c = sub.add_parser("curate", help="keep N records of an over-generated file by label confidence (the model's "
-                                      "judge where it is trusted, else the few-shot pool's classifier; then "
-                                      "diversity with --keep > 1); OUT.dropped.jsonl says why each other went")
+    c = sub.add_parser("curate", help="keep N records of an over-generated file by label confidence (the few-shot "
+                                      "pool's classifier, or the model's judge with --confidence; then diversity "
+                                      "with --keep > 1); OUT.dropped.jsonl says why each other went")
     c.add_argument("input", help="JSONL records of the task (e.g. generated with --n r×N)")
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
@@ -252,13 +252,9 @@ def cmd_demo(o):
     t0, gen, cur = time.time(), Path(o.out)/f"{task.name}-fewgen.jsonl", Path(o.out)/f"{task.name}-curated.jsonl"
     recs = cmd_generate(make_parser().parse_args(["generate", "--task", o.task, "--n", str(o.over * o.n),
                                                   "--out", str(gen), "--seed", str(o.seed)]))
-    t = time.time(); rep = curate_file(gen, o.task, o.n, cur, lm=getattr(recs, "lm", None), progress=False)
-    kept, acc, k = read_records(cur), rep["judge_accuracy"], len(task.shots)
-    by = (f"the model's judge (right on {acc:.0%} of the card's {k} examples, so trusted)" if rep["confidence"] == "judge"
-          else f"a classifier trained on the card's {k} examples" +
-          ("" if acc is None else f" (the model's judge, right on {acc:.0%} of them, is not trusted)"))
-    print(f"\nCurated: the {o.n} of {len(recs)} records that {by} is surest of ({time.time()-t:.1f} s). "
-          f"Three of each label, drawn at random:")
+    t = time.time(); curate_file(gen, o.task, o.n, cur); kept = read_records(cur)
+    print(f"\nCurated: the {o.n} of {len(recs)} records that a classifier trained on the card's {len(task.shots)} "
+          f"examples is surest of ({time.time()-t:.1f} s). Three of each label, drawn at random:")
     for y in sorted({r['label'] for r in kept}):
         of_y = [r for r in kept if r['label'] == y]
         for r in random.Random(o.seed).sample(of_y, min(3, len(of_y))): print(f"  [{y}] {r['text']}")

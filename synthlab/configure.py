@@ -201,5 +201,4 @@ def run_generate(task, out, method: str="fewgen", n: int=64, model: str="smollm2
     except BaseException: writer.close(); raise
     recs = generate(m, t, lm, n=n, out=writer, seed=seed)
     recs.summary = {**recs.summary, "model_load_seconds": load_s}   # this call's, not the file's
-    recs.lm = lm                                                   # for a next step on the same model (the demo's judge)
     return recs

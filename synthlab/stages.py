@@ -288,8 +288,8 @@ from .curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, FACTOR, KEEP
 
 @register_stage("curate")
 class Curate(Stage):
-    ("Stage 6: over-generate by `factor`, keep the pipeline's `n` by label confidence (the judge where trusted, "
-     "else the pool classifier; + diversity: keep>1).")
+    ("Stage 6: over-generate by `factor`, keep the pipeline's `n` by label confidence (the pool classifier, or "
+     "the judge: `confidence`; + diversity: keep>1).")
     enabled: bool = opt(False, help="on: generation makes factor × n records and this keeps n")
     factor: float = opt(FACTOR["default"], lo=1, help=FACTOR["help"])
     keep: float = opt(KEEP["default"], lo=1, help=KEEP["help"])

@@ -6,7 +6,7 @@ Issue 32 names two sources of label confidence for `curate`: a classifier of the
 log-prob judge where trusted". The judge (`label_scores`, notebook 04a: calibrated, per-token log-probability of each
 label's words after the instance) is trusted on a task when it labels at least `TRUST` of the card's own shots
 correctly, as TarGEN's self-correction decides. On the embedded model only SST-2's judge passes (12 of 12 shots; AG
-News 5 of 20, TREC 14 of 30), so the other tasks' picks would be the recipe's, unchanged: their rows are not run.
+News 5 of 20, TREC 13–14 of 30), so the other tasks' picks would be the recipe's, unchanged: their rows are not run.
 
 Per task and generation seed s, the recipe's filtered r ≈ 2 union (`overgen_recipes.py`) is scored by the judge and
 three picks of 1,000 (split evenly over the labels) are compared: `recipe` (confidence of a classifier of the shots),
