@@ -12,7 +12,7 @@ export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup model demo test test-nbs test-py bench export clean-nbs docs browser lab kernel lessons
+.PHONY: setup model demo test test-avx2 test-nbs test-py bench export clean-nbs docs browser lab kernel lessons
 
 # pip takes torch's CPU build from this machine's disk (pip's own config; uv does not look there), then uv installs
 # the rest: parallel downloads and no bytecode compilation (fresh venv: ~2.5 min instead of ~5.5 min with pip alone).
@@ -40,6 +40,13 @@ demo: setup
 XDIST   := -n 2 --dist loadgroup --no-loadscope-reorder
 test: model browser
 	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q $(XDIST) --durations=20
+
+# the suite as a CPU without AVX-512 (so without bf16 units) runs it, on any x86 CPU: ATen, oneDNN and MKL capped to
+# AVX2, so `auto` picks float32 and bf16 matmuls take such a CPU's slow path (docs/development.md)
+AVX2 := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2
+test-avx2: setup browser
+	$(AVX2) $(PY) -c "from synthlab.lm import load_lm; print(load_lm())"
+	$(AVX2) OMP_NUM_THREADS=1 $(PY) -m pytest tests -q $(XDIST) --durations=20
 
 test-nbs: setup
 	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2 --skip_file_re '^_' --skip_folder_re 'tutorials|lessons' --timing

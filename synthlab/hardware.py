@@ -56,6 +56,8 @@ def choose_dtype(device: torch.device, dtype=None, flags: set=None) -> tuple:
         return torch.float16, "GPU lacks bf16"
     if device.type != "cpu": return torch.float32, f"{device.type}: float32"
     have = sorted(set(BF16_CPU_FLAGS) & (cpu_flags() if flags is None else flags))
+    isa = torch.backends.cpu.get_cpu_capability() if flags is None else None   # ATen's (ATEN_CPU_CAPABILITY lowers it)
+    if have and isa in ("AVX2", "DEFAULT"): return torch.float32, f"ATen runs {isa} here: bf16 would be slower"
     if have: return torch.bfloat16, f"CPU has {'+'.join(have)}"
     return torch.float32, f"CPU lacks {'/'.join(BF16_CPU_FLAGS)}: bf16 would be slower"
 
@@ -254,7 +256,8 @@ def choose_layout(model, layout=None, path: Path|None=None) -> tuple:
     shapes = Counter((m.in_features, m.out_features) for m in _linears(model))
     if not shapes: return "standard", "no Linear layers"
     cpu, dt = cpuinfo('model name') or 'unknown CPU', str(dtype).removeprefix('torch.')
-    key = f"{cpu} | torch {torch.__version__} | {dt} | " + " ".join(f"{i}x{o}" for i, o in sorted(shapes))
+    isa = torch.backends.cpu.get_cpu_capability()   # what ATen runs here (ATEN_CPU_CAPABILITY can lower it)
+    key = f"{cpu} | {isa} | torch {torch.__version__} | {dt} | " + " ".join(f"{i}x{o}" for i, o in sorted(shapes))
     s = _cached_speedup(key, lambda: layout_speedup(shapes, dtype), path or cache_dir()/"layouts.json")
     return ("transposed" if s >= 1.1 else "standard"), f"measured here: transposed weights {s:.2f}× as fast"
 

@@ -23,7 +23,7 @@ from .options import shared, option, private, finite_float, positive_int, as_opt
 from .backend import LOGPROBS, SCORE, require, supports
 from .hardware import default_batch_rows
 from .lists import parse_list, round_robin
-from .judge import (TRUST, content_free_scores, label_scores, correct_label, text_judge_conversation,
+from .judge import (TRUST, content_free_scores, label_scores, score_accuracy, correct_label, text_judge_conversation,
                             map_answer, relabel_matrix, plot_relabel_matrix)
 _all_ = ["relabel_matrix", "plot_relabel_matrix"]   # the relabel matrix (04a_judge), re-exported here
 
@@ -277,9 +277,8 @@ def reject_reason(self: TarGEN, rec: dict, task) -> str|None:
 def _verdicts(self: TarGEN, lm, task, recs: list) -> list:
     "The judge's (label or None, evidence) for each record; labels are the judge's own choice (no margin)."
     if self.judge == "score":
-        key = (id(lm), task.name, "calib")
-        if self.calibrate and key not in self._judge_cache: self._judge_cache[key] = content_free_scores(lm, task)
-        S = label_scores(lm, task, recs, self.norm, self._judge_cache.get(key, False))
+        calibration = content_free_scores(lm, task) if self.calibrate else False   # once per model and card
+        S = label_scores(lm, task, recs, self.norm, calibration)
         out = []
         for row in S:
             scores = {y: float(v) for y, v in zip(task.label_names, row)}
@@ -294,11 +293,14 @@ def _verdicts(self: TarGEN, lm, task, recs: list) -> list:
 # %% ../nbs/05_targen.ipynb #c047j
 @patch
 def judge_accuracy(self: TarGEN, lm, task) -> float:
-    "The judge's accuracy on the task's labelled few-shot pool (cached per model and task; None without shots)."
+    ("The judge's accuracy on the task's labelled few-shot pool (None without shots): the score judge's is "
+     "`score_accuracy`'s, computed once per model and card for every step that asks.")
     key = (id(lm), task.name, "trust")
     if key not in self._judge_cache:
         acc = None
-        if task.shots:
+        if task.shots and self.judge == "score":
+            acc = score_accuracy(lm, task, calibrate=self.calibrate, norm=self.norm)
+        elif task.shots:
             acc = float(np.mean([v == s["label"] for (v, _),
                                  s in zip(self._verdicts(lm, task, task.shots), task.shots)]))
         self._judge_cache[key] = acc

@@ -127,8 +127,10 @@ def test_self_correction_changes_labels_only_where_the_score_says_so(lm):
     # an untrusted judge (RTE: at chance on the shots) never changing a label is 05_targen's RTE run (warning, applied False)
 
 
-def test_an_untrusted_judge_scores_nothing_unless_asked(lm_each_dtype):
-    lm = lm_each_dtype   # the trust check reads the model's scores: it must fail on AG News in either dtype
+def test_an_untrusted_judge_scores_nothing_unless_asked(lm_fp32):
+    # the trust itself is `score_accuracy`'s (the model's scores), checked in both dtypes in test_curate.py; what is
+    # TarGEN's own here (spend nothing on an untrusted judge) is the same in either dtype
+    lm = lm_fp32
     # AG News: the embedded model's judge labels few of the card's shots right, so it is not trusted. Its verdicts could
     # change no label, so by default it spends nothing on them; `score_untrusted=True` scores them as evidence only.
     ag = get_task("ag_news")
