@@ -29,8 +29,9 @@ setup: $(STAMP)
 # the embedded model dequantised once into synthlab's cache before the tests start (else every test worker and
 # notebook process that starts first would convert it at the same time), and loaded once, so that its weight layout
 # is measured here, before the test workers load the machine (load_lm caches the choice; it prints it)
+LOAD_MODEL := $(PY) -c "from synthlab.lm import load_lm; print(load_lm())"
 model: setup
-	$(PY) -c "from synthlab.lm import load_lm; print(load_lm())"
+	$(LOAD_MODEL)
 
 demo: setup
 	$(VENV)/bin/synthlab demo
@@ -45,7 +46,7 @@ test: model browser
 # AVX2, so `auto` picks float32 and bf16 matmuls take such a CPU's slow path (docs/development.md)
 AVX2 := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2
 test-avx2: setup browser
-	$(AVX2) $(PY) -c "from synthlab.lm import load_lm; print(load_lm())"
+	$(AVX2) $(LOAD_MODEL)
 	$(AVX2) OMP_NUM_THREADS=1 $(PY) -m pytest tests -q $(XDIST) --durations=20
 
 test-nbs: setup
