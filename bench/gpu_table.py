@@ -48,8 +48,8 @@ SIZES = {   # SmolLM2's published sizes (their config.json on the hub); "tiny" o
 }
 
 
-def random_model_dir(size: str, tokenizer: str, device: str, out: Path) -> Path:
-    "A folder with SmolLM2's architecture at `size`, random weights (seed 0, bf16) and the embedded tokenizer."
+def random_model_dir(size: str, tokenizer: str, device: str, out: Path) -> tuple:
+    "(folder, parameters): SmolLM2's architecture at `size`, random weights (seed 0, bf16), the embedded tokenizer."
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     cfg = AutoConfig.from_pretrained(tokenizer)                     # the embedded model's own config: a Llama
     for k, v in SIZES[size].items(): setattr(cfg, k, v)
