@@ -198,9 +198,9 @@ def seqs_per_label(o, task, rows_per_seq: int=1) -> int:
     rows = as_options(o).get("batch_rows") or default_batch_rows()
     return max(1, rows // (len(task.label_names) * rows_per_seq))
 
-def seqs_needed(need: int, most: int, margin: float=1.0) -> int:
-    ("Sequences to decode for a label that still needs `need` records: `need` plus a `margin` (rounded down; default "
-     "as many again) for rejects, at most `most`.")
+def seqs_needed(need: int, most: int, margin: float=0.25) -> int:
+    ("Sequences to decode for a label that still needs `need` records: `need` plus a `margin` (rounded down) for "
+     "rejects, at most `most`.")
     return min(most, need + int(need * margin))
 
 # %% ../nbs/02a_generate.ipynb #c017b
