@@ -15,8 +15,7 @@ folder and loaded by `load_lm` as any local model is: bf16 on a GPU that has it.
    its context or seed list does not parse (always), the lists the embedded SmolLM2-135M wrote for that card on the CPU
    stand in (`--lists`, written on first use), so that steps 3 and 4 run at full width; and its judge is trusted
    (trust 0), so it scores every instance, as it does for a model that labels the card's shots well.
-   `--batches B` instead: B batches straight through `generate_batch` (TarGEN: its four steps one by one, every
-   instance judged), each asked for one batch's worth of records;
+   `--batches B` instead: B batches straight through `generate_batch`, each asked for one batch's worth of records;
 2. decode tokens/s of synthlab vs transformers' `generate()` at each of `--decode-rows` rows, same prompts, T=1,
    top-p 0.95, no stop strings, `--new-tokens` tokens (a random model seldom samples EOS: both sides decode every row
    to the cap, the same work);
@@ -99,19 +98,6 @@ def stand_in_lists(m, lists: dict):
     return m
 
 
-def targen_batch(m, lm, task, rng, generator, batch, need, lists) -> list:
-    "TarGEN's four steps as `generate_batch` runs them, with the embedded model's lists where the random model's do not parse."
-    from synthlab.lists import round_robin
-    labels = [y for y in task.label_names if need.get(y, 0) > 0]
-    ctx = m.contexts(lm, task, generator) or lists["contexts"]
-    asked, want = m.seed_plan(rng.sample(ctx, min(m.contexts_per_batch, len(ctx))), need, m.batch_rows)
-    got = m.seeds(lm, task, asked, generator)
-    got = [s or lists["seeds"][i % len(lists["seeds"])] for i, s in enumerate(got)]
-    recs = m.instances(lm, task, round_robin(asked, got)[:want], labels, generator, batch, m.batch_rows)
-    m.correct(lm, task, recs)                        # every instance judged (`reject_reason` is not asked)
-    return recs
-
-
 def batch_speed(lm, task_name: str, method: str, rows: int, batches: int, lists: dict, seed: int=0) -> dict:
     ("`--batches` mode: `batches` batches of `method` at `rows` rows through `generate_batch`, each asked for one "
      "batch's worth (`rows` / K per label): candidates, tokens, seconds.")
@@ -120,10 +106,8 @@ def batch_speed(lm, task_name: str, method: str, rows: int, batches: int, lists:
                                   "--batch-rows", str(rows)])
     m = build_method(method, o, task).fit(task, lm)
     need = {y: max(1, rows // len(task.label_names)) for y in task.label_names}
+    if method == "targen": stand_in_lists(m, lists[task_name])
     run = m.generate_batch
-    if method == "targen":
-        stand_in_lists(m, lists[task_name])
-        run = lambda *a: targen_batch(m, *a, lists=lists[task_name])
     filt, cands, kept = RecordFilter(task), 0, 0
     run(lm, task, random.Random(seed), torch.Generator().manual_seed(seed), -1, dict(need))   # warm-up
     w0 = dict(m.work); sync()
