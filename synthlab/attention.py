@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['PREFIX_ATTENTION', 'PREFIX_MODEL_TYPES', 'cascade_attention', 'prefix_attention', 'register_prefix_attention',
-           'prefix_attention_ready', 'own_mask']
+           'prefix_attention_ready', 'own_mask', 'sdpa_kernels']
 
 # %% ../nbs/01f_attention.ipynb #a004
-import functools, math
+import contextlib, functools, math
 
 import torch
 
@@ -64,3 +64,11 @@ def own_mask(mask: torch.Tensor, n_prefix: int, q_len: int) -> torch.Tensor:
     "Boolean mask [rows, 1, q_len, own keys] after an `n_prefix`-token shared prefix: padding (2-D `mask`), causality."
     own = mask[:, n_prefix:].bool(); S = own.shape[-1]
     return (own[:, None] & torch.ones(q_len, S, dtype=torch.bool, device=own.device).tril(S - q_len))[:, None]
+
+# %% ../nbs/01f_attention.ipynb #a015
+def sdpa_kernels(device: torch.device, cudnn: bool=False):
+    ("Context for a forward pass on `device`: on CUDA, SDPA without cuDNN's attention kernel unless `cudnn` (it plans "
+     "anew for each new key length, once per decode step); elsewhere, nothing.")
+    if torch.device(device).type != "cuda" or cudnn: return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])

@@ -28,6 +28,7 @@ from .hardware import (
 from .kvcache import SlackKV, slack_cache, PrefixKV, shared_prefix_cache, merge_rows
 from .attention import (
     PREFIX_ATTENTION, PREFIX_MODEL_TYPES, cascade_attention, prefix_attention, prefix_attention_ready, own_mask)
+from .attention import sdpa_kernels
 
 # %% ../nbs/01_lm.ipynb #c015
 @dataclass
@@ -47,6 +48,8 @@ class LM(ChatRenderer):
     share_prefix_from = 32
     # rows of unlike lengths are prefilled in at most this many calls (`length_buckets`); None: 4 on a CPU, else 1
     prefill_buckets = None
+    # on CUDA, SDPA may use cuDNN's attention kernel, which plans anew for each key length (`sdpa_kernels`)
+    cudnn_attention = False
     def __init__(self, model, tokenizer, name: str, dtype_reason: str="requested", layout_reason: str="as given",
                  threads_reason: str="as set"):
         self.model, self.tokenizer, self.name = model.eval(), tokenizer, name
@@ -159,15 +162,17 @@ def _forward(self: LM, ids: torch.Tensor, state: LMState, positions: torch.Tenso
     if state.shared_prefix:
         kwargs.update(attention_mask=own_mask(state.mask, state.shared_prefix, ids.shape[1]), shared_prefix=state.cache)
     else: kwargs.update(attention_mask=state.mask)
-    return self.model(input_ids=ids, position_ids=positions, use_cache=True,
-                      **{cache_argument(self.model): state.cache}, **kwargs)
+    with sdpa_kernels(self.device, self.cudnn_attention):
+        return self.model(input_ids=ids, position_ids=positions, use_cache=True,
+                          **{cache_argument(self.model): state.cache}, **kwargs)
 
 @patch
 def _prefix_cache(self: LM, pre: list):
     "A one-row cache of token list `pre`, prefilled (what `_prefill` starts from)."
     cache = slack_cache()
-    self.model(input_ids=torch.tensor([pre], device=self.device), use_cache=True,
-               logits_to_keep=1, **{cache_argument(self.model): cache})
+    with sdpa_kernels(self.device, self.cudnn_attention):
+        self.model(input_ids=torch.tensor([pre], device=self.device), use_cache=True,
+                   logits_to_keep=1, **{cache_argument(self.model): cache})
     return cache
 
 @patch
