@@ -3,6 +3,7 @@
 Usage: python bench/gpu_table.py [--size 1.7b|360m|tiny] [--tokenizer DIR] [--rows 256] [--n 1024 | --batches 2]
                                  [--methods fewgen cfg corrsynth targen] [--tasks sst2 ag_news]
                                  [--decode-rows 1 16 64 256] [--new-tokens 48] [--device cuda] [--out PATH]
+                                 [--cudnn-attention]
 Nothing is downloaded. The model is the embedded SmolLM2-135M's config (a Llama) with the sizes of SmolLM2-1.7B
 (hidden 2048, 24 layers, 32 heads, MLP 8192; `--size 360m`: SmolLM2-360M's; `tiny`: a 2-layer model to try the script
 on a CPU), random weights from seed 0, saved with the embedded model's tokenizer (or `--tokenizer DIR`) to a temporary
@@ -176,6 +177,8 @@ def main():
     ap.add_argument("--lists", type=Path, default=Path(__file__).parent/"results"/"targen-lists.json",
                     help="TarGEN's stand-in lists (JSON; written with the embedded model on the CPU when missing)")
     ap.add_argument("--out", help="write the tables here (default bench/results/gpu-table.md)")
+    ap.add_argument("--cudnn-attention", action="store_true", help="let SDPA use cuDNN's attention kernel "
+                    "(`LM.cudnn_attention`; synthlab leaves it out since session 28)")
     o = ap.parse_args()
     device = o.device or ("cuda" if torch.cuda.is_available() else "cpu")
     rows = o.rows or default_batch_rows(device)
@@ -187,11 +190,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="synthlab-random-") as d:
         folder, params = random_model_dir(o.size, o.tokenizer, device, Path(d))
         lm = load_lm(str(folder), device=device)
+    lm.cudnn_attention = o.cudnn_attention
     built = time.perf_counter() - t0
     gpu = torch.cuda.get_device_name() if device == "cuda" else platform.processor() or "CPU"
     head = (f"machine: {gpu}; torch {torch.__version__}; model: SmolLM2 architecture at {o.size} "
             f"({params / 1e9:.2f} B parameters), random weights (seed 0), {str(lm.dtype).removeprefix('torch.')} "
-            f"({lm.dtype_reason}) on {device}; built and loaded in {built:.0f} s")
+            f"({lm.dtype_reason}) on {device}; built and loaded in {built:.0f} s"
+            + ("; cuDNN attention on" if o.cudnn_attention else ""))
     print(head, flush=True)
     gen = []
     for task in o.tasks:
