@@ -68,12 +68,11 @@ def test_cli_curate(capsys, tmp_path):
 
 
 def test_the_judge_decides_where_it_is_trusted(lm_each_dtype):
-    "The judge's trust reads the model's scores, so it is checked in both dtypes (SST-2 12/12 shots, AG News 5/20)."
+    ("The judge's trust reads the model's scores, so it is checked in both dtypes: SST-2's 12 of 12 shots, a pass with "
+     "no room to spare. AG News (5 of 20, far under `TRUST`) is checked in this machine's dtype only "
+     "(`test_an_untrusted_judge_leaves_the_choice_to_the_shots`): in bf16 on a CPU without bf16 units it took 45 s.")
     from synthlab.curate import confidence_source, curate
-    from synthlab.judge import TRUST
     assert confidence_source("sst2", lm_each_dtype, "auto") == ("judge", 1.0)
-    src, acc = confidence_source("ag_news", lm_each_dtype, "auto")
-    assert src == "shots" and acc < TRUST
     recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
     recs += [dict(text="a delightful , life-affirming triumph .", label="negative"),
              dict(text="a tedious , joyless slog from start to finish .", label="positive")]
@@ -81,6 +80,13 @@ def test_the_judge_decides_where_it_is_trusted(lm_each_dtype):
     assert rep["confidence"] == "judge" and len(kept) == 4
     assert {r["text"] for r in dropped} >= {"a delightful , life-affirming triumph .",
                                             "a tedious , joyless slog from start to finish ."}
+
+
+def test_an_untrusted_judge_leaves_the_choice_to_the_shots(lm):
+    from synthlab.curate import confidence_source
+    from synthlab.judge import TRUST
+    src, acc = confidence_source("ag_news", lm, "auto")
+    assert src == "shots" and acc < TRUST
 
 
 def test_cli_curate_with_the_judge(capsys, tmp_path):

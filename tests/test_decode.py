@@ -56,7 +56,7 @@ def test_prefill_in_buckets_steps_like_one_padded_call(lm_each_dtype):
     "Rows of unlike lengths, prefilled in length buckets (a CPU's default) or in one padded call, then stepped alike."
     lm = lm_each_dtype
     plots = [[SYSTEM, dict(role="user", content="Review this plot: " + "a man walks his dog through the rain. " * k)]
-             for k in (0, 1, 20, 24, 50)]
+             for k in (0, 1, 10, 12, 25)]
     prefix, suffixes = lm.split_prefix(plots)
     assert len(length_buckets([len(lm._encode(s, first=False)) for s in suffixes])) > 1    # the split path is taken
     tokens = torch.tensor([[lm.tokenizer.encode(w)[0] for w in ("The", " film", " is", " slow")]] * len(plots)).T

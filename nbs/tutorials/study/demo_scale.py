@@ -1,0 +1,63 @@
+"""One generation lever at the demo's scale, ten seeds (session 28): `python study/demo_scale.py LEVER [GEN_DIR]` from
+nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin or k_shots).
+
+For each value of the lever and seed 0–9, FewGen makes 64 SST-2 records (`synthlab generate --n 64 --seed s`, the
+machine's dtype; in GEN_DIR/{lever}{value}/seed{s}/generation.jsonl, default a folder under /tmp, made there when
+missing), `curate_file` keeps 32 by the shots' classifier (the demo's recipe), and the linear student (seed 0) trains
+on the curated set alone and with the card's 12 shots (share 0.5), scored on the selection set (`sel`: train rows
+never evaluated) and the validation split (`ev`). It also records the run's seconds and batches (the machine was not
+kept quiet: a rough cost, not a benchmark). The levers:
+- margin: `seqs_needed`'s margin, 0.25 (the default) or 1.0. Session 27 measured 1.0 1.3–1.5× faster on small runs.
+- k_shots: FewGen's shots per label in each prompt (`--k-shots`), 2 (the default) or 4 (of the card's 6 per label).
+margin-demo-scale.csv was written by this script's first version (margin_demo_scale.py at commit 5c8bc30), whose
+`batches` column is the batches each run decoded (here: the batches its kept records came from) and which had no
+`prompts` column."""
+import sys, time, warnings
+from pathlib import Path
+import pandas as pd
+
+from synthlab.cli import main
+from synthlab.curate import curate_file
+from synthlab.generate import seqs_needed
+from synthlab.lm import load_lm
+from synthlab.records import read_records
+from synthlab.student import compare
+from synthlab.studentdata import selection_set
+
+STUDY = Path(__file__).resolve().parent
+LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
+          "k_shots": {2: dict(args=["--k-shots", "2"]), 4: dict(args=["--k-shots", "4"])}}
+
+def generated(gen: Path, seed: int, margin: float=0.25, args: list=()) -> float:
+    "Seconds to make `gen` (64 FewGen SST-2 records at `seed`, `seqs_needed`'s `margin`, CLI `args`); 0 if it exists."
+    if gen.exists(): return 0.0
+    gen.parent.mkdir(parents=True, exist_ok=True)
+    default, t = seqs_needed.__defaults__, time.perf_counter()
+    seqs_needed.__defaults__ = (margin,)
+    try: main(["generate", "--task", "sst2", "--n", "64", "--out", str(gen), "--seed", str(seed), *args])
+    finally: seqs_needed.__defaults__ = default
+    return time.perf_counter() - t
+
+if __name__ == "__main__":
+    warnings.filterwarnings("ignore")
+    lever = sys.argv[1]
+    gen_dir = Path(sys.argv[2] if len(sys.argv) > 2 else f"/tmp/synthlab-{lever}-demo")
+    lm, tests = load_lm(), {"sel": selection_set("sst2"), "ev": "sst2:validation"}
+    rows = []
+    for s in range(10):
+        for value, how in LEVERS[lever].items():
+            d = gen_dir/f"{lever}{value}"/f"seed{s}"; gen = d/"generation.jsonl"
+            secs = generated(gen, s, **how)
+            curate_file(gen, "sst2", 32, d/"curated.jsonl", progress=False, overwrite=True)
+            recs = read_records(gen)
+            row = {"seed": s, lever: value, "dtype": str(lm.dtype).replace("torch.", ""), "seconds": round(secs, 1),
+                   "batches": len({r["meta"]["batch"] for r in recs}),
+                   "prompts": len({r["meta"]["prompt_hash"] for r in recs})}
+            for k, t in tests.items():
+                df = compare({"curated": d/"curated.jsonl"}, t, seeds=(0,), with_pool=True, progress=False)
+                row[f"{k}_curated"] = round(float(df.loc["curated", "accuracy"]), 4)
+                row[f"{k}_curated_w0.5"] = round(float(df.loc["curated + pool", "accuracy"]), 4)
+                row[f"{k}_shots_alone"] = round(float(df.loc[[i for i in df.index if i.startswith("few-shot pool")][0],
+                                                             "accuracy"]), 4)
+            rows.append(row); print(row, flush=True)
+    pd.DataFrame(rows).to_csv(STUDY/f"{lever.replace('_', '-')}-demo-scale.csv", index=False)
