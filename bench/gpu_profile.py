@@ -1,7 +1,7 @@
 """Benchmark: where a small-row decode step's time goes on a GPU (issue 33, session 28).
 
 Usage: python bench/gpu_profile.py [--size 1.7b|360m|tiny] [--rows 1 16 64] [--steps 24] [--tokenizer DIR] [--out DIR]
-                                   [--no-cudnn-sdp] [--steps-only | --policy]
+                                   [--no-cudnn-sdp | --cudnn-attention] [--steps-only | --policy]
 Session 27's GPU table found a sampling decode step at 1 and 16 rows taking 52–60 ms on an H200, against 14.6 ms for
 `lm.step` queued without a sync, and transformers' `generate()` the same. This times, per decode step and at each of
 `--rows` rows (SST-2 FewGen prompts, the random model of `gpu_table.py`, bf16):
@@ -15,7 +15,9 @@ CPU time and by GPU time), and a CUDA graph of the step: transformers' `StaticCa
 (ms per step), to size what capturing the launch-bound step would give. Writes profile.md to `--out`.
 `--steps-only`: the first table alone; `--no-cudnn-sdp`: with SDPA's cuDNN kernel off for the whole process (the
 first column, "first", is `queued` on shapes the process has not met before). `--policy`: `LM.cudnn_attention` on
-and off in one process (`cudnn_policy`), written to policy.md. Session 28's results: bench/results/gpu-profile-h200.md.
+and off in one process (`cudnn_policy`), written to policy.md. Session 28's results: bench/results/gpu-profile-h200.md
+and gpu-steps-h200.md were made before synthlab left cuDNN's kernel out (`LM.cudnn_attention`, False since then);
+`--cudnn-attention` lets it in again, as those runs had it.
 """
 import argparse, os, sys, tempfile, time, traceback
 from pathlib import Path
@@ -138,6 +140,8 @@ def main():
     ap.add_argument("--out", default=".")
     ap.add_argument("--no-cudnn-sdp", action="store_true", help="turn off cuDNN's attention kernel for SDPA")
     ap.add_argument("--steps-only", action="store_true", help="only the table of ms per step")
+    ap.add_argument("--cudnn-attention", action="store_true", help="`LM.cudnn_attention = True`: synthlab's own "
+                    "passes may use cuDNN's attention kernel, as before session 28")
     ap.add_argument("--policy", action="store_true", help="only `cudnn_policy`'s table: cuDNN attention on and off")
     ap.add_argument("--tokenizer", help="folder with SmolLM2's tokenizer and config (default: the embedded model's)")
     o = ap.parse_args()
@@ -150,6 +154,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="synthlab-random-") as d:
         folder, params = random_model_dir(o.size, o.tokenizer, device, Path(d))
         lm = load_lm(str(folder), device=device)
+    lm.cudnn_attention = o.cudnn_attention
     gpu = torch.cuda.get_device_name() if device == "cuda" else "CPU"
     head = (f"machine: {gpu}, {os.cpu_count()} CPU cores; torch {torch.__version__}; SmolLM2 architecture at {o.size} "
             f"({params / 1e9:.2f} B), random weights, {lm.dtype} on {device}; loaded in {time.perf_counter() - t0:.0f} s"
