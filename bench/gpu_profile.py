@@ -26,16 +26,12 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from decode_bench import prompts_for, time_synthlab, time_generate
-from gpu_table import SIZES, random_model_dir
+from gpu_table import SIZES, random_model_dir, sync
 from synthlab.lm import load_lm, cache_argument
 from synthlab.task import get_task
 from synthlab.decode import SamplingConfig, sample_next
 
 CFG = SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=8, stop=())
-
-
-def sync(device):
-    if device == "cuda": torch.cuda.synchronize()
 
 
 def step_times(lm, rows: int, steps: int, device: str) -> dict:
@@ -46,12 +42,12 @@ def step_times(lm, rows: int, steps: int, device: str) -> dict:
         state, logp = lm.start(suffixes, prefix=prefix)
         tok = logp.argmax(-1)
         for i in range(steps + 2):                                            # 2 warm-up steps
-            if i == 2: sync(device); t = time.perf_counter()
+            if i == 2: sync(); t = time.perf_counter()
             s = lm.step(state, tok)
             if name in ("first", "queued"): tok = s.argmax(-1)
             elif name == "synced": tok = s.argmax(-1).cpu().to(s.device)
             else: tok = sample_next(s, s, CFG, g).to(s.device)
-        sync(device); out[name] = 1000 * (time.perf_counter() - t) / steps
+        sync(); out[name] = 1000 * (time.perf_counter() - t) / steps
     ours = time_synthlab(lm, prefix, suffixes, steps, 0)
     ref = time_generate(lm, prefix, suffixes, steps, 0)
     out["decode"], out["generate"] = 1000 * ours[1] / steps, 1000 * ref[1] / steps
@@ -95,10 +91,10 @@ def graph_step_ms(lm, rows: int, steps: int, device: str) -> str:
                 with torch.cuda.graph(g): logits = fwd()
                 run = lambda: (g.replay(), logits)[1]
             else: run = fwd
-            sync(device); t = time.perf_counter()
+            sync(); t = time.perf_counter()
             for _ in range(steps):
                 lg = run(); tok.copy_(lg[:, -1].argmax(-1, keepdim=True).cpu().to(device)); pos.add_(1)
-            sync(device); res[mode] = 1000 * (time.perf_counter() - t) / steps
+            sync(); res[mode] = 1000 * (time.perf_counter() - t) / steps
     return res
 
 
@@ -121,10 +117,10 @@ def cudnn_policy(lm, rows_list: list, steps: int, device: str, repeats: int=2) -
     for _ in range(repeats):
         for on in (True, False):
             lm.cudnn_attention, seed = on, seed + 1
-            sync(device); t = time.perf_counter()
+            sync(); t = time.perf_counter()
             m.generate_batch(lm, task, random.Random(seed), torch.Generator().manual_seed(seed), seed,
                              {y: 4 for y in task.label_names})
-            sync(device)
+            sync()
             got.setdefault("FewGen batch, 16 rows, AG News, s", {}).setdefault(on, []).append(time.perf_counter() - t)
     lm.cudnn_attention = False
     return [f"| {k} | {', '.join(f'{x:.1f}' for x in v[True])} | {', '.join(f'{x:.1f}' for x in v[False])} |"
