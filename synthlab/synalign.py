@@ -176,26 +176,37 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
                        example=ATTRIBUTE_EXAMPLE,
                        max_words: int = 12,
                        # the decode function (a Method's `self.decode` counts its work)
-                       decoder=None) -> AttributeResult:
-    "Ask the LM for each demonstration's attributes; retry malformed replies with a new seed, then drop and count them."
+                       decoder=None,
+                       # attempts per demonstration decoded side by side in the first round (None: all `retries` + 1);
+                       # the attempts left, one per later round
+                       together: int|None = None) -> AttributeResult:
+    ("Ask the LM for each demonstration's attributes; a malformed reply is followed by the next attempt (a new sample), "
+     "until `retries` ran out: then the demonstration is dropped and counted.")
     task = get_task(task)
     if retries < 0: raise ValueError(f"retries must be >= 0; got {retries}.")
+    if together is not None and together < 1: raise ValueError(f"together must be >= 1 (or None); got {together}.")
     sampling = sampling or SamplingConfig(temperature=0.7, top_p=0.95, max_new_tokens=48, stop=("\n\n",))
     decoder, records, first = decoder or _decode, list(records), f"{list(keys)[0]}:"
     if not records: return AttributeResult([], [], [], Counter())
     prefix, suffixes = lm.split_prefix([attribute_conversation(task, r, keys, example) for r in records])
     prompts = [s + first for s in suffixes]                      # the shared system message is prefilled once
     res = AttributeResult([None]*len(records), [0]*len(records), [""]*len(records), Counter())
-    todo = list(range(len(records)))
+    todo, tried = list(range(len(records))), 0
     parse = lambda i, raw: parse_attributes(raw, keys, required, source=task.format_example(records[i]),
                                             example=example, max_words=max_words)
-    for attempt in range(retries + 1):
+    first_round = min(retries + 1, together or retries + 1)
+    for k in [first_round] + [1] * (retries + 1 - first_round):  # attempts per demonstration in each round
         if not todo: break
-        if attempt: res.counts["retries"] += len(todo)
-        out = decoder(lm, [prompts[i] for i in todo], prefix=prefix, sampling=sampling,
-                      generator=torch.Generator().manual_seed(_attempt_seed(seed, attempt)))
-        todo = _keep_parsed(res, todo, [first + " " + t for t in out.texts], parse, len(list(keys)),
-                            lambda i: measured_length(task, records[i]) if length else None)
+        out = decoder(lm, [prompts[i] for i in todo for _ in range(k)], prefix=prefix, sampling=sampling,
+                      generator=torch.Generator().manual_seed(_attempt_seed(seed, tried)))
+        replies, before = {i: out.texts[j*k: (j + 1)*k] for j, i in enumerate(todo)}, sum(res.attempts)
+        for c in range(k):                                       # attempt `tried + c`: read in order, first parse kept
+            todo = _keep_parsed(res, todo, [first + " " + replies[i][c] for i in todo], parse, len(list(keys)),
+                                lambda i: measured_length(task, records[i]) if length else None)
+        unread = len(replies) * k - (sum(res.attempts) - before)    # decoded after the demonstration's parse
+        if unread: res.counts["unused"] += unread
+        tried += k
+    if sum(res.attempts) > len(records): res.counts["retries"] += sum(res.attempts) - len(records)
     res.counts["dropped"] += len(todo)
     return res
 
@@ -367,7 +378,8 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
         rows += [min(self.per_demo, s - j) for j in range(0, s, self.per_demo)]
     if self.attributes:
         ar = extract_attributes(lm, task, [c[0] for _, c in chosen], self.keys, self.required, self.retries,
-                                self.attr_sampling, seed=rng.getrandbits(62), decoder=self.decode)
+                                self.attr_sampling, seed=rng.getrandbits(62), decoder=self.decode,
+                                together=max(1, sum(rows) // len(chosen)))   # first round: the batch's width
         self.work.update({f"attr_{k}": v for k, v in ar.counts.items()})
         attrs, attempts = ar.attributes, ar.attempts
     else: attrs, attempts = [None]*len(chosen), [0]*len(chosen)
