@@ -379,7 +379,7 @@ def generate_batch(self: SynAlign, lm, task, rng, generator, batch, need):
     if self.attributes:
         ar = extract_attributes(lm, task, [c[0] for _, c in chosen], self.keys, self.required, self.retries,
                                 self.attr_sampling, seed=rng.getrandbits(62), decoder=self.decode,
-                                together=max(1, sum(rows) // len(chosen)))   # first round: the batch's width
+                                together=max(1, sum(rows) // max(1, len(chosen))))   # first round: the batch's width
         self.work.update({f"attr_{k}": v for k, v in ar.counts.items()})
         attrs, attempts = ar.attributes, ar.attempts
     else: attrs, attempts = [None]*len(chosen), [0]*len(chosen)
