@@ -180,8 +180,8 @@ def extract_attributes(lm, task, records: list,               # demonstrations (
                        # attempts per demonstration decoded side by side in the first round (None: all `retries` + 1);
                        # the attempts left, one per later round
                        together: int|None = None) -> AttributeResult:
-    ("Ask the LM for each demonstration's attributes; a malformed reply is followed by the next attempt (a new sample), "
-     "until `retries` ran out: then the demonstration is dropped and counted.")
+    ("Ask the LM for each demonstration's attributes; a malformed reply is followed by the next attempt (a new "
+     "sample) until `retries` ran out: then the demonstration is dropped and counted.")
     task = get_task(task)
     if retries < 0: raise ValueError(f"retries must be >= 0; got {retries}.")
     if together is not None and together < 1: raise ValueError(f"together must be >= 1 (or None); got {together}.")
