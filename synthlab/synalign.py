@@ -148,7 +148,7 @@ class AttributeResult:
     attributes: list          # dict per demonstration, or None when every attempt failed
     attempts: list            # decode attempts per demonstration (1 = first try worked)
     raw: list                 # the last reply per demonstration (with the primed key)
-    counts: Counter           # complete, salvaged, dropped (demonstrations); retries (extra attempts)
+    counts: Counter           # complete, salvaged, dropped (demonstrations); retries (extra attempts); unused
 
 # %% ../nbs/06c_synalign.ipynb #c090x1
 def _attempt_seed(seed: int, attempt: int) -> int:
