@@ -8,8 +8,7 @@ __all__ = ['LIST_HEAD', 'JUDGES', 'SCORE_UNTRUSTED', 'LIST_YIELD', 'context_conv
            'corrsynth_combiner', 'relabel_matrix', 'plot_relabel_matrix']
 
 # %% ../nbs/05_targen.ipynb #c004
-import copy, math, re, warnings
-from collections import Counter
+import math, re, warnings
 from dataclasses import dataclass
 import numpy as np
 from fastcore.basics import patch
@@ -18,7 +17,7 @@ from tqdm.auto import tqdm
 from .task import get_task, field_title
 from .decode import SamplingConfig
 from .prompts import make_record, reply_head
-from .filters import RecordFilter, normalise
+from .filters import normalise
 from .generate import Method, register_method, seqs_per_label, seqs_needed, instance_tokens
 from .options import shared, option, private, finite_float, positive_int, as_options
 from .backend import LOGPROBS, SCORE, require, supports
@@ -94,8 +93,7 @@ class TarGENConfig:
     n_contexts: int = option(8, positive_int, "contexts asked for in step 1 (default 8)")
     contexts_per_batch: int = None   # None: as many as fill a batch's rows (`auto_sizes`)
     batch_rows: int = None           # rows per decode (None: `auto_sizes`, the backend's width: 64 on CPU, 256 on GPU)
-    spare: float = 0.75              # seeds beyond those the needed records take, for what the filters reject (the
-                                     # seed lists asked for, and each later wave of instances)
+    spare: float = 0.75              # seeds beyond those the needed records take, for what the filters reject
     seeds_per_context: int = option(4, positive_int, "instance seeds asked for per context in step 2 (default 4)")
     judge: str|None = option("score", None, "self-correction: label log-prob scoring (small models), the LM's text "
                              "answer, or none", choices=("score", "text", "none"), cli_default="score")
@@ -233,21 +231,16 @@ def instances(self: TarGEN, lm, task, pairs: list, labels: list, generator=None,
 
 # %% ../nbs/05_targen.ipynb #c047x0
 @patch
-def _instances(self: TarGEN, lm, task, pairs: list, labels: list, generator, batch: int, first: int,
-               take: dict=None, # label → the indices of `pairs` it is written for (None: all of them)
-              ) -> list:
-    ("One decode of step 3: the rows of `pairs` (seeds `first`, `first` + 1, … of the batch) × `labels` (each for "
-     "the seeds `take` gives it), seed-major.")
+def _instances(self: TarGEN, lm, task, pairs: list, labels: list, generator, batch: int, first: int) -> list:
+    "One decode of step 3: the rows of `pairs` (seeds `first`, `first` + 1, … of the batch) × `labels`, seed-major."
     comb = None
-    if take is not None and self._combiner_factory is not None: raise ValueError("a combiner writes every seed as every label")
     if self._combiner_factory is not None:  # seed j's K label rows are group j (rows j·K … j·K+K−1)
         comb = self._combiner_factory(len(labels), len(pairs))
         if comb.n_rows != comb.n_seqs or comb.n_seqs != len(pairs) * len(labels):
             raise ValueError(f"combiner_factory({len(labels)}, {len(pairs)}) gave a combiner of {comb.n_rows} rows / "
                              f"{comb.n_seqs} sequences; TarGEN needs {len(pairs) * len(labels)} of each (one per seed "
                              "and label)")
-    rows = [(c, s, y) for j, (c, s) in enumerate(pairs) for y in labels   # seed-major: seed j's rows are adjacent
-            if take is None or j in take[y]]
+    rows = [(c, s, y) for c, s in pairs for y in labels]   # seed-major: seed j's label rows are adjacent
     prefix, suffixes = lm.split_prefix([instance_conversation(task, y, c, s) for c, s, y in rows])
     head, sampling = answer_head(task), self.instance_sampling(task)
     prompts = [s + head for s in suffixes]
@@ -348,85 +341,45 @@ LIST_YIELD = 0.5   # of the seeds a list asks for, the share parsed and new (abo
 
 @patch
 def seed_plan(self: TarGEN, drawn: list, need: dict, rows: int) -> tuple:
-    ("(the context of each seed list to ask for, the seeds it counts on): one list per drawn context without `need`; "
-     "else the lists, spread over `drawn`, whose seeds the needed records take with `spare`, at most `rows` lists.")
+    ("(the context of each seed list to ask for, the pairs to keep): one list per drawn context without `need`; else "
+     "the lists, spread over `drawn`, whose seeds the needed records take with `spare`, at most `rows` lists.")
     if not need: return list(drawn), None
     want = seqs_needed(max(need.values()), rows * self.seeds_per_context, self.spare)
     lists = min(rows, max(1, math.ceil(want / (LIST_YIELD * self.seeds_per_context))))
     return [drawn[i % len(drawn)] for i in range(lists)], want
 
 
-# %% ../nbs/05_targen.ipynb #c047wv1
-@patch
-def _checked(self: TarGEN, lm, task, recs: list) -> list:
-    "The instances `recs` without those TarGEN drops itself (`reject_reason`, counted), judged (step 4)."
-    why = [self.reject_reason(r, task) for r in recs]
-    for w in why:
-        if w: self.work[f"instances_{w}"] += 1
-    return self.correct(lm, task, [r for r, w in zip(recs, why) if w is None])
-
-@patch
-def instance_waves(self: TarGEN, lm, task, pairs: list, need: dict, generator=None, batch: int=0, rows: int=64,
-                   bar=None) -> list:
-    ("Steps 3 and 4 on `pairs`, at most `rows` rows per decode: the first wave as wide as they allow, each later one "
-     "only for the labels still short of `need` (the records a `RecordFilter` would keep, counted), each label on its "
-     "next seeds, as many as it takes at its pass rate so far and `spare`. Without `need`: every seed as every label.")
-    short = {y: q for y, q in (need or {}).items() if q > 0}
-    if not short: return self._checked(lm, task, self.instances(lm, task, pairs, task.label_names, generator, batch, rows))
-    every, preview = self._combiner_factory is not None, RecordFilter(task)   # with a combiner: every label, every seed
-    nxt = dict.fromkeys(task.label_names, 0)            # each label's next seed
-    wrote, kept = Counter(), Counter()                  # rows written as each label; records the filters would keep
-    out, waves = [], 0
-    while short:
-        labels = [y for y in task.label_names if (every or y in short) and nxt[y] < len(pairs)]
-        if not labels: break
-        width = max(1, rows // len(labels))
-        take = {y: min(len(pairs) - nxt[y], width) for y in labels}
-        if waves:   # a later wave: the seeds each short label takes at its pass rate so far, and the spare
-            take = {y: min(take[y], seqs_needed(math.ceil(short.get(y, 0) * wrote[y] / max(kept[y], 1)), width,
-                                                self.spare)) for y in labels}
-        if every: take = dict.fromkeys(labels, max(take.values()))
-        if bar is not None: bar.set_postfix_str(f"instances ×{sum(take.values())}, wave {waves + 1}")
-        if every:
-            k, first = take[labels[0]], nxt[labels[0]]
-            wave = self._instances(lm, task, pairs[first:first + k], labels, generator, batch, first)
-        else: wave = self._instances(lm, task, pairs, labels, generator, batch, 0,
-                                     {y: range(nxt[y], nxt[y] + take[y]) for y in labels})
-        wave = self._checked(lm, task, wave)
-        waves += 1; self.work["instance_waves"] += 1
-        for y in labels: nxt[y] += take[y]; wrote[y] += take[y]
-        for r in wave:
-            if not preview(copy.deepcopy(r)): continue
-            kept[r["label"]] += 1
-            if r["label"] in short:
-                short[r["label"]] -= 1
-                if not short[r["label"]]: del short[r["label"]]
-        out += wave
-    return out
-
 # %% ../nbs/05_targen.ipynb #c047g
 @patch
 def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
-    ("One TarGEN round: contexts, the seed lists the needed records take (`seed_plan`, one decode), then instances and "
-     "their judging in waves of at most `batch_rows` rows (`instance_waves`).")
+    ("One TarGEN round: contexts, the seed lists the needed records take (`seed_plan`, one decode), instances of the "
+     "needed labels `batch_rows` rows per decode, judge.")
     task = get_task(task)
     if not task.templates and not self._warned_templates:
         warnings.warn(f"TarGEN: task {task.name!r} has no `templates` on its card; its instances are asked for with "
                       "`default_template` (the label descriptions). Write templates on the card for better instances")
         self._warned_templates = True
+    labels = [y for y in task.label_names if need.get(y, 0) > 0] if need else task.label_names
     rows = self.batch_rows or default_batch_rows(getattr(lm, "device", None))   # set by `fit`
-    bar = tqdm(total=3, desc=f"targen {task.name} batch {batch}", leave=False, disable=not self._progress)
+    bar = tqdm(total=4, desc=f"targen {task.name} batch {batch}", leave=False, disable=not self._progress)
     try:
         bar.set_postfix_str("contexts")
         ctx = self.contexts(lm, task, generator); bar.update()
         if not ctx: return []
         k = self.contexts_per_batch                # set by `fit`; called on its own: what fills a default batch
         if k is None: k = self.auto_sizes(task, rows)["contexts_per_batch"]
-        asked, _ = self.seed_plan(rng.sample(ctx, min(k, len(ctx))), need, rows)
+        asked, want = self.seed_plan(rng.sample(ctx, min(k, len(ctx))), need, rows)
         bar.set_postfix_str(f"seeds ×{len(asked)}")
-        pairs = round_robin(asked, self.seeds(lm, task, asked, generator)); bar.update()   # all: the waves' reserve
+        pairs = round_robin(asked, self.seeds(lm, task, asked, generator))[:want]; bar.update()
         if not pairs: return []
-        recs = self.instance_waves(lm, task, pairs, need, generator, batch, rows, bar); bar.update()
+        bar.set_postfix_str(f"instances ×{len(pairs) * (len(task.labels) if self._combiner_factory else len(labels))}")
+        recs = self.instances(lm, task, pairs, labels, generator, batch, rows); bar.update()
+        why = [self.reject_reason(r, task) for r in recs]
+        for w in why:
+            if w: self.work[f"instances_{w}"] += 1
+        recs = [r for r, w in zip(recs, why) if w is None]
+        bar.set_postfix_str("judge")
+        self.correct(lm, task, recs); bar.update()
     finally: bar.close()
     return recs
 
