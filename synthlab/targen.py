@@ -353,7 +353,7 @@ def seed_plan(self: TarGEN, drawn: list, need: dict, rows: int) -> tuple:
 @patch
 def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
     ("One TarGEN round: contexts, the seed lists the needed records take (`seed_plan`, one decode), instances of the "
-     "needed labels `batch_rows` rows per decode, judge.")
+     "needed labels for those seeds (or all that one decode holds) `batch_rows` rows per decode, judge.")
     task = get_task(task)
     if not task.templates and not self._warned_templates:
         warnings.warn(f"TarGEN: task {task.name!r} has no `templates` on its card; its instances are asked for with "
@@ -370,7 +370,10 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
         if k is None: k = self.auto_sizes(task, rows)["contexts_per_batch"]
         asked, want = self.seed_plan(rng.sample(ctx, min(k, len(ctx))), need, rows)
         bar.set_postfix_str(f"seeds ×{len(asked)}")
-        pairs = round_robin(asked, self.seeds(lm, task, asked, generator))[:want]; bar.update()
+        width = rows // (len(task.labels) if self._combiner_factory else len(labels))   # seeds per instance decode
+        pairs = round_robin(asked, self.seeds(lm, task, asked, generator))
+        if want is not None: pairs = pairs[:max(want, width)]   # every seed one decode holds: a few more rows cost little
+        bar.update()
         if not pairs: return []
         bar.set_postfix_str(f"instances ×{len(pairs) * (len(task.labels) if self._combiner_factory else len(labels))}")
         recs = self.instances(lm, task, pairs, labels, generator, batch, rows); bar.update()
