@@ -370,12 +370,12 @@ def generate_batch(self: TarGEN, lm, task, rng, generator, batch, need):
         if k is None: k = self.auto_sizes(task, rows)["contexts_per_batch"]
         asked, want = self.seed_plan(rng.sample(ctx, min(k, len(ctx))), need, rows)
         bar.set_postfix_str(f"seeds ×{len(asked)}")
-        width = rows // (len(task.labels) if self._combiner_factory else len(labels))   # seeds per instance decode
+        per_seed = len(task.labels) if self._combiner_factory else len(labels)   # instance rows of one seed
         pairs = round_robin(asked, self.seeds(lm, task, asked, generator))
-        if want is not None: pairs = pairs[:max(want, width)]   # every seed one decode holds: a few more rows cost little
+        if want is not None: pairs = pairs[:max(want, rows // per_seed)]   # every seed one decode holds: rows cost little
         bar.update()
         if not pairs: return []
-        bar.set_postfix_str(f"instances ×{len(pairs) * (len(task.labels) if self._combiner_factory else len(labels))}")
+        bar.set_postfix_str(f"instances ×{len(pairs) * per_seed}")
         recs = self.instances(lm, task, pairs, labels, generator, batch, rows); bar.update()
         why = [self.reject_reason(r, task) for r in recs]
         for w in why:
