@@ -4,11 +4,11 @@ Selection itself (k-centre, label confidence, reasons) is checked in nbs/06d_cur
 a pipeline that over-generates by `factor` and keeps `n`, its verdict file with every dropped record's reason, its
 resume without a model, and the CLI command with its one-line errors.
 """
-import json
+import json, re
 from collections import Counter
 from unittest import mock
 
-import pytest
+import pytest, torch
 
 from conftest import fails
 from synthlab.cli import main
@@ -68,11 +68,15 @@ def test_cli_curate(capsys, tmp_path):
 
 
 def test_the_judge_decides_where_it_is_trusted(lm_each_dtype):
-    ("The judge's trust reads the model's scores, so it is checked in both dtypes: SST-2's 12 of 12 shots, a pass with "
-     "no room to spare. AG News (5 of 20, far under `TRUST`) is checked in this machine's dtype only "
+    ("The judge's trust reads the model's scores, so it is checked in both dtypes: on SST-2 it labels 12 of 12 shots "
+     "in float32; in bf16 12 or 11 (the CPU's arithmetic decides: 11 with AMX, 12 on avx512_bf16 alone), above `TRUST` "
+     "either way. AG News (5 of 20, far under `TRUST`) is checked in this machine's dtype only "
      "(`test_an_untrusted_judge_leaves_the_choice_to_the_shots`): in bf16 on a CPU without bf16 units it took 45 s.")
     from synthlab.curate import confidence_source, curate
-    assert confidence_source("sst2", lm_each_dtype, "auto") == ("judge", 1.0)
+    from synthlab.judge import TRUST
+    src, acc = confidence_source("sst2", lm_each_dtype, "auto")
+    assert src == "judge" and acc >= 11 / 12 > TRUST, acc
+    if lm_each_dtype.dtype == torch.float32: assert acc == 1.0
     recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
     recs += [dict(text="a delightful , life-affirming triumph .", label="negative"),
              dict(text="a tedious , joyless slog from start to finish .", label="positive")]
@@ -97,7 +101,8 @@ def test_cli_curate_with_the_judge(capsys, tmp_path):
     assert "by the shots' classifier;" in capsys.readouterr().out        # the default loads no model
     main(["curate", str(src), "--task", "sst2", "--n", "4", "--out", str(tmp_path/"b.jsonl"), "--model", "smollm2-135m",
           "--confidence", "auto"])
-    assert "by the model's judge (the judge labels 100% of the shots right)" in capsys.readouterr().out
+    said = re.search(r"by the model's judge \(the judge labels (\d+)% of the shots right\)", capsys.readouterr().out)
+    assert said and int(said[1]) >= 90, said                               # 11 or 12 of 12 (bf16 with AMX: 11)
     assert {r["meta"]["curate"]["by"] for r in read_records(tmp_path/"b.jsonl")} == {"judge"}
     assert "needs a language model" in fails(capsys, "curate", src, "--task", "sst2", "--n", "4", "--out",
                                              tmp_path/"c.jsonl", "--confidence", "judge")

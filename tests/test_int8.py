@@ -18,6 +18,9 @@ ASKS = ["Write a positive movie review.", "Write a negative review of a long, sl
 REPLY = " The film is a quiet triumph, warm and funny, with a cast that clearly loves the material."
 INT8_TV = 0.3       # max total-variation distance, int8 vs float32, over the reply's next-token distributions
 INT8_MEAN_TV = 0.12 # and its mean (measured on the EPYC of session 19: max 0.15, mean 0.077, top-1 agreement 0.87)
+CLEAR_GAP = 0.1     # top-1 agreement is asked only where float32's top two tokens differ by this much probability: at
+                    # near-ties the pick is a coin toss (all 60 positions: 0.78 on an Intel Xeon with AMX, session 31;
+                    # at a gap of 0.1 or more, 36 of 60 positions there, 1.0)
 CLEAR = [("a wonderful , moving film with superb acting and a beautiful story .", "positive"),
          ("the worst movie i have ever seen , a complete waste of time .", "negative")]
 
@@ -51,7 +54,10 @@ def test_int8_next_token_distributions_track_float32(lm_int8, lm_fp32):
           f"{(a.argmax(-1) == b.argmax(-1)).float().mean():.3f}")
     assert not torch.equal(a, b)                                # really quantised
     assert tv.max().item() < INT8_TV and tv.mean().item() < INT8_MEAN_TV, tv
-    assert (a.argmax(-1) == b.argmax(-1)).float().mean().item() >= 0.8
+    top2 = a.exp().topk(2, -1).values
+    clear = top2[..., 0] - top2[..., 1] >= CLEAR_GAP            # float32 prefers one token by a clear margin
+    assert clear.sum().item() >= 20, clear.sum()
+    assert (a.argmax(-1) == b.argmax(-1))[clear].float().mean().item() >= 0.95
 
 
 def test_int8_judge_gets_clear_sentences_right(lm_int8):
