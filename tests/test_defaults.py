@@ -8,8 +8,9 @@ from synthlab.task import get_task
 from synthlab.fewgen import FewGen
 from synthlab.corrsynth import CFG, CorrSynth
 from synthlab.synalign import SynAlign
+from synthlab.targen import TarGEN
 
-API_DEFAULTS = dict(fewgen=FewGen, cfg=CFG, corrsynth=CorrSynth, synalign=SynAlign)
+API_DEFAULTS = dict(fewgen=FewGen, cfg=CFG, corrsynth=CorrSynth, synalign=SynAlign, targen=TarGEN)
 
 
 @pytest.mark.parametrize("task_name", ["sst2", "ag_news", "trec"])
