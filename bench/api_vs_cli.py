@@ -17,20 +17,16 @@ from throughput import machine
 from synthlab.lm import load_lm
 from synthlab.task import get_task
 from synthlab.generate import generate
-from synthlab.fewgen import FewGen
-from synthlab.corrsynth import CFG, CorrSynth
-from synthlab.synalign import SynAlign
-from synthlab.targen import TarGEN
-CLASSES = {c.name: c for c in (FewGen, CFG, CorrSynth, SynAlign, TarGEN)}
+from synthlab.configure import load_methods
 from synthlab.cli import make_parser, build_method
 
 
 def run(way: str, method: str, task: str, lm, n: int, seed: int) -> dict:
-    if way == "api": m = CLASSES[method]()
-    else: m = build_method(method, make_parser().parse_args(["generate", "--task", task, "--method", method,
-                                                             "--n", str(n), "--out", "-"]), get_task(task))
-    t = time.perf_counter()
     card = get_task(task)
+    if way == "api": m = load_methods()[method]()
+    else: m = build_method(method, make_parser().parse_args(["generate", "--task", task, "--method", method,
+                                                             "--n", str(n), "--out", "-"]), card)
+    t = time.perf_counter()
     res = generate(m, card, lm, n=n, seed=seed, progress=False)
     dt = time.perf_counter() - t
     return dict(seconds=dt, per_min=60 * len(res) / dt, kept=len(res), batches=res.summary["batches"],
