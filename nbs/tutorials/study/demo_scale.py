@@ -38,6 +38,18 @@ def generated(gen: Path, seed: int, margin: float=0.25, args: list=()) -> float:
     finally: seqs_needed.__defaults__ = default
     return time.perf_counter() - t
 
+def student_scores(curated: Path, tests: dict) -> dict:
+    ("The linear student (seed 0) on `curated` alone, with the card's shots (share 0.5), and the shots alone, on each "
+     "of `tests` (name → test set): {name_curated, name_curated_w0.5, name_shots_alone}.")
+    out = {}
+    for k, t in tests.items():
+        df = compare({"curated": curated}, t, seeds=(0,), with_pool=True, progress=False)
+        out[f"{k}_curated"] = round(float(df.loc["curated", "accuracy"]), 4)
+        out[f"{k}_curated_w0.5"] = round(float(df.loc["curated + pool", "accuracy"]), 4)
+        out[f"{k}_shots_alone"] = round(float(df.loc[[i for i in df.index if i.startswith("few-shot pool")][0],
+                                                     "accuracy"]), 4)
+    return out
+
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     lever = sys.argv[1]
@@ -53,11 +65,6 @@ if __name__ == "__main__":
             row = {"seed": s, lever: value, "dtype": str(lm.dtype).replace("torch.", ""), "seconds": round(secs, 1),
                    "batches": len({r["meta"]["batch"] for r in recs}),
                    "prompts": len({r["meta"]["prompt_hash"] for r in recs})}
-            for k, t in tests.items():
-                df = compare({"curated": d/"curated.jsonl"}, t, seeds=(0,), with_pool=True, progress=False)
-                row[f"{k}_curated"] = round(float(df.loc["curated", "accuracy"]), 4)
-                row[f"{k}_curated_w0.5"] = round(float(df.loc["curated + pool", "accuracy"]), 4)
-                row[f"{k}_shots_alone"] = round(float(df.loc[[i for i in df.index if i.startswith("few-shot pool")][0],
-                                                             "accuracy"]), 4)
+            row.update(student_scores(d/"curated.jsonl", tests))
             rows.append(row); print(row, flush=True)
     pd.DataFrame(rows).to_csv(STUDY/f"{lever.replace('_', '-')}-demo-scale.csv", index=False)

@@ -17,8 +17,8 @@ from synthlab.cli import main
 from synthlab.curate import curate_file, FACTOR
 from synthlab.lm import load_lm
 from synthlab.records import read_records
-from synthlab.student import compare
 from synthlab.studentdata import selection_set
+from demo_scale import student_scores
 
 STUDY = Path(__file__).resolve().parent
 SIZES = (32, 64, 128)
@@ -44,11 +44,6 @@ if __name__ == "__main__":
             recs = read_records(gen)
             row = {"seed": s, "n": n, "generated": len(recs), "dtype": str(lm.dtype).replace("torch.", ""),
                    "seconds": round(secs, 1), "batches": len({r["meta"]["batch"] for r in recs})}
-            for k, t in tests.items():
-                df = compare({"curated": d/"curated.jsonl"}, t, seeds=(0,), with_pool=True, progress=False)
-                row[f"{k}_curated"] = round(float(df.loc["curated", "accuracy"]), 4)
-                row[f"{k}_curated_w0.5"] = round(float(df.loc["curated + pool", "accuracy"]), 4)
-                row[f"{k}_shots_alone"] = round(float(df.loc[[i for i in df.index if i.startswith("few-shot pool")][0],
-                                                             "accuracy"]), 4)
+            row.update(student_scores(d/"curated.jsonl", tests))
             rows.append(row); print(row, flush=True)
     pd.DataFrame(rows).to_csv(STUDY/"size-demo-scale.csv", index=False)
