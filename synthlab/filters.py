@@ -62,6 +62,11 @@ _AS_AI = re.compile(r"\bas an ai\b|\b(?:i am|i'm) an ai\b|\bas a (?:large )?lang
                     r"|\bi (?:cannot|can't) (?:write|generate|create)\b", re.I)
 _QA_LEAD = re.compile(             # TREC-style: "The answer is: …", "The question: …", 'The question "What …?"'
     r"^\s*the (?:answer|question)s?\b(?:[^:\n]{0,80}?:|[^:\"“\n]{0,60}?(?=[\"“][^\"”\n]+[\"”]\s*$))\s*", re.I)
+_META_LEAD = re.compile(           # "Sentence: …", "The new movie review is: …", "Example of a positive movie review: …"
+    r"^\s*(?!(?:who|whom|whose|what|when|where|why|which|how)\b)"     # "Who asked the musical question : …" is one
+    r"(?:(?:the|a|an|my|our|this|one|another|your)\s+)?(?:[\w'-]+\s+){0,4}?" + _META +
+    r"(?:\s+(?:of|for|from)\s+[^:\n]{0,40}?)?(?:\s+(?:is|was|would be|reads|could be))?\s*:\s*(?=\S)"
+    r"|^\s*(?:how about this|this should be|in brief)\s*:\s*(?=\S)", re.I)
 _DANGLING = re.compile(r":\s*$")   # "Sports and entertainment:", "The world news is:": a lead-in with nothing after it
 _BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -81,7 +86,7 @@ def strip_boilerplate(
     def cut(m): removed.append(m.group(0).strip()); return ""
     if _AS_AI.search(text): return None, [text]
     while True:                                     # preambles and leading notes, in any order: "Sure! Here's one:"
-        t = _QA_LEAD.sub(cut, _PREAMBLE.sub(cut, text, count=1), count=1)
+        t = _META_LEAD.sub(cut, _QA_LEAD.sub(cut, _PREAMBLE.sub(cut, text, count=1), count=1), count=1)
         # a note before a capitalised or quoted sentence; SST-2's "( allen ) manages …" stays
         m = _BRACKETED.match(t)
         if m and re.match(r"[\"“A-Z]", t[m.end():]): removed.append(m.group(0).strip()); t = t[m.end():]
