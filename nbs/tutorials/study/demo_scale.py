@@ -19,7 +19,6 @@ import pandas as pd
 from synthlab.cli import main
 from synthlab.curate import curate_file
 from synthlab.generate import seqs_needed
-from synthlab.lm import load_lm
 from synthlab.records import read_records
 from synthlab.student import compare
 from synthlab.studentdata import selection_set
@@ -54,7 +53,7 @@ if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     lever = sys.argv[1]
     gen_dir = Path(sys.argv[2] if len(sys.argv) > 2 else f"/tmp/synthlab-{lever}-demo")
-    lm, tests = load_lm(), {"sel": selection_set("sst2"), "ev": "sst2:validation"}
+    tests = {"sel": selection_set("sst2"), "ev": "sst2:validation"}
     rows = []
     for s in range(10):
         for value, how in LEVERS[lever].items():
@@ -62,7 +61,7 @@ if __name__ == "__main__":
             secs = generated(gen, s, **how)
             curate_file(gen, "sst2", 32, d/"curated.jsonl", progress=False, overwrite=True)
             recs = read_records(gen)
-            row = {"seed": s, lever: value, "dtype": str(lm.dtype).replace("torch.", ""), "seconds": round(secs, 1),
+            row = {"seed": s, lever: value, "dtype": recs[0]["meta"]["dtype"], "seconds": round(secs, 1),
                    "batches": len({r["meta"]["batch"] for r in recs}),
                    "prompts": len({r["meta"]["prompt_hash"] for r in recs})}
             row.update(student_scores(d/"curated.jsonl", tests))

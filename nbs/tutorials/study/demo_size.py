@@ -15,7 +15,6 @@ import pandas as pd
 
 from synthlab.cli import main
 from synthlab.curate import curate_file, FACTOR
-from synthlab.lm import load_lm
 from synthlab.records import read_records
 from synthlab.studentdata import selection_set
 from demo_scale import student_scores
@@ -34,7 +33,7 @@ def generated(gen: Path, seed: int, n: int) -> float:
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-size-demo")
-    lm, tests = load_lm(), {"sel": selection_set("sst2"), "ev": "sst2:validation"}
+    tests = {"sel": selection_set("sst2"), "ev": "sst2:validation"}
     rows = []
     for s in range(10):
         for n in SIZES:
@@ -42,7 +41,7 @@ if __name__ == "__main__":
             secs = generated(gen, s, n)
             curate_file(gen, "sst2", n, d/"curated.jsonl", progress=False, overwrite=True)
             recs = read_records(gen)
-            row = {"seed": s, "n": n, "generated": len(recs), "dtype": str(lm.dtype).replace("torch.", ""),
+            row = {"seed": s, "n": n, "generated": len(recs), "dtype": recs[0]["meta"]["dtype"],
                    "seconds": round(secs, 1), "batches": len({r["meta"]["batch"] for r in recs})}
             row.update(student_scores(d/"curated.jsonl", tests))
             rows.append(row); print(row, flush=True)
