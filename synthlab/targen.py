@@ -91,6 +91,7 @@ SCORE_UNTRUSTED = False   # an untrusted judge changes no label: by default it s
 class TarGENConfig:
     "TarGEN's parameters; `contrast` (`gamma`, `delta`): step 3 through `corrsynth_combiner` (or `combiner_factory`)."
     n_contexts: int = option(8, positive_int, "contexts asked for in step 1 (default 8)")
+    context_lists: int = 4           # step-1 lists sampled side by side in one decode; their distinct contexts pooled
     contexts_per_batch: int = None   # None: as many as fill a batch's rows (`auto_sizes`)
     batch_rows: int = None           # rows per decode (None: `auto_sizes`, the backend's width: 64 on CPU, 256 on GPU)
     spare: float = 0.75              # seeds beyond those the needed records take, for what the filters reject
@@ -122,7 +123,7 @@ class TarGEN(Method):
         if self.judge == "none": self.judge = None
         if self.judge not in JUDGES: raise ValueError(f"judge must be one of {JUDGES}, got {self.judge!r}")
         if self.norm not in ("mean", "sum"): raise ValueError(f"norm must be 'mean' or 'sum', got {self.norm!r}")
-        _check_int("n_contexts", self.n_contexts, 2)
+        _check_int("n_contexts", self.n_contexts, 2); _check_int("context_lists", self.context_lists)
         for k in ("contexts_per_batch", "batch_rows"):
             if getattr(self, k) is not None: _check_int(k, getattr(self, k))
         _check_int("seeds_per_context", self.seeds_per_context); _check_int("retries", self.retries, 0)
@@ -197,9 +198,12 @@ def _lists(self: TarGEN, lm, task, convs: list, kind: str, n: int, generator, wh
 # %% ../nbs/05_targen.ipynb #c043x1
 @patch
 def contexts(self: TarGEN, lm, task, generator=None) -> list:
-    "Step 1: up to `n_contexts` settings for the task ([] when the model's list stays malformed)."
-    return self._lists(lm, task, [context_conversation(task, self.n_contexts)], "phrase", self.n_contexts, generator,
-                       "contexts")[0]
+    ("Step 1: the distinct settings of `context_lists` lists of up to `n_contexts` each, sampled side by side in one "
+     "decode, taken in turn (each list's first, then each list's second, …); [] when every list stays malformed.")
+    lists = self._lists(lm, task, [context_conversation(task, self.n_contexts)] * self.context_lists, "phrase",
+                        self.n_contexts, generator, "contexts")
+    return [c for _, c in round_robin([None] * len(lists), lists)]
+
 
 # %% ../nbs/05_targen.ipynb #c043x2
 @patch

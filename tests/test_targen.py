@@ -165,7 +165,8 @@ def test_text_judge(lm):
 def test_malformed_lists_are_retried_then_dropped(lm):
     tg = TarGEN(retries=2, list_sampling=SamplingConfig(max_new_tokens=1), **SMALL)   # one token cannot make a list of 2
     assert tg.generate_batch(lm, get_task("sst2"), random.Random(0), torch.Generator().manual_seed(0), 0, {"positive": 1}) == []
-    assert (tg.work["contexts_malformed"], tg.work["contexts_retried"], tg.work["contexts_dropped"]) == (3, 2, 1)
+    # the default 4 lists side by side, each asked 3 times (1 + 2 retries), then dropped
+    assert (tg.work["contexts_malformed"], tg.work["contexts_retried"], tg.work["contexts_dropped"]) == (12, 8, 4)
 
 
 def test_combiner_hook(lm):
@@ -196,15 +197,16 @@ def test_combiner_hook(lm):
 def test_steps_2_and_3_run_at_the_batch_width(lm_each_dtype):
     # `seed_plan` asks for 4 seed lists (3 records needed per label, 4 rows per decode): they come back in ONE decode of
     # 4 rows (one drawn context: one prompt, prefilled once, sampled 4 times), then the instances, ≤ 4 rows per decode,
-    # whole seeds of 2 label rows each. Generator seed 2: a context list that parses in both dtypes on the embedded model.
+    # whole seeds of 2 label rows each. Step 1 decodes 3 context lists here, so that its decode is told apart.
     lists = SamplingConfig(temperature=0.9, top_p=0.95, max_new_tokens=40, stop=("\n\n",))
-    tg = TarGEN(**{**SMALL, "batch_rows": 4}, judge=None, list_sampling=lists,
+    tg = TarGEN(**{**SMALL, "batch_rows": 4}, context_lists=3, judge=None, list_sampling=lists,
                 sampling=SamplingConfig(temperature=1.0, top_p=0.95, max_new_tokens=24))
     need = {"negative": 3, "positive": 3}
     assert len(tg.seed_plan(["a context"], need, 4)[0]) == 4
     seen = []
     tg.decode = lambda lm, prompts, **kw: seen.append(len(prompts)) or TarGEN.decode(tg, lm, prompts, **kw)
     recs = tg.generate_batch(lm_each_dtype, get_task("sst2"), random.Random(2), torch.Generator().manual_seed(2), 0, need)
+    assert seen[0] == 3                                      # step 1: the context lists, one decode
     after = seen[seen.index(4) + 1:]
     assert after and max(after) <= 4 and sum(after) % 2 == 0 and sum(after) <= 8, seen
     assert len(recs) <= sum(after) and all(r["meta"]["group"] == "b0" for r in recs)

@@ -1,5 +1,5 @@
 """One generation lever at the demo's scale, ten seeds (session 28): `python study/demo_scale.py LEVER [GEN_DIR]` from
-nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin or k_shots).
+nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin, k_shots or unfinished).
 
 For each value of the lever and seed 0–9, FewGen makes 64 SST-2 records (`synthlab generate --n 64 --seed s`, the
 machine's dtype; in GEN_DIR/{lever}{value}/seed{s}/generation.jsonl, default a folder under /tmp, made there when
@@ -9,32 +9,38 @@ never evaluated) and the validation split (`ev`). It also records the run's seco
 kept quiet: a rough cost, not a benchmark). The levers:
 - margin: `seqs_needed`'s margin, 0.25 (the default) or 1.0. Session 27 measured 1.0 1.3–1.5× faster on small runs.
 - k_shots: FewGen's shots per label in each prompt (`--k-shots`), 2 (the default) or 4 (of the card's 6 per label).
+- unfinished: the filters' mid-clause rule (session 34: `unfinished_end`, notebook 02d) on (the default) or off. It
+  changes only which candidates are kept, so a seed's batches decode the same candidates either way.
 margin-demo-scale.csv was written by this script's first version (margin_demo_scale.py at commit 5c8bc30), whose
 `batches` column is the batches each run decoded (here: the batches its kept records came from) and which had no
 `prompts` column."""
-import sys, time, warnings
+import json, sys, time, warnings
 from pathlib import Path
 import pandas as pd
 
 from synthlab.cli import main
 from synthlab.curate import curate_file
 from synthlab.generate import seqs_needed
+import synthlab.filters as filters_module
 from synthlab.records import read_records
 from synthlab.student import compare
 from synthlab.studentdata import selection_set
 
 STUDY = Path(__file__).resolve().parent
 LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
-          "k_shots": {2: dict(args=["--k-shots", "2"]), 4: dict(args=["--k-shots", "4"])}}
+          "k_shots": {2: dict(args=["--k-shots", "2"]), 4: dict(args=["--k-shots", "4"])},
+          "unfinished": {"off": dict(unfinished=False), "on": dict(unfinished=True)}}
 
-def generated(gen: Path, seed: int, margin: float=0.25, args: list=()) -> float:
-    "Seconds to make `gen` (64 FewGen SST-2 records at `seed`, `seqs_needed`'s `margin`, CLI `args`); 0 if it exists."
+def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True) -> float:
+    ("Seconds to make `gen` (64 FewGen SST-2 records at `seed`, `seqs_needed`'s `margin`, CLI `args`, the mid-clause "
+     "rule on or off); 0 if it exists.")
     if gen.exists(): return 0.0
     gen.parent.mkdir(parents=True, exist_ok=True)
-    default, t = seqs_needed.__defaults__, time.perf_counter()
+    default, ends, t = seqs_needed.__defaults__, filters_module.unfinished_end, time.perf_counter()
     seqs_needed.__defaults__ = (margin,)
+    if not unfinished: filters_module.unfinished_end = lambda text, kinds=(): None
     try: main(["generate", "--task", "sst2", "--n", "64", "--out", str(gen), "--seed", str(seed), *args])
-    finally: seqs_needed.__defaults__ = default
+    finally: seqs_needed.__defaults__, filters_module.unfinished_end = default, ends
     return time.perf_counter() - t
 
 def student_scores(curated: Path, tests: dict) -> dict:
@@ -64,6 +70,9 @@ if __name__ == "__main__":
             row = {"seed": s, lever: value, "dtype": recs[0]["meta"]["dtype"], "seconds": round(secs, 1),
                    "batches": len({r["meta"]["batch"] for r in recs}),
                    "prompts": len({r["meta"]["prompt_hash"] for r in recs})}
+            if lever == "unfinished":     # what the filters did: rejected as cut, kept after a trim (both rules)
+                summary = json.loads(Path(f"{gen}.summary.json").read_text())
+                row.update(truncated=summary["rejected"].get("truncated", 0), trimmed=summary.get("kept_trimmed", 0))
             row.update(student_scores(d/"curated.jsonl", tests))
             rows.append(row); print(row, flush=True)
     pd.DataFrame(rows).to_csv(STUDY/f"{lever.replace('_', '-')}-demo-scale.csv", index=False)
