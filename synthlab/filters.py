@@ -39,7 +39,7 @@ def trim_to_sentence(text: str, question: bool=False) -> str|None:
     ends = sentence_ends(text, question)
     return text[:ends[-1]].rstrip() if ends else None
 
-# %% ../nbs/02d_filters.ipynb #d9afefa9
+# %% ../nbs/02d_filters.ipynb #e95d6c24
 UNFINISHED = dict(comma=r",", semicolon=r";", dash=r"(?:^|\s)-|[–—]", opening=r"[(\[{“‘]", article=r"\b(?:a|an|the)",
                   conjunction=r"\b(?:and|or|but|nor)", of=r"\bof", possessive=r"\b(?:my|your|their|its|our|whose)")
 _UNFINISHED = {k: re.compile(rf"(?:{v})\s*$", re.I) for k, v in UNFINISHED.items()}
