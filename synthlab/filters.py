@@ -40,9 +40,9 @@ def trim_to_sentence(text: str, question: bool=False) -> str|None:
     return text[:ends[-1]].rstrip() if ends else None
 
 # %% ../nbs/02d_filters.ipynb #e95d6c24
-UNFINISHED = dict(comma=r",", semicolon=r";", dash=r"(?:^|\s)-|[–—]", opening=r"[(\[{“‘]", article=r"\b(?:a|an|the)",
+UNFINISHED = dict(comma=r",", semicolon=r";", dash=r"(?:^|\s)-|[–—]", opening=r"[(\[{“‘]", article=r"\b(?-i:a|an|the|An|The)",
                   conjunction=r"\b(?:and|or|but|nor)", of=r"\bof", possessive=r"\b(?:my|your|their|its|our|whose)")
-_UNFINISHED = {k: re.compile(rf"(?:{v})\s*$", re.I) for k, v in UNFINISHED.items()}
+_UNFINISHED = {k: re.compile(rf"(?:{v})\s*$", re.I) for k, v in UNFINISHED.items()}   # an article in lower case (or An, The): "Plan A" ends
 
 def unfinished_end(text: str, kinds=tuple(UNFINISHED)) -> str|None:
     "The kind of unfinished end `text` has, among `kinds` (keys of `UNFINISHED`), or None."
