@@ -10,7 +10,8 @@ kept quiet: a rough cost, not a benchmark). The levers:
 - margin: `seqs_needed`'s margin, 0.25 (the default) or 1.0. Session 27 measured 1.0 1.3–1.5× faster on small runs.
 - k_shots: FewGen's shots per label in each prompt (`--k-shots`), 2 (the default) or 4 (of the card's 6 per label).
 - unfinished: the filters' mid-clause rule (session 34: `unfinished_end`, notebook 02d) on (the default) or off. It
-  changes only which candidates are kept, so a seed's batches decode the same candidates either way.
+  changes which candidates are kept: a seed's first batch decodes the same candidates either way, and later batches
+  follow what each label still needs.
 margin-demo-scale.csv was written by this script's first version (margin_demo_scale.py at commit 5c8bc30), whose
 `batches` column is the batches each run decoded (here: the batches its kept records came from) and which had no
 `prompts` column."""
