@@ -1,17 +1,20 @@
-"""One generation lever at the demo's scale, ten seeds (session 28): `python study/demo_scale.py LEVER [GEN_DIR]` from
-nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin, k_shots or unfinished).
+"""One generation lever at the demo's scale, ten seeds (session 28): `python study/demo_scale.py LEVER [GEN_DIR] [TASK]
+[VALUES]` from nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin, k_shots, unfinished or temperature;
+TASK: sst2, the default, else study/{LEVER}-demo-scale-{TASK}.csv; VALUES: some of the lever's values, comma-separated).
 
-For each value of the lever and seed 0–9, FewGen makes 64 SST-2 records (`synthlab generate --n 64 --seed s`, the
+For each value of the lever and seed 0–9, FewGen makes 64 SST-2 (or TASK) records (`synthlab generate --n 64 --seed s`, the
 machine's dtype; in GEN_DIR/{lever}{value}/seed{s}/generation.jsonl, default a folder under /tmp, made there when
 missing), `curate_file` keeps 32 by the shots' classifier (the demo's recipe), and the linear student (seed 0) trains
-on the curated set alone and with the card's 12 shots (share 0.5), scored on the selection set (`sel`: train rows
-never evaluated) and the validation split (`ev`). It also records the run's seconds and batches (the machine was not
+on the curated set alone and with the card's shots (share 0.5), scored on the selection set (`sel`: train rows
+never evaluated) and the split the demo scores on (`ev`: SST-2's validation split, else the task's test split). It also records the run's seconds and batches (the machine was not
 kept quiet: a rough cost, not a benchmark). The levers:
 - margin: `seqs_needed`'s margin, 0.25 (the default) or 1.0. Session 27 measured 1.0 1.3–1.5× faster on small runs.
 - k_shots: FewGen's shots per label in each prompt (`--k-shots`), 2 (the default) or 4 (of the card's 6 per label).
 - unfinished: the filters' mid-clause rule (session 34: `unfinished_end`, notebook 02d) on (the default) or off. It
   changes which candidates are kept: a seed's first batch decodes the same candidates either way, and later batches
   follow what each label still needs.
+- temperature: FewGen's sampling temperature (`--temperature`), 1.0 (the default), 0.8 or 0.6 (session 35). A cooler
+  sample should garble less and vary less; the curated set and the student say which weighs more.
 margin-demo-scale.csv was written by this script's first version (margin_demo_scale.py at commit 5c8bc30), whose
 `batches` column is the batches each run decoded (here: the batches its kept records came from) and which had no
 `prompts` column."""
@@ -30,17 +33,18 @@ from synthlab.studentdata import selection_set
 STUDY = Path(__file__).resolve().parent
 LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
           "k_shots": {2: dict(args=["--k-shots", "2"]), 4: dict(args=["--k-shots", "4"])},
-          "unfinished": {"off": dict(unfinished=False), "on": dict(unfinished=True)}}
+          "unfinished": {"off": dict(unfinished=False), "on": dict(unfinished=True)},
+          "temperature": {t: dict(args=["--temperature", str(t)]) for t in (1.0, 0.8, 0.6)}}
 
-def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True) -> float:
-    ("Seconds to make `gen` (64 FewGen SST-2 records at `seed`, `seqs_needed`'s `margin`, CLI `args`, the mid-clause "
+def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True, task: str="sst2") -> float:
+    ("Seconds to make `gen` (64 FewGen records of `task` at `seed`, `seqs_needed`'s `margin`, CLI `args`, the mid-clause "
      "rule on or off); 0 if it exists.")
     if gen.exists(): return 0.0
     gen.parent.mkdir(parents=True, exist_ok=True)
     default, ends, t = seqs_needed.__defaults__, filters_module.unfinished_end, time.perf_counter()
     seqs_needed.__defaults__ = (margin,)
     if not unfinished: filters_module.unfinished_end = lambda text, kinds=(): None
-    try: main(["generate", "--task", "sst2", "--n", "64", "--out", str(gen), "--seed", str(seed), *args])
+    try: main(["generate", "--task", task, "--n", "64", "--out", str(gen), "--seed", str(seed), *args])
     finally: seqs_needed.__defaults__, filters_module.unfinished_end = default, ends
     return time.perf_counter() - t
 
@@ -60,13 +64,15 @@ if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     lever = sys.argv[1]
     gen_dir = Path(sys.argv[2] if len(sys.argv) > 2 else f"/tmp/synthlab-{lever}-demo")
-    tests = {"sel": selection_set("sst2"), "ev": "sst2:validation"}
+    task = sys.argv[3] if len(sys.argv) > 3 else "sst2"
+    values = {v: how for v, how in LEVERS[lever].items() if len(sys.argv) <= 4 or str(v) in sys.argv[4].split(",")}
+    tests = {"sel": selection_set(task), "ev": f"{task}:validation" if task == "sst2" else f"{task}:test"}
     rows = []
     for s in range(10):
-        for value, how in LEVERS[lever].items():
+        for value, how in values.items():
             d = gen_dir/f"{lever}{value}"/f"seed{s}"; gen = d/"generation.jsonl"
-            secs = generated(gen, s, **how)
-            curate_file(gen, "sst2", 32, d/"curated.jsonl", progress=False, overwrite=True)
+            secs = generated(gen, s, **how, task=task)
+            curate_file(gen, task, 32, d/"curated.jsonl", progress=False, overwrite=True)
             recs = read_records(gen)
             row = {"seed": s, lever: value, "dtype": recs[0]["meta"]["dtype"], "seconds": round(secs, 1),
                    "batches": len({r["meta"]["batch"] for r in recs}),
@@ -76,4 +82,5 @@ if __name__ == "__main__":
                 row.update(truncated=summary["rejected"].get("truncated", 0), trimmed=summary.get("kept_trimmed", 0))
             row.update(student_scores(d/"curated.jsonl", tests))
             rows.append(row); print(row, flush=True)
-    pd.DataFrame(rows).to_csv(STUDY/f"{lever.replace('_', '-')}-demo-scale.csv", index=False)
+    name = lever.replace('_', '-') + "-demo-scale" + ("" if task == "sst2" else f"-{task.replace('_', '-')}")
+    pd.DataFrame(rows).to_csv(STUDY/f"{name}.csv", index=False)
