@@ -9,8 +9,12 @@ GEN_DIR/T{T}/seed{s}/, default under /tmp), `curate_file` keeps 1,000 by the sho
 and the linear student (seed 0) trains on them alone and with the card's shots at share 0.5, scored on the
 selection set (`sel`, train rows never evaluated: where the rule looks) and the scored split (`ev`, reported: SST-2's
 validation split, else the task's test split).
-The study's own recipe rows are not comparable: their first 1,000 records are float32 at 48 new tokens."""
-import sys, time, warnings
+The study's own recipe rows are not comparable: their first 1,000 records are float32 at 48 new tokens.
+
+`python study/temperature_n1000.py GEN_DIR TASK --costs` (session 36) reads only the runs' summaries (GEN_DIR/T*/seed*/
+generation.jsonl.summary.json) into temperature-n1000[-TASK]-costs.csv: seconds, batches, rejected candidates and the
+boilerplate among them, per seed and temperature."""
+import json, sys, time, warnings
 from pathlib import Path
 import pandas as pd
 
@@ -23,12 +27,24 @@ from demo_scale import student_scores
 
 STUDY = Path(__file__).resolve().parent
 
+def run_costs(gen_dir: Path) -> pd.DataFrame:
+    "Seconds, batches and rejected candidates (all, and boilerplate) of each run under `gen_dir`, from its summary."
+    rows = []
+    for f in sorted(gen_dir.glob("T*/seed*/generation.jsonl.summary.json")):
+        s = json.loads(f.read_text())
+        rows.append({"seed": s["seed"], "temperature": float(f.parts[-3][1:]), "seconds": round(s["seconds"]),
+                     "batches": s["batches"], "rejected": sum(s["rejected"].values()),
+                     "boilerplate": s["rejected"].get("boilerplate", 0)})
+    return pd.DataFrame(rows).sort_values(["seed", "temperature"], ascending=[True, False])
+
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-temperature-n1000")
     task = sys.argv[2] if len(sys.argv) > 2 else "sst2"
     tests = {"sel": selection_set(task), "ev": f"{task}:validation" if task == "sst2" else f"{task}:test"}
     out = STUDY/("temperature-n1000.csv" if task == "sst2" else f"temperature-n1000-{task.replace('_', '-')}.csv")
+    if "--costs" in sys.argv:
+        run_costs(gen_dir).to_csv(out.with_name(out.stem + "-costs.csv"), index=False); sys.exit()
     rows = []
     for s in range(3):
         for T in (1.0, 0.8):
