@@ -267,7 +267,7 @@ def cmd_demo(o):
               f"({df['n_test'].iloc[0]} records):")
         print(demo_table(df, len(task.shots), task.name if task.name != "sst2" else "SST-2"))
         measured = (" on SST-2, ten seeds of this demo (--n 32) gave -0.029 to +0.026 against your examples alone "
-                    "(mean +0.002), and 1,000 curated records +0.026 to +0.031 (README, Results)."
+                    "(mean +0.002), and 1,000 curated records +0.013 to +0.031 over the runs made (README, Results)."
                     if task.name == "sst2" else "")     # measured on SST-2 only: not a claim about another card
         print(f"\nOne generation seed at this size is a noisy estimate{':' + measured if measured else '.'} Compare "
               "several --seed values or a larger --n before you trust a difference.")

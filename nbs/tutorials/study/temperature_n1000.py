@@ -13,8 +13,11 @@ The study's own recipe rows are not comparable: their first 1,000 records are fl
 
 `python study/temperature_n1000.py GEN_DIR TASK --costs` (session 36) reads only the runs' summaries (GEN_DIR/T*/seed*/
 generation.jsonl.summary.json) into temperature-n1000[-TASK]-costs.csv: seconds, batches, rejected candidates and the
-boilerplate among them, per seed and temperature."""
+boilerplate among them, per seed and temperature. `--openings` reads the curated sets (GEN_DIR/T*/seed*/curated.jsonl)
+into temperature-n1000[-TASK]-openings.csv: how many distinct three-word openings each has, and the share of its
+records that open with one of its 20 most common."""
 import json, sys, time, warnings
+from collections import Counter
 from pathlib import Path
 import pandas as pd
 
@@ -37,6 +40,17 @@ def run_costs(gen_dir: Path) -> pd.DataFrame:
                      "boilerplate": s["rejected"].get("boilerplate", 0)})
     return pd.DataFrame(rows).sort_values(["seed", "temperature"], ascending=[True, False])
 
+def openings(gen_dir: Path, words: int = 3, top: int = 20) -> pd.DataFrame:
+    ("Per curated set under `gen_dir`: its records, their distinct `words`-word openings (lower-cased), and the share "
+     "that open with one of the `top` most common.")
+    rows = []
+    for f in sorted(gen_dir.glob("T*/seed*/curated.jsonl")):
+        recs = read_records(f)
+        c = Counter(" ".join(r["text"].split()[:words]).lower() for r in recs)
+        rows.append({"seed": int(f.parts[-2][4:]), "temperature": float(f.parts[-3][1:]), "records": len(recs),
+                     "distinct_openings": len(c), "top_share": round(sum(n for _, n in c.most_common(top)) / len(recs), 4)})
+    return pd.DataFrame(rows).sort_values(["seed", "temperature"], ascending=[True, False])
+
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-temperature-n1000")
@@ -45,6 +59,8 @@ if __name__ == "__main__":
     out = STUDY/("temperature-n1000.csv" if task == "sst2" else f"temperature-n1000-{task.replace('_', '-')}.csv")
     if "--costs" in sys.argv:
         run_costs(gen_dir).to_csv(out.with_name(out.stem + "-costs.csv"), index=False); sys.exit()
+    if "--openings" in sys.argv:
+        openings(gen_dir).to_csv(out.with_name(out.stem + "-openings.csv"), index=False); sys.exit()
     rows = []
     for s in range(3):
         for T in (1.0, 0.8):
