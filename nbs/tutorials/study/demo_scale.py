@@ -36,6 +36,14 @@ LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
           "unfinished": {"off": dict(unfinished=False), "on": dict(unfinished=True)},
           "temperature": {t: dict(args=["--temperature", str(t)]) for t in (1.0, 0.8, 0.6)}}
 
+def scored_split(task: str) -> str:
+    "The split the study scores `task`'s students on (`ev`): SST-2's validation split (its test split has no labels), else the test split."
+    return f"{task}:validation" if task == "sst2" else f"{task}:test"
+
+def study_csv(stem: str, task: str) -> Path:
+    "study/{stem}.csv for SST-2, else study/{stem}-{task}.csv (underscores as hyphens)."
+    return STUDY/(stem.replace("_", "-") + ("" if task == "sst2" else f"-{task.replace('_', '-')}") + ".csv")
+
 def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True, task: str="sst2") -> float:
     ("Seconds to make `gen` (64 FewGen records of `task` at `seed`, `seqs_needed`'s `margin`, CLI `args`, the mid-clause "
      "rule on or off); 0 if it exists.")
@@ -66,7 +74,7 @@ if __name__ == "__main__":
     gen_dir = Path(sys.argv[2] if len(sys.argv) > 2 else f"/tmp/synthlab-{lever}-demo")
     task = sys.argv[3] if len(sys.argv) > 3 else "sst2"
     values = {v: how for v, how in LEVERS[lever].items() if len(sys.argv) <= 4 or str(v) in sys.argv[4].split(",")}
-    tests = {"sel": selection_set(task), "ev": f"{task}:validation" if task == "sst2" else f"{task}:test"}
+    tests = {"sel": selection_set(task), "ev": scored_split(task)}
     rows = []
     for s in range(10):
         for value, how in values.items():
@@ -82,5 +90,4 @@ if __name__ == "__main__":
                 row.update(truncated=summary["rejected"].get("truncated", 0), trimmed=summary.get("kept_trimmed", 0))
             row.update(student_scores(d/"curated.jsonl", tests))
             rows.append(row); print(row, flush=True)
-    name = lever.replace('_', '-') + "-demo-scale" + ("" if task == "sst2" else f"-{task.replace('_', '-')}")
-    pd.DataFrame(rows).to_csv(STUDY/f"{name}.csv", index=False)
+    pd.DataFrame(rows).to_csv(study_csv(f"{lever}-demo-scale", task), index=False)

@@ -26,7 +26,7 @@ from synthlab.curate import curate_file
 from synthlab.metrics import distinct_n
 from synthlab.records import read_records
 from synthlab.studentdata import selection_set
-from demo_scale import student_scores
+from demo_scale import student_scores, scored_split, study_csv
 
 STUDY = Path(__file__).resolve().parent
 
@@ -55,8 +55,8 @@ if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-temperature-n1000")
     task = sys.argv[2] if len(sys.argv) > 2 else "sst2"
-    tests = {"sel": selection_set(task), "ev": f"{task}:validation" if task == "sst2" else f"{task}:test"}
-    out = STUDY/("temperature-n1000.csv" if task == "sst2" else f"temperature-n1000-{task.replace('_', '-')}.csv")
+    tests = {"sel": selection_set(task), "ev": scored_split(task)}
+    out = study_csv("temperature-n1000", task)
     if "--costs" in sys.argv:
         run_costs(gen_dir).to_csv(out.with_name(out.stem + "-costs.csv"), index=False); sys.exit()
     if "--openings" in sys.argv:
