@@ -129,7 +129,7 @@ def _merge_summary(prev: dict|None, cur: dict, start: int) -> dict:
     ("Totals over the runs that wrote one file: `prev` (the file's summary when this run began with `start` records) + "
      "`cur`.")
     if not prev or prev.get("n") != start or any(prev.get(k) != cur[k] for k in ("method", "task", "model", "seed")):
-        return cur
+        return {**cur, "unsummarised": start} if start else cur     # the first `start` records: no summary covers them
     out = {**prev, **cur, "runs": prev.get("runs", 1) + 1,
            "rejected": dict(Counter(prev.get("rejected", {})) + Counter(cur["rejected"]))}
     for k, v in prev.items():

@@ -141,3 +141,24 @@ def test_resume_builds_no_record_and_rejects_the_same_duplicates(tmp_path, lm_ea
     for r in read_records(whole): ref.add(r)
     assert filt._kept == ref._kept                                        # the same near-dup index
     assert cut.read_bytes() == whole.read_bytes() and [r["text"] for r in res] == [r["text"] for r in read_records(whole)]
+
+def test_a_resumed_file_without_its_summary_says_what_the_summary_leaves_out(tmp_path, lm):
+    """A run killed before it wrote its summary leaves records that no summary covers; the run that resumes the file says
+    how many (`unsummarised`) instead of passing its own counts off as the whole file's (session 37: a stopped AG News run)."""
+    from synthlab.generate import Method, generate
+    texts = ["a warm , funny film .", "the plot is a mess .", "sharp and moving work .", "dull from start to end .",
+             "a fine cast at its best .", "two hours i want back .", "the best film of the year .", "flat jokes and no heart .",
+             "a joy to watch twice .", "it never finds its tone ."]
+    class Canned(Method):
+        name, needs, k_shots = "canned", frozenset(), 0
+        def generate_batch(self, lm, task, rng, generator, batch, need):
+            return [{"text": texts[2 * batch + j], "label": y, "meta": {"tokens": 5}}
+                    for j, y in enumerate(("positive", "negative"))]
+    m, out = Canned().fit("sst2", lm), tmp_path/"run.jsonl"
+    generate(m, "sst2", lm, 4, out=out, seed=3, progress=False)
+    Path(f"{out}.summary.json").unlink()                                   # as if killed before it was written
+    res = generate(m, "sst2", lm, 8, out=out, seed=3, progress=False)
+    saved = json.loads(Path(f"{out}.summary.json").read_text())
+    assert res.summary["unsummarised"] == saved["unsummarised"] == 4 and saved["n"] == 8 and saved["batches"] == 2
+    res = generate(m, "sst2", lm, 10, out=out, seed=3, progress=False)   # a later resume keeps the note
+    assert res.summary["unsummarised"] == 4 and res.summary["batches"] == 3
