@@ -13,7 +13,7 @@ The study's own recipe rows are not comparable: their first 1,000 records are fl
 
 `python study/temperature_n1000.py GEN_DIR TASK --costs` (session 36) reads only the runs' summaries (GEN_DIR/T*/seed*/
 generation.jsonl.summary.json) into temperature-n1000[-TASK]-costs.csv: seconds, batches, rejected candidates and the
-boilerplate among them, per seed and temperature. `--openings` reads the curated sets (GEN_DIR/T*/seed*/curated.jsonl)
+boilerplate, copies of a shot and near duplicates among them, per seed and temperature. `--openings` reads the curated sets (GEN_DIR/T*/seed*/curated.jsonl)
 into temperature-n1000[-TASK]-openings.csv: how many distinct three-word openings each has, and the share of its
 records that open with one of its 20 most common."""
 import json, sys, time, warnings
@@ -30,26 +30,27 @@ from demo_scale import student_scores, scored_split, study_csv
 
 STUDY = Path(__file__).resolve().parent
 
-def run_costs(gen_dir: Path) -> pd.DataFrame:
-    "Seconds, batches and rejected candidates (all, and boilerplate) of each run under `gen_dir`, from its summary."
+def run_costs(gen_dir: Path, arm: str="temperature", prefix: str="T") -> pd.DataFrame:
+    ("Seconds, batches and rejected candidates (all; boilerplate, copies of a shot, near duplicates) of each run under `gen_dir`/{prefix}VALUE/seed*, "
+     "from its summary; VALUE goes in column `arm`.")
     rows = []
-    for f in sorted(gen_dir.glob("T*/seed*/generation.jsonl.summary.json")):
+    for f in sorted(gen_dir.glob(f"{prefix}*/seed*/generation.jsonl.summary.json")):
         s = json.loads(f.read_text())
-        rows.append({"seed": s["seed"], "temperature": float(f.parts[-3][1:]), "seconds": round(s["seconds"]),
+        rows.append({"seed": s["seed"], arm: float(f.parts[-3][len(prefix):]), "seconds": round(s["seconds"]),
                      "batches": s["batches"], "rejected": sum(s["rejected"].values()),
-                     "boilerplate": s["rejected"].get("boilerplate", 0)})
-    return pd.DataFrame(rows).sort_values(["seed", "temperature"], ascending=[True, False])
+                     **{k: s["rejected"].get(k, 0) for k in ("boilerplate", "copies_shot", "duplicate")}})
+    return pd.DataFrame(rows).sort_values(["seed", arm], ascending=[True, False])
 
-def openings(gen_dir: Path, words: int = 3, top: int = 20) -> pd.DataFrame:
-    ("Per curated set under `gen_dir`: its records, their distinct `words`-word openings (lower-cased), and the share "
-     "that open with one of the `top` most common.")
+def openings(gen_dir: Path, words: int = 3, top: int = 20, arm: str="temperature", prefix: str="T") -> pd.DataFrame:
+    ("Per curated set under `gen_dir`/{prefix}VALUE/seed*: its records, their distinct `words`-word openings "
+     "(lower-cased), and the share that open with one of the `top` most common; VALUE goes in column `arm`.")
     rows = []
-    for f in sorted(gen_dir.glob("T*/seed*/curated.jsonl")):
+    for f in sorted(gen_dir.glob(f"{prefix}*/seed*/curated.jsonl")):
         recs = read_records(f)
         c = Counter(" ".join(r["text"].split()[:words]).lower() for r in recs)
-        rows.append({"seed": int(f.parts[-2][4:]), "temperature": float(f.parts[-3][1:]), "records": len(recs),
+        rows.append({"seed": int(f.parts[-2][4:]), arm: float(f.parts[-3][len(prefix):]), "records": len(recs),
                      "distinct_openings": len(c), "top_share": round(sum(n for _, n in c.most_common(top)) / len(recs), 4)})
-    return pd.DataFrame(rows).sort_values(["seed", "temperature"], ascending=[True, False])
+    return pd.DataFrame(rows).sort_values(["seed", arm], ascending=[True, False])
 
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
