@@ -111,24 +111,31 @@ def test_a_second_writer_is_refused(tmp_path, capsys):
         err = capsys.readouterr().err.strip().splitlines()
         assert e.value.code == 2 and len(err) == 1 and "already open" in err[0]
 
+CANNED = ["a warm , funny film .", "the plot is a mess .", "sharp and moving work .", "dull from start to end .",
+          "a fine cast at its best .", "two hours i want back .", "the best film of the year .", "flat jokes and no heart .",
+          "a joy to watch twice .", "it never finds its tone ."]
+
+def canned(texts: list, on_batch=lambda: None):
+    "A method that returns `texts` two a batch (positive, then negative) without the model, calling `on_batch` first."
+    from synthlab.generate import Method
+    class Canned(Method):
+        name, needs, k_shots = "canned", frozenset(), 0
+        def generate_batch(self, lm, task, rng, generator, batch, need):
+            on_batch()
+            return [{"text": texts[2 * batch + j], "label": y, "meta": {"tokens": 5}}
+                    for j, y in enumerate(("positive", "negative")) if 2 * batch + j < len(texts)]
+    return Canned()
+
 def test_resume_builds_no_record_and_rejects_the_same_duplicates(tmp_path, lm_each_dtype):
     """`generate` resuming a run file reaches its first new batch without building one record of the file, and its
     duplicate filter then holds what an uninterrupted run's holds: the same candidates are rejected, the same file (in each
     dtype: the header records it)."""
     from synthlab.filters import RecordFilter
-    from synthlab.generate import Method, generate, open_output
+    from synthlab.generate import generate, open_output
     from synthlab.task import get_task
-    texts = ["a warm , funny film .", "the plot is a mess .", "sharp and moving work .", "dull from start to end .",
-             "a fine cast at its best .", "two hours i want back .", "A warm, funny film!", "flat jokes and no heart .",
-             "the best film of the year ."]   # batch 3 brings a near copy of batch 0's first record
     lm, seen = lm_each_dtype, []
-    class Canned(Method):
-        name, needs, k_shots = "canned", frozenset(), 0
-        def generate_batch(self, lm, task, rng, generator, batch, need):
-            if writer is not None: seen.append(len(writer.existing.built))
-            return [{"text": texts[2 * batch + j], "label": y, "meta": {"tokens": 5}}
-                    for j, y in enumerate(("positive", "negative")) if 2 * batch + j < len(texts)]
-    m = Canned().fit("sst2", lm)
+    texts = [*CANNED[:6], "A warm, funny film!", CANNED[7], CANNED[6]]   # batch 3: a near copy of batch 0's first record
+    m = canned(texts, lambda: writer is not None and seen.append(len(writer.existing.built))).fit("sst2", lm)
     writer, whole = None, tmp_path/"whole.jsonl"
     generate(m, "sst2", lm, 8, out=whole, seed=3, progress=False)       # uninterrupted
     cut = tmp_path/"cut.jsonl"
@@ -145,16 +152,8 @@ def test_resume_builds_no_record_and_rejects_the_same_duplicates(tmp_path, lm_ea
 def test_a_resumed_file_without_its_summary_says_what_the_summary_leaves_out(tmp_path, lm):
     """A run killed before it wrote its summary leaves records that no summary covers; the run that resumes the file says
     how many (`unsummarised`) instead of passing its own counts off as the whole file's (session 37: a stopped AG News run)."""
-    from synthlab.generate import Method, generate
-    texts = ["a warm , funny film .", "the plot is a mess .", "sharp and moving work .", "dull from start to end .",
-             "a fine cast at its best .", "two hours i want back .", "the best film of the year .", "flat jokes and no heart .",
-             "a joy to watch twice .", "it never finds its tone ."]
-    class Canned(Method):
-        name, needs, k_shots = "canned", frozenset(), 0
-        def generate_batch(self, lm, task, rng, generator, batch, need):
-            return [{"text": texts[2 * batch + j], "label": y, "meta": {"tokens": 5}}
-                    for j, y in enumerate(("positive", "negative"))]
-    m, out = Canned().fit("sst2", lm), tmp_path/"run.jsonl"
+    from synthlab.generate import generate
+    m, out = canned(CANNED).fit("sst2", lm), tmp_path/"run.jsonl"
     generate(m, "sst2", lm, 4, out=out, seed=3, progress=False)
     Path(f"{out}.summary.json").unlink()                                   # as if killed before it was written
     res = generate(m, "sst2", lm, 8, out=out, seed=3, progress=False)

@@ -59,8 +59,8 @@ def mixed(gen_dir: Path, task: str, seed: int, tests: dict) -> dict:
     t, kept = get_task(task), []
     for alpha in (0.0, 0.1):
         recs = read_task_records(gen_dir/f"a{alpha}"/f"seed{seed}"/"generation.jsonl", t)
-        half = [r for y in t.label_names for r in (lambda of_y: of_y[:len(of_y) // 2])([r for r in recs if r["label"] == y])]
-        kept += curate(half, t, 500, progress=False)[0]
+        by_label = {y: [r for r in recs if r["label"] == y] for y in t.label_names}
+        kept += curate([r for of_y in by_label.values() for r in of_y[:len(of_y) // 2]], t, 500, progress=False)[0]
     cur = gen_dir/"mix"/f"seed{seed}"/"curated.jsonl"; cur.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(cur, run_text(kept, default=str))
     return {"seed": seed, "alpha": "mix", "source": "this run", "dtype": kept[0]["meta"]["dtype"], "gen_seconds": None,
