@@ -64,13 +64,14 @@ def add_curate_parser(sub):
     c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
     c.add_argument("--out", required=True, help="the curated JSONL file")
-    from synthlab.curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, KEEP
+    from synthlab.curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, FLUENCY, KEEP
     c.add_argument("--confidence", choices=CONFIDENCE["choices"], default=CONFIDENCE["default"],
                    help=CONFIDENCE["help"])
-    c.add_argument("--model", help="the judge's model (default: the model that generated INPUT, named in its "
-                                    "records); none loads with --confidence shots")
+    c.add_argument("--model", help="the judge's and --fluency's model (default: the model that generated INPUT, "
+                                    "named in its records); none loads with --confidence shots and no --fluency")
     c.add_argument("--describe", action="store_true", default=DESCRIBE["default"], help=DESCRIBE["help"])
     c.add_argument("--cartography", type=unit_float, default=CARTOGRAPHY["default"], help=CARTOGRAPHY["help"])
+    c.add_argument("--fluency", type=unit_float, default=FLUENCY["default"], help=FLUENCY["help"])
     c.add_argument("--keep", type=checked(float, lambda v: v >= 1, "a number ≥ 1"), default=KEEP["default"],
                    help=KEEP["help"])
     c.add_argument("--overwrite", action="store_true",
@@ -316,8 +317,9 @@ COMMANDS["export"] = cmd_export
 
 # %% ../nbs/10_cli.ipynb #c021c
 def judge_model(o) -> str|None:
-    "The judge's model for `synthlab curate`: `--model`, else the model that generated the input (None: no judge)."
-    if o.confidence == "shots": return None
+    ("The model `synthlab curate` loads for its judge or `--fluency`: `--model`, else the model that generated the "
+     "input (None: neither asked).")
+    if o.confidence == "shots" and not o.fluency: return None
     if o.model: return o.model
     from synthlab.records import read_records
     recs = read_records(o.input)
@@ -332,7 +334,7 @@ def confidence_line(rep: dict) -> str:
 def cmd_curate(o) -> dict:
     "`synthlab curate`: `--n` records of `input` kept into `--out` (`synthlab.curate.curate_file`), its report."
     from synthlab.curate import curate_file
-    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography,
+    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography, fluency=o.fluency,
                     keep=o.keep, describe=o.describe, confidence=o.confidence, lm=judge_model(o))
     print(f"kept {r['n']} of {r['candidates']} by {confidence_line(r)}; dropped {r['dropped']}\nrecords: {o.out}; "
           f"reasons: {o.out}.dropped.jsonl")

@@ -284,7 +284,7 @@ class Filters(Stage):
     def did(self, r): return f"rejected {r['rejected']}"
 
 # %% ../nbs/13a_stages.ipynb #s044
-from .curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, FACTOR, KEEP
+from .curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, FACTOR, FLUENCY, KEEP
 
 @register_stage("curate")
 class Curate(Stage):
@@ -294,6 +294,7 @@ class Curate(Stage):
     factor: float = opt(FACTOR["default"], lo=1, help=FACTOR["help"])
     keep: float = opt(KEEP["default"], lo=1, help=KEEP["help"])
     cartography: float = opt(CARTOGRAPHY["default"], lo=0, hi=0.9, help=CARTOGRAPHY["help"])
+    fluency: float = opt(FLUENCY["default"], lo=0, hi=0.9, help=FLUENCY["help"])
     describe: bool = opt(DESCRIBE["default"], help=DESCRIBE["help"])
     confidence: str = opt(CONFIDENCE["default"], CONFIDENCE["choices"], help=CONFIDENCE["help"])
     @property
@@ -301,8 +302,9 @@ class Curate(Stage):
     def run(self, records, ctx):
         from synthlab.curate import curate
         kept, dropped, rep = curate(records, ctx.task, ctx.p.n, keep=self.keep, pool=ctx.task.shots, seed=ctx.p.seed,
-                                    cartography=self.cartography, describe=self.describe, confidence=self.confidence,
-                                    lm=None if self.confidence == "shots" else ctx.lm(), progress=ctx.progress)
+                                    cartography=self.cartography, fluency=self.fluency, describe=self.describe,
+                                    confidence=self.confidence, progress=ctx.progress,
+                                    lm=None if self.confidence == "shots" and not self.fluency else ctx.lm())
         return kept, {**rep, "reasons": {record_id(r): r["meta"]["curate"] for r in dropped}}
     def did(self, r):
         return f"kept {r['n']} of {r['candidates']} by {r.get('confidence', 'shots')}; dropped {r['dropped']}"

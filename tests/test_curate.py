@@ -170,3 +170,48 @@ def test_describe_from_the_command_line(tmp_path):
     conf = {r["text"]: r["meta"]["curate"]["confidence"] for r in read_records(tmp_path/"k.jsonl")}
     assert rep["describe"] is True
     assert conf == {r["text"]: r["meta"]["curate"]["confidence"] for r in curate(recs, "sst2", 4, describe=True)[0]}
+
+
+GARBLED = {"positive": "the the movie moive ; , filmm wtch !! ok ok", "negative": "brdly acted ,, plot hole the the of ."}
+
+
+def test_fluency_drops_the_garbled_records_in_each_dtype(lm_each_dtype):
+    ("`fluency` reads the model's log-probs, so it is checked in both dtypes: after the prompt that asked for its label, "
+     "each label's garbled record is its least fluent, and goes first as `disfluent`.")
+    from synthlab.curate import curate
+    from synthlab.prompts import fewshot_conversation, label_instruction
+    from synthlab.task import get_task
+    sst = get_task("sst2")
+    ask = {y: lm_each_dtype.chat(fewshot_conversation(sst, sst.shots[:4], label_instruction(sst, y)))
+           for y in sst.label_names}
+    texts = {"positive": POS + [GARBLED["positive"]], "negative": NEG + [GARBLED["negative"]]}
+    recs = [dict(text=t, label=y, meta=dict(prompt=ask[y])) for y in texts for t in texts[y]]
+    kept, dropped, rep = curate(recs, sst, 4, fluency=0.2, lm=lm_each_dtype, progress=False)   # ⌊0.2 × 5⌋ = 1 a label
+    assert sorted(r["text"] for r in dropped if r["meta"]["curate"]["reason"] == "disfluent") == sorted(GARBLED.values())
+    assert rep["fluency"] == 0.2 and rep["dropped"]["disfluent"] == 2 and len(kept) == 4
+    assert all(r["meta"]["curate"]["fluency"] < 0 for r in kept + dropped)
+
+
+def test_fluency_in_a_pipeline_and_on_the_command_line(lm, tmp_path, capsys):
+    ("The curate stage with `fluency` scores real FewGen records after the prompts they carry; `synthlab curate "
+     "--fluency` loads the model that made them, and refuses records without a prompt.")
+    off = dict(judge=Judge(enabled=False), guard=Guard(enabled=False), align=Align(enabled=False),
+               evaluate=Evaluate(enabled=False))
+    p = Pipeline("sst2", str(tmp_path/"run"), n=2, demos=Demos(enabled=False),
+                 generation=Generation("fewgen", dict(max_new_tokens=24)), curate=Curate(enabled=True, factor=3,
+                                                                                         fluency=0.34), **off)
+    s = run_pipeline(p, lm=lm, progress=False)
+    per = s["stages"]["curate"]["per_label"]
+    assert s["stages"]["curate"]["fluency"] == 0.34 and s["stages"]["curate"]["n"] == 2
+    assert all(v["disfluent"] == int(0.34 * v["candidates"]) for v in per.values()), per
+    v = lines(tmp_path/"run"/"curate.jsonl")
+    assert all(isinstance(l["fluency"], float) for l in v if l["verdict"] == "dropped")
+    assert sum(l.get("reason") == "disfluent" for l in v) == sum(v["disfluent"] for v in per.values())
+    main(["curate", str(tmp_path/"run"/"generation.jsonl"), "--task", "sst2", "--n", "2", "--fluency", "0.34",
+          "--out", str(tmp_path/"k.jsonl")])
+    assert "'disfluent'" in capsys.readouterr().out
+    assert all("fluency" in r["meta"]["curate"] for r in read_records(tmp_path/"k.jsonl"))
+    bare = _write(tmp_path/"bare.jsonl", [dict(text=t, label="positive") for t in POS] +
+                  [dict(text=t, label="negative") for t in NEG])
+    assert "has no prompt in its meta" in fails(capsys, "curate", bare, "--task", "sst2", "--n", "2", "--fluency",
+                                                "0.25", "--model", "smollm2-135m", "--out", tmp_path/"k2.jsonl")
