@@ -24,7 +24,7 @@ from .assets import (
 from .hardware import (
     DTYPES, BF16_CPU_FLAGS, LAYOUTS, pick_device, default_batch_rows, cpuinfo, cpu_flags, choose_dtype, pick_dtype,
     transpose_linear_weights, weight_layout, torch_threads, layout_speedup, choose_layout, busy_cores, choose_threads,
-    calibration_text, quantize_int8)
+    calibration_text, quantize_int8, kernel_path)
 from .kvcache import SlackKV, slack_cache, PrefixKV, shared_prefix_cache, merge_rows
 from .attention import (
     PREFIX_ATTENTION, PREFIX_MODEL_TYPES, cascade_attention, prefix_attention, prefix_attention_ready, own_mask)
@@ -56,6 +56,7 @@ class LM(ChatRenderer):
         self.device, self.dtype, self.dtype_reason = model.device, model.dtype, dtype_reason
         self.layout, self.layout_reason = weight_layout(model), layout_reason
         self.threads, self.threads_reason = torch.get_num_threads(), threads_reason
+        self.kernels = kernel_path(self.device)     # torch's build, the processor, any cap on its instruction set
         if tokenizer.pad_token_id is None: tokenizer.pad_token = tokenizer.eos_token
         self.pad_id = tokenizer.pad_token_id
         self.eos_ids = self._eos_ids()

@@ -18,7 +18,7 @@ from .lm import pick_device, pick_dtype
 # %% ../nbs/02e_runfile.ipynb #c018b
 _IF_RECORDED = ("task", "dtype", "card")   # enforced when the file has them (files from older versions do not)
 # a run may move machines
-_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason",
+_NOT_ENFORCED = ("device", "dtype_reason", "layout", "layout_reason", "threads", "threads_reason", "kernels",
                  "task_card", "task_hash")   # recorded only: where the card is and its hash, for later steps to find it
 
 def _differences(got, want, key: str) -> list:
@@ -104,7 +104,7 @@ def run_settings(method, task, model: str, seed: int, lm=None, dtype=None) -> di
                                         dtype_reason=getattr(lm, "dtype_reason", None),
                                         device=str(getattr(lm, "device", "")),
                                         **{k: getattr(lm, k)
-                                           for k in ("layout", "layout_reason", "threads", "threads_reason")
+                                           for k in ("layout", "layout_reason", "threads", "threads_reason", "kernels")
                                            if hasattr(lm, k)},
                                         **getattr(lm, "provenance", {}))   # a server: URL, served model, API
     return dict(method=method.name, **task_provenance(task), card=card_fingerprint(task), model=model, **loaded,

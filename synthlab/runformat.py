@@ -26,7 +26,7 @@ def _json_default(o):
 
 # %% ../nbs/00b0_runformat.ipynb #run02
 RUN_KEYS = ("method", "task", "task_card", "task_hash", "card", "model", "dtype", "dtype_reason", "device", "layout",
-            "layout_reason", "threads", "threads_reason", "server", "served_model", "api", "params", "seed", "sampling",
+            "layout_reason", "threads", "threads_reason", "kernels", "server", "served_model", "api", "params", "seed", "sampling",
             "pipeline", "shard")   # the `meta` keys of a run's settings: a run file writes them once, in a header
 _FROM_RECORD = object()
 RUN_FORMAT = 1                     # the version a header carries; a newer one is refused, not misread

@@ -161,3 +161,19 @@ def test_a_resumed_file_without_its_summary_says_what_the_summary_leaves_out(tmp
     assert res.summary["unsummarised"] == saved["unsummarised"] == 4 and saved["n"] == 8 and saved["batches"] == 2
     res = generate(m, "sst2", lm, 10, out=out, seed=3, progress=False)   # a later resume keeps the note
     assert res.summary["unsummarised"] == 4 and res.summary["batches"] == 3
+
+def test_the_kernel_path_is_recorded_and_a_run_may_resume_under_another(tmp_path, lm):
+    """Every record names the kernel path that computed it (`kernels`: torch's build, the processor, any cap on its
+    instruction set), which the dtype, layout and threads do not (session 37's `ONEDNN_MAX_CPU_ISA` runs). It is recorded,
+    not enforced: a file made under another path resumes, and the new records say theirs in a header of their own."""
+    from synthlab.generate import generate
+    from synthlab.hardware import kernel_path
+    m, out = canned(CANNED).fit("sst2", lm), tmp_path/"run.jsonl"
+    generate(m, "sst2", lm, 4, out=out, seed=3, progress=False)
+    assert lm.kernels == kernel_path(lm.device)
+    assert {r["meta"]["kernels"] for r in read_records(out)} == {lm.kernels}
+    out.write_text(out.read_text().replace(json.dumps(lm.kernels), json.dumps("torch 0.0; another CPU"), 1))
+    generate(m, "sst2", lm, 8, out=out, seed=3, progress=False)
+    recs = read_records(out)
+    assert [r["meta"]["kernels"] for r in recs] == ["torch 0.0; another CPU"] * 4 + [lm.kernels] * 4
+    assert out.read_text().count('{"@run"') == 2
