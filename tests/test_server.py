@@ -330,3 +330,13 @@ def test_ctrl_c_cancels_requests_in_flight_promptly(server, tmp_path):
     p.communicate(timeout=120)
     assert line == "INTERRUPTED" and p.returncode == 130, (line, p.returncode)
     assert waited < 3, f"Ctrl-C took {waited:.1f} s"
+
+
+def test_fluency_needs_a_model_that_scores():
+    "A server's model cannot score a continuation (`transformers serve` ignores `logprobs`): `fluency` refuses it by name."
+    from synthlab.curate import curate
+    from synthlab.server import ServerLM
+    lm = ServerLM("http://127.0.0.1:9/v1", "m", tokenizer=str(dequantised_dir()))
+    recs = [dict(text=t, label=y, meta=dict(prompt="Write a review.")) for t, y in
+            [("a warm film .", "positive"), ("a fine film .", "positive"), ("a dull film .", "negative"), ("a bad film .", "negative")]]
+    with pytest.raises(ValueError, match="fluency: .* cannot score continuations"): curate(recs, "sst2", 2, fluency=0.5, lm=lm)
