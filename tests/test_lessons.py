@@ -2,7 +2,7 @@
 
 1. Each lesson is executed like a notebook test (nbdev's `test_nb` in a process forked from `notebook_runner.py`), with the
    lessons' one budget switch `SYNTHLAB_LESSON_SCALE` set to `SCALE`: every count in a lesson shrinks to its minimum, so
-   the seven lessons together cost about two CPU-minutes. `make lessons` runs them at full budget.
+   the eight lessons together cost about two and a half CPU-minutes. `make lessons` runs them at full budget.
 2. One test starts JupyterLab as `make lab` does (127.0.0.1, a free port, a token, no browser, the kernel spec "synthlab"
    installed into a temporary prefix), opens lesson 1 in headless Chromium, runs all its cells through JupyterLab's own
    "run all cells" command, and checks from the notebook model in the page that every code cell ran, none raised, and a
@@ -20,8 +20,8 @@ HANG_S = 600
 
 
 def test_lessons_found_in_order():
-    "Seven lessons, numbered 01..07, none exported, none in the library's notebook collection, each with a hidden solutions cell."
-    assert [p.name[:2] for p in LESSONS] == [f"{i:02d}" for i in range(1, 8)]
+    "Eight lessons, numbered 01..08, none exported, none in the library's notebook collection, each with a hidden solutions cell."
+    assert [p.name[:2] for p in LESSONS] == [f"{i:02d}" for i in range(1, 9)]
     sys.path.insert(0, str(ROOT/"tests"))
     from test_notebooks import NOTEBOOKS
     assert NOTEBOOKS and not any(p.parent.name == "lessons" and p.parent.parent.name == "nbs" for p in NOTEBOOKS)
