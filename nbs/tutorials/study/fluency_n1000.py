@@ -16,6 +16,11 @@ budget), read from GEN_DIR/TASK/a0.0/seed{s}/generation.jsonl (alpha_n1000.py's 
 (so 1,500 candidates reach the confidence ranking, r = 1.5). The linear student (seed 0) is scored as in
 temperature_n1000.py. The recipe row must equal that script's T = 1 row (checked in 06d).
 
+`--control` (added after the rows above were in, as a control rather than a candidate): each run's 2,000 with a
+random quarter of each label dropped (seeded by the run's seed) before the same curate, so 1,500 reach the confidence
+ranking as under fluency 0.25. If it gains as much, the gain comes from the looser confidence cut, not from fluency.
+It writes fluency-n1000-control.csv.
+
 The rule, fixed before any run (sessions 35 and 37's): the recipe adopts fluency 0.25 only if the mean selection-set
 gain (curated + shots at share 0.5) over SST-2, TREC and AG News is > 0 and no task is lower by more than 0.002."""
 import sys, time, warnings
@@ -41,10 +46,38 @@ def curated_row(gen: Path, task: str, seed: int, fluency: float, lm, tests: dict
             "disfluent": rep["dropped"].get("disfluent", 0), "distinct2_curated": round(distinct_n(kept, 2), 4),
             **student_scores(cur, tests)}
 
+def control_row(gen: Path, task: str, seed: int, tests: dict, share: float=FLUENCY) -> dict:
+    "Run `gen` with a random `share` of each label dropped (seeded by `seed`), curated to 1,000 as the recipe, scored."
+    import random
+    from synthlab.curate import curate
+    from synthlab.records import atomic_write_text, read_task_records, run_text
+    from synthlab.task import get_task
+    t, rng = get_task(task), random.Random(seed)
+    recs = read_task_records(gen, t)
+    rest = []
+    for y in t.label_names:
+        of_y = [r for r in recs if r["label"] == y]
+        gone = set(rng.sample(range(len(of_y)), int(share * len(of_y))))
+        rest += [r for i, r in enumerate(of_y) if i not in gone]
+    kept = curate(rest, t, 1000, progress=False)[0]
+    cur = gen.parent/f"random{share}"/"curated.jsonl"; cur.parent.mkdir(exist_ok=True)
+    atomic_write_text(cur, run_text(kept, default=str))
+    return {"task": task, "seed": seed, "arm": f"random {share}", "candidates": len(rest),
+            "distinct2_curated": round(distinct_n(kept, 2), 4), **student_scores(cur, tests)}
+
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     gen_dir, tasks = Path(args[0] if args else "/tmp/synthlab-alpha-n1000"), args[1:] or ["sst2", "trec", "ag_news"]
+    if "--control" in sys.argv:
+        rows = []
+        for task in tasks:
+            tests = {"sel": selection_set(task), "ev": scored_split(task)}
+            for s in SEEDS:
+                rows.append(control_row(gen_dir/task/"a0.0"/f"seed{s}"/"generation.jsonl", task, s, tests))
+                print(rows[-1], flush=True)
+                pd.DataFrame(rows).to_csv(OUT.with_name("fluency-n1000-control.csv"), index=False)
+        sys.exit()
     lm, rows = load_lm(), (pd.read_csv(OUT).to_dict("records") if OUT.exists() else [])
     for task in tasks:
         tests = {"sel": selection_set(task), "ev": scored_split(task)}
