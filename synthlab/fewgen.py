@@ -9,7 +9,7 @@ __all__ = ['FewGenConfig', 'FewGen']
 from dataclasses import dataclass
 
 from .decode import SamplingConfig
-from .options import shared, private
+from .options import shared, private, option, positive_int
 from .prompts import fewshot_conversation, label_instruction, sample_shots, records_from_decode, reply_head
 from .generate import Method, register_method, seqs_needed
 
@@ -19,6 +19,8 @@ class FewGenConfig:
     "FewGen's parameters; unset (None): chosen by `fit`."
     k_shots: int = shared("k_shots", 2)        # shots per label in each prompt
     per_label: int = shared("per_label")       # sequences per label per batch (at most)
+    shot_samples: int = option(1, positive_int, "independent draws of the shots per batch, each label's sequences "
+                               "taking them in turn (default 1: one draw for the whole batch)")
     sampling: SamplingConfig = None
     pool: list = private()                     # overrides the task's shots
 
@@ -28,9 +30,11 @@ class FewGen(Method):
     name, config = "fewgen", FewGenConfig
 
     def generate_batch(self, lm, task, rng, generator, batch, need):
-        shots = sample_shots(task, self.k_shots, rng, self._pool)
-        labels = [y for y in task.label_names for _ in range(seqs_needed(need.get(y, self.per_label), self.per_label))]
-        convs = [fewshot_conversation(task, shots, label_instruction(task, y)) for y in labels]
+        draws = [sample_shots(task, self.k_shots, rng, self._pool) for _ in range(self.shot_samples)]
+        labels, convs = [], []
+        for y in task.label_names:
+            for j in range(seqs_needed(need.get(y, self.per_label), self.per_label)):   # the j-th takes draw j mod draws
+                labels.append(y); convs.append(fewshot_conversation(task, draws[j % len(draws)], label_instruction(task, y)))
         prefix, suffixes = lm.split_prefix(convs)
         sampling, head = self.task_sampling(task), reply_head(task)          # a pair task's reply starts "Premise:"
         suffixes = [s + head for s in suffixes]

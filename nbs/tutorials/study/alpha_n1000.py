@@ -26,30 +26,19 @@ Rows `alpha` = "mix". The same rule decides it against α = 0.
 alpha-n1000[-TASK]-costs.csv and -openings.csv. `--check SEED` curates and scores the α = 0 run of SEED again
 from its files in GEN_DIR/TASK/a0.0/ (here a link to temperature_n1000.py's T1.0 folder; generated afresh where
 missing), to show that the copied rows come from those runs."""
-import json, sys, warnings
+import sys, warnings
 from pathlib import Path
 import pandas as pd
 
-from synthlab.cli import main
-from synthlab.curate import curate_file
 from synthlab.metrics import distinct_n
-from synthlab.records import read_records
 from synthlab.studentdata import selection_set
 from demo_scale import student_scores, scored_split, study_csv
 import temperature_n1000 as temperature
 
 def made(gen_dir: Path, task: str, seed: int, alpha: float, tests: dict) -> dict:
     "One arm's row: FewGen's 2,000 at `alpha` (T = 1) under `gen_dir`/a{alpha}/seed{seed}, curated to 1,000, scored."
-    d = gen_dir/f"a{alpha}"/f"seed{seed}"; gen, cur = d/"generation.jsonl", d/"curated.jsonl"
-    if not gen.exists():
-        d.mkdir(parents=True, exist_ok=True)
-        main(["generate", "--task", task, "--n", "2000", "--out", str(gen), "--seed", str(seed), "--alpha", str(alpha)])
-    secs = json.loads(Path(f"{gen}.summary.json").read_text())["seconds"]     # the run's own (made here or before)
-    curate_file(gen, task, 1000, cur, progress=False, overwrite=True)
-    kept = read_records(cur)
-    return {"seed": seed, "alpha": alpha, "source": "this run", "dtype": kept[0]["meta"]["dtype"],
-            "gen_seconds": round(secs), "distinct2_generated": round(distinct_n(read_records(gen), 2), 4),
-            "distinct2_curated": round(distinct_n(kept, 2), 4), **student_scores(cur, tests)}
+    return {"seed": seed, "alpha": alpha, "source": "this run",
+            **temperature.fewgen_row(gen_dir/f"a{alpha}"/f"seed{seed}", task, seed, ["--alpha", str(alpha)], tests)}
 
 def mixed(gen_dir: Path, task: str, seed: int, tests: dict) -> dict:
     "The half-and-half row: each arm's first half per label, each curated to half of 1,000, the union scored."

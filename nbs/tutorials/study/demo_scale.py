@@ -1,5 +1,6 @@
 """One generation lever at the demo's scale, ten seeds (session 28): `python study/demo_scale.py LEVER [GEN_DIR] [TASK]
-[VALUES]` from nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin, k_shots, unfinished or temperature;
+[VALUES]` from nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin, k_shots, unfinished, temperature or
+shot_samples;
 TASK: sst2, the default, else study/{LEVER}-demo-scale-{TASK}.csv; VALUES: some of the lever's values, comma-separated).
 
 For each value of the lever and seed 0–9, FewGen makes 64 SST-2 (or TASK) records (`synthlab generate --n 64 --seed s`, the
@@ -15,6 +16,8 @@ kept quiet: a rough cost, not a benchmark). The levers:
   follow what each label still needs.
 - temperature: FewGen's sampling temperature (`--temperature`), 1.0 (the default), 0.8 or 0.6 (session 35). A cooler
   sample should garble less and vary less; the curated set and the student say which weighs more.
+- shot_samples: FewGen's draws of the shots per batch (`--shot-samples`), 1 (the default) or 8 (session 39). One
+  draw gives a 64-record run as many prompts per label as it has batches; eight give each batch eight.
 margin-demo-scale.csv was written by this script's first version (margin_demo_scale.py at commit 5c8bc30), whose
 `batches` column is the batches each run decoded (here: the batches its kept records came from) and which had no
 `prompts` column."""
@@ -34,7 +37,8 @@ STUDY = Path(__file__).resolve().parent
 LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
           "k_shots": {2: dict(args=["--k-shots", "2"]), 4: dict(args=["--k-shots", "4"])},
           "unfinished": {"off": dict(unfinished=False), "on": dict(unfinished=True)},
-          "temperature": {t: dict(args=["--temperature", str(t)]) for t in (1.0, 0.8, 0.6)}}
+          "temperature": {t: dict(args=["--temperature", str(t)]) for t in (1.0, 0.8, 0.6)},
+          "shot_samples": {1: dict(args=["--shot-samples", "1"]), 8: dict(args=["--shot-samples", "8"])}}
 
 def scored_split(task: str) -> str:
     "The split the study scores `task`'s students on (`ev`): SST-2's validation split (its test split has no labels), else the test split."

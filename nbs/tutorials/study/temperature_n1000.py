@@ -52,6 +52,20 @@ def openings(gen_dir: Path, words: int = 3, top: int = 20, arm: str="temperature
                      "distinct_openings": len(c), "top_share": round(sum(n for _, n in c.most_common(top)) / len(recs), 4)})
     return pd.DataFrame(rows).sort_values(["seed", arm], ascending=[True, False])
 
+def fewgen_row(d: Path, task: str, seed: int, args: list, tests: dict) -> dict:
+    ("FewGen's 2,000 `task` records at `seed` with CLI `args` in `d`/generation.jsonl (made when missing; a run made "
+     "before is taken as it is), curated to 1,000 by the recipe (`d`/curated.jsonl) and scored on `tests`.")
+    gen, cur = d/"generation.jsonl", d/"curated.jsonl"
+    if not gen.exists():
+        d.mkdir(parents=True, exist_ok=True)
+        main(["generate", "--task", task, "--n", "2000", "--out", str(gen), "--seed", str(seed), *args])
+    secs = json.loads(Path(f"{gen}.summary.json").read_text())["seconds"]     # the run's own (made here or before)
+    curate_file(gen, task, 1000, cur, progress=False, overwrite=True)
+    kept = read_records(cur)
+    return {"dtype": kept[0]["meta"]["dtype"], "gen_seconds": round(secs),
+            "distinct2_generated": round(distinct_n(read_records(gen), 2), 4),
+            "distinct2_curated": round(distinct_n(kept, 2), 4), **student_scores(cur, tests)}
+
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-temperature-n1000")
