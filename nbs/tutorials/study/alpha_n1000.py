@@ -30,9 +30,8 @@ import sys, warnings
 from pathlib import Path
 import pandas as pd
 
-from synthlab.metrics import distinct_n
 from synthlab.studentdata import selection_set
-from demo_scale import student_scores, scored_split, study_csv
+from demo_scale import scored_split, study_csv
 import temperature_n1000 as temperature
 
 def made(gen_dir: Path, task: str, seed: int, alpha: float, tests: dict) -> dict:
@@ -43,23 +42,19 @@ def made(gen_dir: Path, task: str, seed: int, alpha: float, tests: dict) -> dict
 def mixed(gen_dir: Path, task: str, seed: int, tests: dict) -> dict:
     "The half-and-half row: each arm's first half per label, each curated to half of 1,000, the union scored."
     from synthlab.curate import curate
-    from synthlab.records import atomic_write_text, read_task_records, run_text
+    from synthlab.records import read_task_records
     from synthlab.task import get_task
     t, kept = get_task(task), []
     for alpha in (0.0, 0.1):
         recs = read_task_records(gen_dir/f"a{alpha}"/f"seed{seed}"/"generation.jsonl", t)
         by_label = {y: [r for r in recs if r["label"] == y] for y in t.label_names}
         kept += curate([r for of_y in by_label.values() for r in of_y[:len(of_y) // 2]], t, 500, progress=False)[0]
-    cur = gen_dir/"mix"/f"seed{seed}"/"curated.jsonl"; cur.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(cur, run_text(kept, default=str))
     return {"seed": seed, "alpha": "mix", "source": "this run", "dtype": kept[0]["meta"]["dtype"], "gen_seconds": None,
-            "distinct2_generated": None, "distinct2_curated": round(distinct_n(kept, 2), 4), **student_scores(cur, tests)}
+            "distinct2_generated": None, **temperature.written_scores(kept, gen_dir/"mix"/f"seed{seed}"/"curated.jsonl", tests)}
 
 def copied(task: str) -> pd.DataFrame:
     "The α = 0 arm: temperature_n1000.py's T = 1 rows of `task`."
-    f = study_csv("temperature-n1000", task); df = pd.read_csv(f)
-    df = df[df.temperature == 1.0].drop(columns="temperature")
-    return df.assign(alpha=0.0, source=f.name)
+    return temperature.t1_rows(task, alpha=0.0)
 
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")

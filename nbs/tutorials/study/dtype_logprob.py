@@ -7,7 +7,7 @@ model. For 300 real training texts per task (SST-2, TREC, AG News: `load_pool`, 
 this reads the embedded model's next-token distribution at every position in float32 and in bf16, and writes per
 task: tokens read, the mean log-prob per token of the real next token in each dtype, and the mean KL(float32 ‖ bf16)
 and total variation between the two distributions per position."""
-import sys, warnings
+import warnings
 import pandas as pd, torch
 import torch.nn.functional as F
 

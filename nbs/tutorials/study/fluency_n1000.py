@@ -33,6 +33,7 @@ from synthlab.metrics import distinct_n
 from synthlab.records import read_records
 from synthlab.studentdata import selection_set
 from demo_scale import student_scores, scored_split, STUDY
+import temperature_n1000 as temperature
 
 FLUENCY, SEEDS, OUT = 0.25, (0, 1, 2), STUDY/"fluency-n1000.csv"
 
@@ -50,7 +51,7 @@ def control_row(gen: Path, task: str, seed: int, tests: dict, share: float=FLUEN
     "Run `gen` with a random `share` of each label dropped (seeded by `seed`), curated to 1,000 as the recipe, scored."
     import random
     from synthlab.curate import curate
-    from synthlab.records import atomic_write_text, read_task_records, run_text
+    from synthlab.records import read_task_records
     from synthlab.task import get_task
     t, rng = get_task(task), random.Random(seed)
     recs = read_task_records(gen, t)
@@ -60,10 +61,8 @@ def control_row(gen: Path, task: str, seed: int, tests: dict, share: float=FLUEN
         gone = set(rng.sample(range(len(of_y)), int(share * len(of_y))))
         rest += [r for i, r in enumerate(of_y) if i not in gone]
     kept = curate(rest, t, 1000, progress=False)[0]
-    cur = gen.parent/f"random{share}"/"curated.jsonl"; cur.parent.mkdir(exist_ok=True)
-    atomic_write_text(cur, run_text(kept, default=str))
     return {"task": task, "seed": seed, "arm": f"random {share}", "candidates": len(rest),
-            "distinct2_curated": round(distinct_n(kept, 2), 4), **student_scores(cur, tests)}
+            **temperature.written_scores(kept, gen.parent/f"random{share}"/"curated.jsonl", tests)}
 
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")

@@ -2,7 +2,7 @@
 from nbs/tutorials writes study/shot-samples-n1000.csv (TASK: sst2, the default; else shot-samples-n1000-{TASK}.csv).
 
 FewGen draws its shots once per batch, so a batch's 64 rows share one prompt per label and a 2,000-record run sees
-about as many draws as it has batches (49–60). Session 28's margin study hinted that this matters at the demo's scale:
+about as many draws as it has batches (45–60 in sessions 35–37). Session 28's margin study hinted that this matters at the demo's scale:
 runs with more, smaller batches (so more draws) trained better students. `--shot-samples 8` draws the shots eight
 times per batch, each label's rows taking the draws in turn (notebook 03); it was screened at the demo's scale first
 (`demo_scale.py shot_samples`, shot-samples-demo-scale.csv) under session 35's rule. For seeds 0, 1, 2, FewGen makes
@@ -24,17 +24,12 @@ import temperature_n1000 as temperature
 
 DRAWS = 8
 
-def copied(task: str) -> pd.DataFrame:
-    "The one-draw arm: temperature_n1000.py's T = 1 rows of `task`."
-    f = study_csv("temperature-n1000", task); df = pd.read_csv(f)
-    return df[df.temperature == 1.0].drop(columns="temperature").assign(shot_samples=1, source=f.name)
-
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     task = sys.argv[2] if len(sys.argv) > 2 else "sst2"
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-shot-samples-n1000")/task
     out, tests = study_csv("shot-samples-n1000", task), {"sel": selection_set(task), "ev": scored_split(task)}
-    rows = copied(task).to_dict("records")
+    rows = temperature.t1_rows(task, shot_samples=1).to_dict("records")   # the one-draw arm
     for s in range(3):
         rows.append({"seed": s, "shot_samples": DRAWS, "source": "this run",
                      **temperature.fewgen_row(gen_dir/f"s{DRAWS}"/f"seed{s}", task, s,

@@ -52,6 +52,18 @@ def openings(gen_dir: Path, words: int = 3, top: int = 20, arm: str="temperature
                      "distinct_openings": len(c), "top_share": round(sum(n for _, n in c.most_common(top)) / len(recs), 4)})
     return pd.DataFrame(rows).sort_values(["seed", arm], ascending=[True, False])
 
+def t1_rows(task: str, **arm) -> pd.DataFrame:
+    "This script's T = 1 rows of `task` (the default sampling), without the temperature, with `arm` and their `source`."
+    f = study_csv("temperature-n1000", task); df = pd.read_csv(f)
+    return df[df.temperature == 1.0].drop(columns="temperature").assign(**arm, source=f.name)
+
+def written_scores(kept: list, cur: Path, tests: dict) -> dict:
+    "Write the curated records `kept` to `cur` (a run file, atomically); their distinct bigrams and student scores."
+    from synthlab.records import atomic_write_text, run_text
+    cur.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(cur, run_text(kept, default=str))
+    return {"distinct2_curated": round(distinct_n(kept, 2), 4), **student_scores(cur, tests)}
+
 def fewgen_row(d: Path, task: str, seed: int, args: list, tests: dict) -> dict:
     ("FewGen's 2,000 `task` records at `seed` with CLI `args` in `d`/generation.jsonl (made when missing; a run made "
      "before is taken as it is), curated to 1,000 by the recipe (`d`/curated.jsonl) and scored on `tests`.")
