@@ -3,7 +3,7 @@
 Usage: python bench/gpu_table.py [--size 1.7b|360m|tiny] [--tokenizer DIR] [--rows 256] [--n 1024 | --batches 2]
                                  [--methods fewgen cfg corrsynth targen] [--tasks sst2 ag_news]
                                  [--decode-rows 1 16 64 256] [--new-tokens 48] [--device cuda] [--out PATH]
-                                 [--cudnn-attention]
+                                 [--cudnn-attention] [--share-prefix-from none|ROWS]
 Nothing is downloaded. The model is the embedded SmolLM2-135M's config (a Llama) with the sizes of SmolLM2-1.7B
 (hidden 2048, 24 layers, 32 heads, MLP 8192; `--size 360m`: SmolLM2-360M's; `tiny`: a 2-layer model to try the script
 on a CPU), random weights from seed 0, saved with the embedded model's tokenizer (or `--tokenizer DIR`) to a temporary
@@ -179,6 +179,8 @@ def main():
     ap.add_argument("--out", help="write the tables here (default bench/results/gpu-table.md)")
     ap.add_argument("--cudnn-attention", action="store_true", help="let SDPA use cuDNN's attention kernel "
                     "(`LM.cudnn_attention`; synthlab leaves it out since session 28)")
+    ap.add_argument("--share-prefix-from", help="`LM.share_prefix_from`: the rows from which rows read ONE copy of "
+                    "a shared prefix (default synthlab's, 32), or none: a copy per row (session 40's A/B)")
     o = ap.parse_args()
     device = o.device or ("cuda" if torch.cuda.is_available() else "cpu")
     rows = o.rows or default_batch_rows(device)
@@ -191,12 +193,14 @@ def main():
         folder, params = random_model_dir(o.size, o.tokenizer, device, Path(d))
         lm = load_lm(str(folder), device=device)
     lm.cudnn_attention = o.cudnn_attention
+    if o.share_prefix_from: lm.share_prefix_from = None if o.share_prefix_from == "none" else int(o.share_prefix_from)
     built = time.perf_counter() - t0
     gpu = torch.cuda.get_device_name() if device == "cuda" else platform.processor() or "CPU"
     head = (f"machine: {gpu}; torch {torch.__version__}; model: SmolLM2 architecture at {o.size} "
             f"({params / 1e9:.2f} B parameters), random weights (seed 0), {str(lm.dtype).removeprefix('torch.')} "
             f"({lm.dtype_reason}) on {device}; built and loaded in {built:.0f} s"
-            + ("; cuDNN attention on" if o.cudnn_attention else ""))
+            + ("; cuDNN attention on" if o.cudnn_attention else "")
+            + f"; share_prefix_from {lm.share_prefix_from!r}")
     print(head, flush=True)
     gen = []
     for task in o.tasks:

@@ -1,6 +1,6 @@
 """One generation lever at the demo's scale, ten seeds (session 28): `python study/demo_scale.py LEVER [GEN_DIR] [TASK]
-[VALUES]` from nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin, k_shots, unfinished, temperature or
-shot_samples;
+[VALUES]` from nbs/tutorials writes study/{LEVER}-demo-scale.csv (LEVER: margin, k_shots, unfinished, temperature,
+shot_samples or budget;
 TASK: sst2, the default, else study/{LEVER}-demo-scale-{TASK}.csv; VALUES: some of the lever's values, comma-separated).
 
 For each value of the lever and seed 0–9, FewGen makes 64 SST-2 (or TASK) records (`synthlab generate --n 64 --seed s`, the
@@ -18,6 +18,10 @@ kept quiet: a rough cost, not a benchmark). The levers:
   sample should garble less and vary less; the curated set and the student say which weighs more.
 - shot_samples: FewGen's draws of the shots per batch (`--shot-samples`), 1 (the default) or 8 (session 39). One
   draw gives a 64-record run as many prompts per label as it has batches; eight give each batch eight.
+- budget: new tokens per word of the task's 95th-percentile example (`instance_tokens`' `TOKENS_PER_WORD`), 2 (the
+  default) or 1.5, given as `--max-new-tokens` (session 40: SST-2 52 → 39, TREC 34 → 26, AG News 128 → 96). Its
+  `seconds` are each run's summary's (generation alone, made here or before: the default arm's runs are session 39's
+  one-draw runs, copied into GEN_DIR/budget2), and it records `truncated` and `trimmed` as `unfinished` does.
 margin-demo-scale.csv was written by this script's first version (margin_demo_scale.py at commit 5c8bc30), whose
 `batches` column is the batches each run decoded (here: the batches its kept records came from) and which had no
 `prompts` column."""
@@ -32,13 +36,20 @@ import synthlab.filters as filters_module
 from synthlab.records import read_records
 from synthlab.student import compare
 from synthlab.studentdata import selection_set
+from synthlab.task import get_task
 
 STUDY = Path(__file__).resolve().parent
 LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
           "k_shots": {2: dict(args=["--k-shots", "2"]), 4: dict(args=["--k-shots", "4"])},
           "unfinished": {"off": dict(unfinished=False), "on": dict(unfinished=True)},
           "temperature": {t: dict(args=["--temperature", str(t)]) for t in (1.0, 0.8, 0.6)},
-          "shot_samples": {1: dict(args=["--shot-samples", "1"]), 8: dict(args=["--shot-samples", "8"])}}
+          "shot_samples": {1: dict(args=["--shot-samples", "1"]), 8: dict(args=["--shot-samples", "8"])},
+          "budget": {2: dict(), 1.5: dict(tokens_per_word=1.5)}}
+
+def budget_tokens(task: str, tokens_per_word: float) -> int:
+    "`instance_tokens(task)` with `tokens_per_word` new tokens per word in place of `TOKENS_PER_WORD`."
+    from synthlab.generate import TOKENS_PER_WORD, instance_tokens
+    return round(instance_tokens(get_task(task)) * tokens_per_word / TOKENS_PER_WORD)
 
 def scored_split(task: str) -> str:
     "The split the study scores `task`'s students on (`ev`): SST-2's validation split (its test split has no labels), else the test split."
@@ -48,10 +59,12 @@ def study_csv(stem: str, task: str) -> Path:
     "study/{stem}.csv for SST-2, else study/{stem}-{task}.csv (underscores as hyphens)."
     return STUDY/(stem.replace("_", "-") + ("" if task == "sst2" else f"-{task.replace('_', '-')}") + ".csv")
 
-def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True, task: str="sst2") -> float:
+def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True, task: str="sst2",
+              tokens_per_word: float=None) -> float:
     ("Seconds to make `gen` (64 FewGen records of `task` at `seed`, `seqs_needed`'s `margin`, CLI `args`, the mid-clause "
-     "rule on or off); 0 if it exists.")
+     "rule on or off, `budget_tokens(task, tokens_per_word)` new tokens if given); 0 if it exists.")
     if gen.exists(): return 0.0
+    if tokens_per_word: args = [*args, "--max-new-tokens", str(budget_tokens(task, tokens_per_word))]
     gen.parent.mkdir(parents=True, exist_ok=True)
     default, ends, t = seqs_needed.__defaults__, filters_module.unfinished_end, time.perf_counter()
     seqs_needed.__defaults__ = (margin,)
@@ -84,13 +97,14 @@ if __name__ == "__main__":
         for value, how in values.items():
             d = gen_dir/f"{lever}{value}"/f"seed{s}"; gen = d/"generation.jsonl"
             secs = generated(gen, s, **how, task=task)
+            summary = json.loads(Path(f"{gen}.summary.json").read_text())
+            if lever == "budget": secs = summary["seconds"]     # the run's own, made here or before (budget2: session 39's)
             curate_file(gen, task, 32, d/"curated.jsonl", progress=False, overwrite=True)
             recs = read_records(gen)
             row = {"seed": s, lever: value, "dtype": recs[0]["meta"]["dtype"], "seconds": round(secs, 1),
                    "batches": len({r["meta"]["batch"] for r in recs}),
                    "prompts": len({r["meta"]["prompt_hash"] for r in recs})}
-            if lever == "unfinished":     # what the filters did: rejected as cut, kept after a trim (both rules)
-                summary = json.loads(Path(f"{gen}.summary.json").read_text())
+            if lever in ("unfinished", "budget"):     # what the filters did: rejected as cut, kept after a trim
                 row.update(truncated=summary["rejected"].get("truncated", 0), trimmed=summary.get("kept_trimmed", 0))
             row.update(student_scores(d/"curated.jsonl", tests))
             rows.append(row); print(row, flush=True)
