@@ -32,7 +32,7 @@ import pandas as pd
 from synthlab.data import _local_path
 from synthlab.studentdata import selection_set
 from synthlab.task import get_task, save_task_card
-from demo_scale import scored_split, study_csv
+from demo_scale import scored_split
 import temperature_n1000 as temperature
 
 STUDY = Path(__file__).resolve().parent
@@ -73,8 +73,5 @@ if __name__ == "__main__":
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-card-example-n1000")/"sst2"
     gen_dir.mkdir(parents=True, exist_ok=True)
     tests = {"sel": selection_set("sst2"), "ev": scored_split("sst2")}
-    rows = copied().to_dict("records")
-    for s in range(3):
-        for card in ("train", "old"):
-            rows.append(made(gen_dir, card, s, tests)); print(rows[-1], flush=True)
-            pd.DataFrame(rows).sort_values(["seed", "card"]).to_csv(study_csv("card-example-n1000", "sst2"), index=False)
+    temperature.paired_rows(copied(), lambda s: [made(gen_dir, card, s, tests) for card in ("train", "old")],
+                            "card-example-n1000", by="card")

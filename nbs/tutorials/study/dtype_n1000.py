@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthlab.studentdata import selection_set
-from demo_scale import scored_split, study_csv
+from demo_scale import scored_split
 import temperature_n1000 as temperature
 
 STUDY = Path(__file__).resolve().parent
@@ -40,7 +40,4 @@ if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-dtype-n1000")/"sst2"
     tests = {"sel": selection_set("sst2"), "ev": scored_split("sst2")}
-    rows = copied().to_dict("records")
-    for s in range(3):
-        rows.append(made(gen_dir, s, tests)); print(rows[-1], flush=True)
-        pd.DataFrame(rows).sort_values(["seed", "dtype"]).to_csv(study_csv("dtype-n1000", "sst2"), index=False)
+    temperature.paired_rows(copied(), lambda s: [made(gen_dir, s, tests)], "dtype-n1000", by="dtype")

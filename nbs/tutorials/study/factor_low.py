@@ -62,11 +62,8 @@ if __name__ == "__main__":
         task = sys.argv[2] if len(sys.argv) > 2 else "sst2"
         gen_dir = Path(sys.argv[3] if len(sys.argv) > 3 else "/tmp/synthlab-alpha-n1000")/task/"a0.0"
         tests = {"sel": selection_set(task), "ev": scored_split(task)}
-        rows = temperature.t1_rows(task, factor=2).to_dict("records")
-        for s in range(3):
-            d = gen_dir/f"seed{s}"
-            rows.append({"seed": s, "factor": 1.5, "source": "this run",
-                         **curated_row(d/"generation.jsonl", task, 1000, 0.75, d/"factor1.5"/"curated.jsonl", tests)})
-            print(rows[-1], flush=True)
-            pd.DataFrame(rows).sort_values(["seed", "factor"]).to_csv(study_csv("factor-low-n1000", task), index=False)
+        made = lambda s: [{"seed": s, "factor": 1.5, "source": "this run",
+                           **curated_row(gen_dir/f"seed{s}"/"generation.jsonl", task, 1000, 0.75,
+                                         gen_dir/f"seed{s}"/"factor1.5"/"curated.jsonl", tests)}]
+        temperature.paired_rows(temperature.t1_rows(task, factor=2), made, "factor-low-n1000", by="factor", task=task)
     else: sys.exit("factor_low.py: screen or n1000 [TASK]")

@@ -57,6 +57,15 @@ def t1_rows(task: str, **arm) -> pd.DataFrame:
     f = study_csv("temperature-n1000", task); df = pd.read_csv(f)
     return df[df.temperature == 1.0].drop(columns="temperature").assign(**arm, source=f.name)
 
+def paired_rows(copied: pd.DataFrame, made, stem: str, by: str, task: str="sst2", seeds=range(3)) -> list:
+    ("A study's arms side by side: the `copied` arm's rows, then `made(seed)` (a list of rows) for each of `seeds`, "
+     "written to study/`stem`[-`task`].csv after each seed, sorted by seed and `by`.")
+    rows = copied.to_dict("records")
+    for s in seeds:
+        for row in made(s): rows.append(row); print(row, flush=True)
+        pd.DataFrame(rows).sort_values(["seed", by]).to_csv(study_csv(stem, task), index=False)
+    return rows
+
 def written_scores(kept: list, cur: Path, tests: dict) -> dict:
     "Write the curated records `kept` to `cur` (a run file, atomically); their distinct bigrams and student scores."
     from synthlab.records import atomic_write_text, run_text
