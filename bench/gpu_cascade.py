@@ -7,10 +7,10 @@ step than at 256 rows (29 ms), where session 27's made 2,628 at 64. From `LM.sha
 read ONE copy of the shared prompt prefix through synthlab's cascade attention (notebook 01f), measured on a CPU
 (session 9: it loses at 1 and 16 rows, wins at 64). This times, on the random model of `gpu_table.py` (SmolLM2's
 architecture, bf16), synthlab's decode of SST-2 FewGen prompts (T=1, top-p 0.95, no stop strings) and one `lm.step`
-at each of `--rows` rows with the prefix shared (`share_prefix_from` = 32, the default then) and copied per row
+at each of `--rows` rows with the prefix shared (`LM.share_prefix_from`, 32) and copied per row
 (None), the two alternating `--repeats` times after one untimed decode of each, and prints tok/s and ms per step for each.
-Session 40's result: bench/results/gpu-cascade-h200.md (copies 1.3–1.7× the tok/s at every width). Whole method
-batches with either (`gpu_table.py --share-prefix-from 32|none`, gpu-table-h200-s40-share*.md) were mixed, so the
+Session 40's result, in bench/results/gpu-table-h200-s40.md (call 2): copies 1.3–1.7× the tok/s at every width.
+Whole method batches with either (call 3, `gpu_table.py --share-prefix-from 32`, then copies) were mixed, so the
 default stayed 32 on every device.
 """
 import argparse, os, sys, tempfile, time
@@ -49,16 +49,16 @@ def main():
              f"{o.repeats} alternating repeats after one untimed decode each:", "",
              "| rows | prefix | tok/s (each repeat) | mean tok/s | ms per decode step | one lm.step, ms |",
              "|---|---|---|---|---|---|"]
-    task = get_task("sst2")
+    task, default = get_task("sst2"), LM.share_prefix_from
     for rows in o.rows:
         prefix, suffixes = prompts_for(lm, task, rows)
         runs = {"shared": [], "copied": []}
         for rep in range(o.repeats + 1):
-            for how, share_from in (("shared", 32), ("copied", None)):
+            for how, share_from in (("shared", default), ("copied", None)):
                 LM.share_prefix_from = share_from
                 sync(); n, dt, _ = time_synthlab(lm, prefix, suffixes, o.new_tokens, seed=rep); sync()
                 if rep: runs[how].append((n, dt))
-        for how, share_from in (("shared", 32), ("copied", None)):
+        for how, share_from in (("shared", default), ("copied", None)):
             LM.share_prefix_from = share_from
             ms = step_ms(lm, rows)
             rates = [n / dt for n, dt in runs[how]]
@@ -66,7 +66,7 @@ def main():
             lines.append(f"| {rows} | {how} | {' / '.join(f'{r:.0f}' for r in rates)} | {sum(rates) / len(rates):.0f} "
                          f"| {per_step:.1f} | {ms:.1f} |")
             print(lines[-1], flush=True)
-    LM.share_prefix_from = 32
+    LM.share_prefix_from = default
     text = "\n".join(lines) + "\n"
     print(text)
     out = Path(o.out or Path(__file__).parent/"results"/"gpu-cascade.md")

@@ -60,11 +60,13 @@ def length_sample(task) -> list:
 
 TOKENS_PER_WORD = 2   # new tokens allowed per word of a real example (a generous rule of thumb for English text)
 
-def instance_tokens(task, q: float=0.95, lo: int=24, hi: int=128) -> int:
-    ("Default new tokens for one instance: `TOKENS_PER_WORD` × the `q` quantile of its words (`length_sample`), within "
+def instance_tokens(task, q: float=0.95, lo: int=24, hi: int=128,
+                    per_word: float=TOKENS_PER_WORD, # new tokens per word of that example
+                   ) -> int:
+    ("Default new tokens for one instance: `per_word` × the `q` quantile of its words (`length_sample`), rounded, within "
      "[`lo`, `hi`]; ≥ 96 on a multi-field task.")
     words = sorted(length_sample(task))
-    n = TOKENS_PER_WORD * words[max(0, math.ceil(q * len(words)) - 1)] if words else 48
+    n = round(per_word * words[max(0, math.ceil(q * len(words)) - 1)]) if words else 48
     return min(hi, max(lo if len(task.fields) == 1 else 96, n))
 
 # %% ../nbs/02a_generate.ipynb #c016c

@@ -1,5 +1,5 @@
-"""The SST-2 card's style example at the recipe's scale (session 40): `python study/card_example_n1000.py [GEN_DIR]`
-from nbs/tutorials writes study/card-example-n1000.csv.
+"""The SST-2 card's style example at the recipe's scale (session 40): `python study/card_example_n1000.py [GEN_DIR]
+[--batch0]` from nbs/tutorials writes study/card-example-n1000.csv (or, with `--batch0`, card-example-batch0.csv).
 
 The study's float32 SST-2 sets (the first half of every recipe row, +0.026 to +0.031 over the shots) were made with the
 card of 2026-11-22, whose description quoted a style example, "it 's a charming and often affecting journey . ": a
@@ -21,11 +21,15 @@ For seeds 0, 1, 2 and each card, FewGen makes 2,000 records at T = 1, α = 0.1, 
 GEN_DIR/sst2/{card}/seed{s}/), `curate_file` keeps 1,000 by the shots' classifier, and the linear student (seed 0) is
 scored as in temperature_n1000.py. The current card's rows are budget_n1000.py's 36-token rows, copied.
 
+`--batch0` (`SYNTHLAB_DTYPE=float32`): the stored set's first batch made again by today's code with the old card (64
+records, seed 0, α = 0.1, 36 new tokens, in GEN_DIR/sst2/batch0/), one row per candidate index that either kept, into
+study/card-example-batch0.csv: whether each kept it, whether their raw decodes are the same, whether the texts differ.
+
 The reading, fixed before any run: a card explains the rest of the gap if it gains ≥ +0.026 over the shots on the
 validation split (curated + shots at share 0.5) at every seed. If `train` does, the example's form steers the records
 (a lesson for card writers, not a change to the built-in card: issue 32 measures the current card); if only `old`
 does, the study's SST-2 margin leaned on the quoted validation sentence."""
-import json, sys, warnings
+import json, os, sys, warnings
 from pathlib import Path
 import pandas as pd
 
@@ -47,9 +51,13 @@ def train_example() -> str:
         if words[0] == "it" and 6 <= len(words) <= 12 and r["text"].endswith(" . ") and r["label"] == "positive" \
                 and r["text"] not in shots: return r["text"]
 
+def card_example(t) -> str:
+    "The style example task `t`'s description quotes (after 'e.g.')."
+    return t.description.split('e.g. "')[1].split('"')[0]
+
 def card_with(example: str, path: Path) -> Path:
     "The current SST-2 card with its description's quoted style example replaced by `example`, written to `path`."
-    t = get_task("sst2"); cur = t.description.split('e.g. "')[1].split('"')[0]
+    t = get_task("sst2"); cur = card_example(t)
     assert t.description.count(cur) == 1, "the current card's example is not found once"
     return save_task_card(t.derived(description=t.description.replace(cur, example)), path)
 
@@ -64,14 +72,34 @@ def made(gen_dir: Path, card: str, seed: int, tests: dict) -> dict:
 def copied() -> pd.DataFrame:
     "The current card's rows: budget_n1000.py's 36-token rows."
     d = pd.read_csv(STUDY/"budget-n1000.csv")
-    example = get_task("sst2").description.split('e.g. "')[1].split('"')[0]
-    return d[d.max_new_tokens == 36].drop(columns="max_new_tokens").assign(card="current", example=example,
-                                                                            source="budget-n1000.csv")
+    return d[d.max_new_tokens == 36].drop(columns="max_new_tokens").assign(
+        card="current", example=card_example(get_task("sst2")), source="budget-n1000.csv")
+
+def batch0(gen_dir: Path) -> pd.DataFrame:
+    "The stored float32 set's batch 0 against today's code's, old card, float32: one row per index either kept."
+    from synthlab.cli import main
+    from synthlab.records import read_records
+    if os.environ.get("SYNTHLAB_DTYPE") != "float32": sys.exit("card_example_n1000.py --batch0: run it with SYNTHLAB_DTYPE=float32")
+    gen = gen_dir/"batch0"/"generation.jsonl"
+    if not gen.exists():
+        gen.parent.mkdir(parents=True, exist_ok=True)
+        main(["generate", "--task", str(card_with(OLD_EXAMPLE, gen_dir/"sst2-old.yaml")), "--n", "64", "--seed", "0",
+              "--alpha", "0.1", "--max-new-tokens", "36", "--out", str(gen)])
+    first = lambda f: {r["meta"]["index"]: r for r in read_records(f) if r["meta"]["batch"] == 0}
+    stored, today = first(STUDY/"sst2"/"fewgen-a0.1"/"seed0"/"generation.jsonl"), first(gen)
+    rows = [{"index": i, "stored": i in stored, "today": i in today,
+             "same_raw": i in stored and i in today and stored[i]["meta"]["raw"] == today[i]["meta"]["raw"],
+             "text_differs": i in stored and i in today and stored[i]["text"] != today[i]["text"]}
+            for i in sorted(set(stored) | set(today))]
+    return pd.DataFrame(rows)
 
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
-    gen_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/synthlab-card-example-n1000")/"sst2"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    gen_dir = Path(args[0] if args else "/tmp/synthlab-card-example-n1000")/"sst2"
     gen_dir.mkdir(parents=True, exist_ok=True)
+    if "--batch0" in sys.argv:
+        batch0(gen_dir).to_csv(STUDY/"card-example-batch0.csv", index=False); sys.exit()
     tests = {"sel": selection_set("sst2"), "ev": scored_split("sst2")}
     temperature.paired_rows(copied(), lambda s: [made(gen_dir, card, s, tests) for card in ("train", "old")],
                             "card-example-n1000", by="card")

@@ -19,7 +19,7 @@ kept quiet: a rough cost, not a benchmark). The levers:
 - shot_samples: FewGen's draws of the shots per batch (`--shot-samples`), 1 (the default) or 8 (session 39). One
   draw gives a 64-record run as many prompts per label as it has batches; eight give each batch eight.
 - budget: new tokens per word of the task's 95th-percentile example (`instance_tokens`' `TOKENS_PER_WORD`), 2 (the
-  default) or 1.5, given as `--max-new-tokens` (session 40: SST-2 52 → 39, TREC 34 → 26, AG News 128 → 96). Its
+  default) or 1.5, given as `--max-new-tokens` (session 40: SST-2 52 → 39, TREC 34 → 26, AG News 128 → 98). Its
   `seconds` are each run's summary's (generation alone, made here or before: the default arm's runs are session 39's
   one-draw runs, copied into GEN_DIR/budget2), and it records `truncated` and `trimmed` as `unfinished` does.
 margin-demo-scale.csv was written by this script's first version (margin_demo_scale.py at commit 5c8bc30), whose
@@ -48,8 +48,8 @@ LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
 
 def budget_tokens(task: str, tokens_per_word: float) -> int:
     "`instance_tokens(task)` with `tokens_per_word` new tokens per word in place of `TOKENS_PER_WORD`."
-    from synthlab.generate import TOKENS_PER_WORD, instance_tokens
-    return round(instance_tokens(get_task(task)) * tokens_per_word / TOKENS_PER_WORD)
+    from synthlab.generate import instance_tokens
+    return instance_tokens(get_task(task), per_word=tokens_per_word)
 
 def scored_split(task: str) -> str:
     "The split the study scores `task`'s students on (`ev`): SST-2's validation split (its test split has no labels), else the test split."

@@ -4,7 +4,7 @@ from nbs/tutorials writes study/dtype-n1000.csv.
 The study's float32 SST-2 sets gain +0.026 to +0.031 over the shots in the recipe rows, and fresh bf16 runs at the same
 α = 0.1 and 36 new tokens gain +0.018 to +0.023 (budget_n1000.py), with the current card or the study's old one
 (card_example_n1000.py). Today's code in float32 with the old card decodes the study set's own first batch again
-(checked by hand in session 40: the same candidates, where today's filters trim or reject more of them), so the
+(card_example_n1000.py --batch0: the same raw decodes, where today's filters trim or reject more of them), so the
 generation code has not changed in between. dtype_logprob.py found the two dtypes' next-token distributions close
 (KL 0.0024–0.0027 nats a token), which says little about what 2,000 draws give a student. So the dtype is tested
 here at N = 1,000, like for like: FewGen's 2,000 SST-2 records at T = 1, α = 0.1, 36 new tokens, the current card,
