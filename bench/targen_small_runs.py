@@ -5,7 +5,8 @@ Usage: OMP_NUM_THREADS=1 python bench/targen_small_runs.py [--dtypes bfloat16 fl
 Variants: A `small` as the notebook defines it (one context list, one seed per context, 40 tokens per list, 24 per
 instance); C four lists and three seeds per context; D one list and three seeds; E four lists (the notebook's `tg4`);
 F four lists, 64 tokens per list and 32 per instance. Prints one line per run: dtype, variant, seed, seconds, then the
-run's summary counts (batches, rejections, TarGEN's malformed and dropped lists).
+run's summary counts (batches, rejections, TarGEN's malformed and dropped lists) and the batch each record came from
+(session 42: a resume check needs a seed of several batches whose first batch kept a record).
 """
 import argparse, os, sys, tempfile, time, warnings
 from pathlib import Path
@@ -41,8 +42,10 @@ def main():
             tg.judge_accuracy(lm, sst2)                       # the trust check once, untimed, as the notebook does
             for seed in a.seeds:
                 t = time.time()
-                s = generate(tg, sst2, lm, n=2, seed=seed, progress=False, out=Path(tempfile.mkdtemp())/"x.jsonl").summary
-                print(dt, name, seed, f"{time.time() - t:.1f}s", {k: v for k, v in s.items() if k not in SKIP}, flush=True)
+                res = generate(tg, sst2, lm, n=2, seed=seed, progress=False, out=Path(tempfile.mkdtemp())/"x.jsonl")
+                s = res.summary
+                print(dt, name, seed, f"{time.time() - t:.1f}s", {k: v for k, v in s.items() if k not in SKIP},
+                      "records from batches", [r["meta"]["batch"] for r in res], flush=True)
 
 
 if __name__ == "__main__": main()
