@@ -20,7 +20,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from decode_bench import prompts_for, time_synthlab
-from gpu_table import SIZES, random_model_dir, step_ms, sync
+from gpu_table import SIZES, random_model_dir, save_table, step_ms, sync
 from synthlab.lm import LM, load_lm
 from synthlab.task import get_task
 
@@ -67,10 +67,7 @@ def main():
                          f"| {per_step:.1f} | {ms:.1f} |")
             print(lines[-1], flush=True)
     LM.share_prefix_from = default
-    text = "\n".join(lines) + "\n"
-    print(text)
-    out = Path(o.out or Path(__file__).parent/"results"/"gpu-cascade.md")
-    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
+    save_table("\n".join(lines) + "\n", o.out, "gpu-cascade.md")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("TOKENIZERS_
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
-from gpu_table import SIZES, random_model_dir, batch_speed, sync
+from gpu_table import SIZES, random_model_dir, real_lists, batch_speed, save_table, sync
 import synthlab.kvcache as kvcache
 from synthlab.lm import LM, load_lm
 
@@ -54,6 +54,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--methods", nargs="+", default=["fewgen", "cfg", "corrsynth"])
     ap.add_argument("--tasks", nargs="+", default=["sst2", "ag_news"])
+    ap.add_argument("--lists", type=Path, default=Path(__file__).parent/"results"/"targen-lists.json",
+                    help="TarGEN's stand-in lists, as in gpu_table.py (read only when --methods has targen)")
     ap.add_argument("--out", help="write the table here (default bench/results/gpu-layout-ab.md)")
     o = ap.parse_args()
     device = o.device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -63,6 +65,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="synthlab-random-") as d:
         folder, params = random_model_dir(o.size, o.tokenizer, device, Path(d))
         lm = load_lm(str(folder), device=device)
+    lists = real_lists(o.lists, o.tasks) if "targen" in o.methods else {}
     gpu = torch.cuda.get_device_name() if device == "cuda" else "CPU"
     default, layouts = LM.share_prefix_from, (("shared", LM.share_prefix_from), ("copied", None))
     lines = [f"machine: {gpu}; torch {torch.__version__}; SmolLM2 architecture at {o.size} ({params / 1e9:.2f} B "
@@ -78,23 +81,19 @@ def main():
             for rep in range(o.repeats):
                 for how, share_from in layouts:
                     lm.share_prefix_from = share_from
-                    runs[how].append(batch_speed(lm, task, method, o.rows, o.batches, {}))
+                    runs[how].append(batch_speed(lm, task, method, o.rows, o.batches, lists))
                     print(task, method, how, rep, f"{runs[how][-1]['per_min']:.0f}", flush=True)
             mean = {how: sum(r["per_min"] for r in rs) / len(rs) for how, rs in runs.items()}
             for how, share_from in layouts:
                 lm.share_prefix_from = share_from
-                with Timed() as tm: r = batch_speed(lm, task, method, o.rows, o.batches, {})
+                with Timed() as tm: r = batch_speed(lm, task, method, o.rows, o.batches, lists)
                 each = " / ".join(f"{x['per_min']:.0f}" for x in runs[how])
                 ratio = f"{mean['copied'] / mean['shared']:.2f}×" if how == "copied" else ""
                 lines.append(f"| {task} | {method} | {how} | {each} | "
                              f"{mean[how]:.0f} | {ratio} | {r['seconds']:.2f} | {tm.keep:.2f} ({tm.keeps}) | "
                              f"{tm.grow:.2f} ({tm.grows}) |")
                 print(lines[-1], flush=True)
-    lm.share_prefix_from = default
-    text = "\n".join(lines) + "\n"
-    print(text)
-    out = Path(o.out or Path(__file__).parent/"results"/"gpu-layout-ab.md")
-    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
+    save_table("\n".join(lines) + "\n", o.out, "gpu-layout-ab.md")
 
 
 if __name__ == "__main__":

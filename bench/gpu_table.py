@@ -157,6 +157,13 @@ def step_ms(lm, rows: int, steps: int=10) -> float:
     return 1000 * (time.perf_counter() - t) / steps
 
 
+def save_table(text: str, out, default: str):
+    "Print `text` and write it to `out` (default bench/results/`default`)."
+    print(text)
+    out = Path(out or Path(__file__).parent/"results"/default)
+    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
+
+
 def sync():
     if torch.cuda.is_available(): torch.cuda.synchronize()
 
@@ -234,9 +241,7 @@ def main():
            f"`generate` of {o.n} records, every candidate kept (after a warm-up run of 8)")
     text = (f"{head}\n\nEach method at {rows} rows per batch (CLI defaults otherwise), seed 0, {how}:\n\n{t1}\n{ratios}\nDecode, SST-2 FewGen prompts, T=1 top-p 0.95, "
             f"{o.new_tokens} new tokens, no stop strings:\n\n{t2}")
-    print("\n" + text)
-    out = Path(o.out or Path(__file__).parent/"results"/"gpu-table.md")
-    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(text)
+    save_table("\n" + text, o.out, "gpu-table.md")
 
 
 if __name__ == "__main__":
