@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # says: where PYTHONDONTWRITEBYTECODE is set (these machines set it), and pip and uv ran with no compilation, every process
 # that make starts compiled torch's and transformers' sources again (measured on the AMD EPYC: `load_lm()` 7.7 s → 2.6 s
 # in a new process, importing torch and transformers 5.3 → 2.6 s). Compiling all of .venv ahead instead took 83 s on a
-# fresh clone; this way only the ~1,500 modules imported are, once, by the first process that imports them.
+# fresh clone; this way only the modules imported are (about 3,000 after `make model`), once, by the first importer.
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup model demo test test-avx2 test-nbs test-py bench export clean-nbs docs browser lab kernel lessons
