@@ -18,12 +18,12 @@ from .lm import default_batch_rows, pick_device
 CONTENT_FREE = ("N/A", "", "[MASK]")
 
 def judge_conversation(task, rec: dict) -> list:
-    "Step 4: task description, the instance, and the question which label's verbalisation describes it."
+    ("Step 4: task description, the question which label's verbalisation describes the instance, then the instance "
+     "(asked first, the question is part of the start every record's prompt shares, prefilled once).")
     opts = "\n".join(f"- {v}" for v in task.labels.values())
     return [dict(role="system", content=task.description),
-            dict(role="user",
-                 content=f"{task.format_example(rec)}\n\nWhich of these describes this {task.instance}?\n{opts}\n"
-                 "Answer with one of them.")]
+            dict(role="user", content=f"Which of these describes the {task.instance} below?\n{opts}\n"
+                 f"Answer with one of them.\n\n{task.format_example(rec)}")]
 
 # %% ../nbs/04a_judge.ipynb #c020x1
 JUDGE_CPU_TOKENS = 2048   # prompt tokens (padding included) per scoring call on a CPU: wider calls ran slower per token
