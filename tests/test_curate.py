@@ -69,14 +69,15 @@ def test_cli_curate(capsys, tmp_path):
 
 def test_the_judge_decides_where_it_is_trusted(lm_each_dtype):
     ("The judge's trust reads the model's scores, so it is checked in both dtypes: on SST-2 it labels 11 of 12 shots "
-     "in float32 (since session 44 asks its question first: the shot about Sorvino is missed by 0.05), 11 or 12 in bf16 "
-     "(the CPU's arithmetic decides), above `TRUST` either way. AG News (2 of 20 in bf16 on an EPYC, far under `TRUST`) "
-     "is checked in this machine's dtype only "
+     "in float32 (since session 44 it asks its question first: the shot about Sorvino is missed by 0.05); in bf16 11 on "
+     "an EPYC with avx512_bf16, and a CPU with AMX may move one more shot (the smallest right margin is 0.056), so bf16 "
+     "is held to `TRUST` alone. AG News (2 of 20 in bf16 on an EPYC, far under `TRUST`) is checked in this machine's "
+     "dtype only "
      "(`test_an_untrusted_judge_leaves_the_choice_to_the_shots`): in bf16 on a CPU without bf16 units it took 45 s.")
     from synthlab.curate import confidence_source, curate
     from synthlab.judge import TRUST
     src, acc = confidence_source("sst2", lm_each_dtype, "auto")
-    assert src == "judge" and acc >= 11 / 12 > TRUST, acc
+    assert src == "judge" and acc > TRUST, acc
     if lm_each_dtype.dtype == torch.float32: assert acc == 11 / 12, acc
     recs = [dict(text=t, label="positive") for t in POS] + [dict(text=t, label="negative") for t in NEG]
     recs += [dict(text="a delightful , life-affirming triumph .", label="negative"),
