@@ -34,10 +34,13 @@ def machine(lm) -> str:
             f"layout {lm.layout} ({lm.layout_reason}); load average {os.getloadavg()[0]:.1f}")
 
 
-def kept_per_minute(lm, task, method, n, seed=0, records: Path=None) -> dict:
-    full = ["--batch-rows", str(default_batch_rows(lm.device))]     # every method at the same width
+def kept_per_minute(lm, task, method, n, seed=0, records: Path=None, batch_rows: int=None, **attrs) -> dict:
+    ("One run at the CLI's defaults, `batch_rows` rows a decode (default: the device's width, every method alike), "
+     "the method's `attrs` set (e.g. TarGEN's `spare`).")
+    full = ["--batch-rows", str(batch_rows or default_batch_rows(lm.device))]
     o = make_parser().parse_args(["generate", "--task", task, "--method", method, "--n", str(n), "--out", "-", *full])
-    m = build_method(method, o, get_task(task))
+    m = build_method(method, o, get_task(task)); m._progress = False
+    for k, v in attrs.items(): setattr(m, k, v)
     t, c = time.perf_counter(), time.process_time()
     res = generate(m, task, lm, n=n, seed=seed, progress=False)
     dt, dc = time.perf_counter() - t, time.process_time() - c
@@ -46,7 +49,7 @@ def kept_per_minute(lm, task, method, n, seed=0, records: Path=None) -> dict:
         records.mkdir(parents=True, exist_ok=True)
         (records/f"{task}-{method}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs))
     return dict(task=task, method=method, n=len(recs), seconds=dt, per_min=60 * len(recs) / dt, s_per_kept=dt / len(recs), cpu=dc,
-                rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"])
+                rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"], judged=m.work["judged"])
 
 
 def judge_speed(lm, n: int) -> dict:
