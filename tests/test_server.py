@@ -163,8 +163,9 @@ def test_targen_end_to_end(server, tmp_path):
     the default 96 (the CLI has no option for them; `--method targen` → `TarGEN.from_options` is tested in 05_targen,
     and the CLI → server path by the FewGen test below)."""
     lm = load_backend(server.spec)
+    # instances at 48 tokens: at 24 most SST-2 sentences were cut, and the run took 2–4 batches (34–74 s) instead of 1–2
     tg = TarGEN(n_contexts=2, contexts_per_batch=1, seeds_per_context=1, progress=False,
-                sampling=SamplingConfig(max_new_tokens=24), list_sampling=SamplingConfig(temperature=0.9, max_new_tokens=40, stop=("\n\n",)))
+                sampling=SamplingConfig(max_new_tokens=48), list_sampling=SamplingConfig(temperature=0.9, max_new_tokens=40, stop=("\n\n",)))
     with pytest.warns(UserWarning, match="cannot score continuations, so self-correction uses the text judge"):
         recs = generate(tg, get_task(str(two_shot_card(tmp_path / "sst2.yaml"))), lm, n=1, out=tmp_path / "targen.jsonl", seed=0, progress=False)
     assert len(recs) == 1 and recs[0]["label"] in ("negative", "positive") and read_records(tmp_path / "targen.jsonl") == list(recs)
