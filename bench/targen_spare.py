@@ -6,7 +6,7 @@ import os, sys, warnings
 from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).parent))
-from throughput import machine, kept_per_minute
+from throughput import machine, against_fewgen
 from synthlab.lm import load_lm
 
 
@@ -17,12 +17,4 @@ if __name__ == "__main__":
     spares = [float(x) for x in (a[1] if len(a) > 1 else "0.75,0.5,0.3").split(",")]
     seeds = [int(x) for x in (a[2] if len(a) > 2 else "0,1,2").split(",")]
     lm = load_lm(); print(machine(lm), "\n")
-    kept_per_minute(lm, task, "fewgen", 4, 1000); kept_per_minute(lm, task, "targen", 4, 1000)   # warm caches, untimed
-    print("| seed | run | kept | seconds | batches | row passes | judged | × FewGen |\n|---|---|---|---|---|---|---|---|")
-    for s in seeds:
-        f = kept_per_minute(lm, task, "fewgen", 64, s)
-        print(f"| {s} | FewGen | {f['n']} | {f['seconds']:.1f} | {f['batches']} | {f['rows']} | | |", flush=True)
-        for sp in spares:
-            r = kept_per_minute(lm, task, "targen", 64, s, spare=sp)
-            print(f"| {s} | TarGEN, spare {sp} | {r['n']} | {r['seconds']:.1f} | {r['batches']} | {r['rows']} | {r['judged']} | "
-                  f"{r['per_min'] / f['per_min']:.2f} |", flush=True)
+    against_fewgen(lm, task, "targen", {f"TarGEN, spare {sp}": dict(spare=sp) for sp in spares}, seeds)

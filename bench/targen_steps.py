@@ -1,5 +1,5 @@
 """Where a TarGEN run's time goes: a 64-record run at the defaults (64 rows a decode) with each step timed (contexts,
-seed lists, instances, judge), then step 3 again on that run's first planned seeds, in 64-row decodes (today) and in one
+seed lists, instances, judge; each step's prefills, `LM.start`, and its decode steps, `LM.step`, apart), then step 3 again on that run's first planned seeds, in 64-row decodes (today) and in one
 decode of every row. Prints markdown tables with the machine. `python bench/targen_steps.py [TASK] [SEED]`."""
 import collections, random, sys, time, warnings
 from pathlib import Path
@@ -20,9 +20,27 @@ def timed_class(T: collections.Counter) -> type:
     class Timed(TarGEN): pass
     for name in STEPS:
         def wrap(self, *a, _f=getattr(TarGEN, name), _n=name, **k):
-            t = time.perf_counter(); r = _f(self, *a, **k); T[_n] += time.perf_counter() - t; return r
+            RUNNING.append(_n)
+            try: t = time.perf_counter(); r = _f(self, *a, **k); T[_n] += time.perf_counter() - t
+            finally: RUNNING.pop()
+            return r
         setattr(Timed, name, wrap)
     return Timed
+
+
+RUNNING = []   # the steps running now, innermost last
+
+
+def time_lm_calls(lm, T: collections.Counter):
+    "Add the seconds of `lm.start` (prefill) and `lm.step` (one decode step), and the steps, to `T` under the step running."
+    for name in ("start", "step"):
+        def wrap(*a, _f=getattr(lm, name), _n=name, **k):
+            t = time.perf_counter(); r = _f(*a, **k)
+            if RUNNING:
+                T[f"{RUNNING[-1]}.{_n}"] += time.perf_counter() - t
+                if _n == "step": T[f"{RUNNING[-1]}.steps"] += 1
+            return r
+        setattr(lm, name, wrap)
 
 
 if __name__ == "__main__":
@@ -31,14 +49,17 @@ if __name__ == "__main__":
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     lm = load_lm()
     print(machine(lm), "\n")
-    T = collections.Counter(); m = timed_class(T)(progress=False)
+    T = collections.Counter(); m = timed_class(T)(progress=False); time_lm_calls(lm, T)
     t = time.perf_counter(); recs = generate(m, task, lm, n=64, seed=seed, progress=False); total = time.perf_counter() - t
     print(f"{task.name}, seed {seed}: {len(recs)} kept in {total:.1f} s, {recs.summary['batches']} batch(es), "
           f"{m.work['row_passes']} row passes; judged {m.work['judged']}, relabelled {m.work['relabelled']}\n")
-    print("| step | seconds | share |\n|---|---|---|")
+    print("| step | seconds | share | prefill s | decode steps | their s |\n|---|---|---|---|---|---|")
     names = {"contexts": "1: contexts", "seeds": "2: seed lists", "instances": "3: instances",
              "_verdicts": "4: judge's verdicts", "correct": "4: judge in all (trust check included)"}
-    for k in STEPS: print(f"| {names[k]} | {T[k]:.1f} | {T[k] / total:.0%} |")
+    for k in STEPS:
+        calls = (f"{T[k + '.start']:.1f} | {T[k + '.steps']} | {T[k + '.step']:.1f}" if T[k + '.start'] or T[k + '.steps']
+                 else " | | ")              # the score judge reads through `LM.score`, not `start`/`step`
+        print(f"| {names[k]} | {T[k]:.1f} | {T[k] / total:.0%} | {calls} |")
     g = torch.Generator().manual_seed(0); m = TarGEN(progress=False).fit(task, batch_rows=64)
     ctx = m.contexts(lm, task, g)
     asked, want = m.seed_plan(random.Random(0).sample(ctx, min(m.contexts_per_batch, len(ctx))),

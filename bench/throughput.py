@@ -52,6 +52,19 @@ def kept_per_minute(lm, task, method, n, seed=0, records: Path=None, batch_rows:
                 rows=s.get("row_passes", 0), tok=s.get("generated_tokens", 0), batches=s["batches"], judged=m.work["judged"])
 
 
+def against_fewgen(lm, task, method, arms: dict, seeds: list, n: int=64):
+    ("Print a markdown table: at each seed FewGen, then `method` once per arm (name → method attributes), `n` records "
+     "each at the CLI's defaults, caches warm (one untimed 4-record run of each first).")
+    kept_per_minute(lm, task, "fewgen", 4, 1000); kept_per_minute(lm, task, method, 4, 1000)
+    print("| seed | run | kept | seconds | batches | row passes | judged | × FewGen |\n|---|---|---|---|---|---|---|---|")
+    for s in seeds:
+        f = kept_per_minute(lm, task, "fewgen", n, s)
+        print(f"| {s} | FewGen | {f['n']} | {f['seconds']:.1f} | {f['batches']} | {f['rows']} | | |", flush=True)
+        for name, attrs in arms.items():
+            r = kept_per_minute(lm, task, method, n, s, **attrs)
+            print(f"| {s} | {name} | {r['n']} | {r['seconds']:.1f} | {r['batches']} | {r['rows']} | {r['judged']} | "
+                  f"{r['per_min'] / f['per_min']:.2f} |", flush=True)
+
 def judge_speed(lm, n: int) -> dict:
     "Seconds to judge `n` real SST-2 training records with calibrated label scores (TarGEN's default judge)."
     from synthlab.judge import label_scores
