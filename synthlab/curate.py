@@ -167,6 +167,10 @@ def curate(records: list,             # over-generated records (e.g. r × n of t
      "and the hard to learn went (`fluency`, `cartography`); each dropped one says why.")
     from synthlab.generate import split_evenly
     task = get_task(task)
+    if not records: raise ValueError("no records to curate")
+    unknown = sorted({str(r.get("label")) for r in records} - set(task.label_names))
+    if unknown: raise ValueError(f"label(s) {', '.join(map(repr, unknown))} are not labels of task {task.name!r} "
+                                 f"({', '.join(task.label_names)}): are these records of another task?")
     if keep < 1: raise ValueError(f"keep must be ≥ 1, got {keep}")
     if not 0 <= cartography < 1: raise ValueError(f"cartography must be in [0, 1), got {cartography}")
     if not 0 <= fluency < 1: raise ValueError(f"fluency must be in [0, 1), got {fluency}")
@@ -237,10 +241,12 @@ def curate_file(src,                  # a JSONL records file of `task` (e.g. gen
     task = get_task(task)
     out = check_replaceable(out, own_records("curate"), "a curated set", overwrite=overwrite)
     if Path(src).resolve() == out.resolve(): raise ValueError(f"--out {out} is the input file: choose another path")
+    records = read_task_records(src, task)
+    if not records: raise ValueError(f"{src}: no records to curate")
     if isinstance(lm, (str, Path)) and (confidence != "shots" or fluency):
         from synthlab.backend import load_backend
         lm = load_backend(str(lm))
-    kept, dropped, rep = curate(read_task_records(src, task), task, n, keep=keep, seed=seed,
+    kept, dropped, rep = curate(records, task, n, keep=keep, seed=seed,
                                 cartography=cartography, fluency=fluency, describe=describe, lm=lm, confidence=confidence,
                                 progress=progress)
     jsonl = lambda rs: "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rs)

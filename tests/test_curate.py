@@ -65,6 +65,15 @@ def test_cli_curate(capsys, tmp_path):
                                                          "--out", src)
     assert "records file" in fails(capsys, "curate", tmp_path/"none.jsonl", "--task", "sst2", "--n", "4",
                                    "--out", tmp_path/"k3.jsonl")
+    (tmp_path/"empty.jsonl").write_text("")
+    assert "empty.jsonl: no records to curate" in fails(capsys, "curate", tmp_path/"empty.jsonl", "--task", "sst2",
+                                                        "--n", "4", "--out", tmp_path/"k4.jsonl")
+    spam = tmp_path/"spam.jsonl"                                   # another task's records: named, not "generate more"
+    spam.write_text("".join(json.dumps(dict(text=t, label=y)) + "\n" for t, y in [("WIN a prize now", "spam"),
+                                                                                 ("see you at lunch", "ham")]))
+    err = fails(capsys, "curate", spam, "--task", "sst2", "--n", "2", "--out", tmp_path/"k5.jsonl")
+    assert "label(s) 'ham', 'spam' are not labels of task 'sst2' (negative, positive)" in err, err
+    assert not (tmp_path/"k4.jsonl").exists() and not (tmp_path/"k5.jsonl").exists()
 
 
 def test_the_judge_decides_where_it_is_trusted(lm_each_dtype):
