@@ -9,7 +9,7 @@ __all__ = ['TOKENS_PER_WORD', 'METHODS', 'default_stop', 'length_sample', 'insta
            'card_fingerprint', 'run_settings', 'open_output']
 
 # %% ../nbs/02a_generate.ipynb #c004
-import copy, functools, hashlib, json, math, random, signal, threading, time, warnings
+import copy, functools, hashlib, json, math, numbers, random, signal, threading, time, warnings
 from contextlib import contextmanager
 from collections import Counter
 
@@ -21,7 +21,7 @@ from .task import get_task, task_provenance
 from .data import largest_remainder
 from .records import RecordWriter, RunRecords
 from .decode import SamplingConfig, decode, DecodeResult
-from .backend import LOGPROBS, TEXT, require, supports
+from .backend import LOGPROBS, TEXT, LanguageModel, require, supports
 from .lm import default_batch_rows
 from .prompts import label_instruction
 from .filters import RecordFilter
@@ -306,7 +306,13 @@ def _open_run(method: Method, task, lm, n: int, out, seed: int, quotas: dict, me
      "needs), all checked.")
     writer = out if isinstance(out, RecordWriter) else None
     try:
+        for k, v in dict(n=n, seed=seed).items():
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+                raise ValueError(f"{k} must be an integer, got {v!r}")
         if n < 1: raise ValueError(f"n must be ≥ 1, got {n}")
+        if not isinstance(lm, LanguageModel):
+            raise TypeError(f"lm must be a loaded language model (`load_lm(name)` or `load_backend(spec)`), got "
+                            f"{type(lm).__name__} {str(lm)[:60]!r}")
         if quotas is not None and (sum(quotas.values()) != n or set(quotas) - set(task.label_names)):
             raise ValueError(f"quotas {quotas} must name labels of {task.name!r} and add up to n={n}")
         method.check_backend(lm); check_prompt_fits(method, task, lm); warn_few_shots(method, task)
