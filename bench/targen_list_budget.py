@@ -34,7 +34,7 @@ def cut_yields(m, lm, convs: list, kind: str, n: int, g) -> dict:
     "One decode of `convs` (lists of `n` items) read at each of `CUTS`: budget → (items, rows cut, usable rows)."
     prefix, suffixes = lm.split_prefix(convs)
     res = m.decode(lm, [s + LIST_HEAD for s in suffixes], prefix=prefix, generator=g,
-                   sampling=SamplingConfig(**{**vars(m.list_sampling), "stop": ("\n\n", f"\n{n + 1}.")}))
+                   sampling=SamplingConfig(**{**vars(list_sampling(max(CUTS))), "stop": ("\n\n", f"\n{n + 1}.")}))
     least, out = (2 if kind == "phrase" else 1), {}
     for cut in CUTS:
         lists, hit = [], 0
@@ -67,6 +67,7 @@ def yields(lm, task, seeds: list):
 def speeds(lm, task, budgets: list, seeds: list):
     against_fewgen(lm, task, "targen", {f"TarGEN, lists ≤ {b}": dict(list_sampling=list_sampling(b)) for b in budgets},
                    seeds)
+
 
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")

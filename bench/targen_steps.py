@@ -1,6 +1,6 @@
 """Where a TarGEN run's time goes: a 64-record run at the defaults (64 rows a decode) with each step timed (contexts,
-seed lists, instances, judge; each step's prefills, `LM.start`, and its decode steps, `LM.step`, apart), then step 3 again on that run's first planned seeds, in 64-row decodes (today) and in one
-decode of every row. Prints markdown tables with the machine. `python bench/targen_steps.py [TASK] [SEED]`."""
+seed lists, instances, judge; each step's prefills, `LM.start`, and its decode steps, `LM.step`, apart), then step 3
+again on that run's first planned seeds, in 64-row decodes (today) and in one decode of every row. Prints markdown tables with the machine. `python bench/targen_steps.py [TASK] [SEED]`."""
 import collections, random, sys, time, warnings
 from pathlib import Path
 import torch

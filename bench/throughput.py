@@ -65,6 +65,7 @@ def against_fewgen(lm, task, method, arms: dict, seeds: list, n: int=64):
             print(f"| {s} | {name} | {r['n']} | {r['seconds']:.1f} | {r['batches']} | {r['rows']} | {r['judged']} | "
                   f"{r['per_min'] / f['per_min']:.2f} |", flush=True)
 
+
 def judge_speed(lm, n: int) -> dict:
     "Seconds to judge `n` real SST-2 training records with calibrated label scores (TarGEN's default judge)."
     from synthlab.judge import label_scores
