@@ -64,8 +64,10 @@ _PREAMBLE = re.compile(             # "Here is a possible response:", "Sure! Her
     r"|(?:here|below)\s*(?:is|are|'s|’s)\s+(?:(?:a|an|one|another|the|my|some)\s+)?"   # the whole reply: "Here is one."
     r"(?:(?:possible|new|sample|short|quick|different|single|good)\s+)?" + _META + r"(?:\s+[\w'-]+){0,4}\s*[.!]*\s*$"
     r")\s*", re.I)
-_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,40}\b(?:name|insert|your|placeholder|date|address|e-?mail|phone|company"
-                          r"|number|recipient|city|product)\b[^\[\]\n]{0,40}\]", re.I)   # "Hi [User's Name],"
+_WORD_EDGE = r"(?:\b|(?<=_)|(?=_)|(?-i:(?<=[a-z])(?=[A-Z])))"   # also inside [customer_name] and [CustomerName]
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,40}" + _WORD_EDGE + r"(?:name|insert|your|placeholder|date|address|e-?mail"
+                          r"|phone|company|number|recipient|city|product)" + _WORD_EDGE + r"[^\[\]\n]{0,40}\]",
+                          re.I)   # "Hi [User's Name],", "Hi [CustomerName],"
 _MARKUP = re.compile(r"^\s*#{1,6}\s")                                                # a markdown heading: "## Re: …"
 _SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"”)\]])|\n)\s*(?:i hope (?:this|that|it) helps|hope this helps|let me know if"
                        r"|feel free to|[(\[]?\s*(?:note|n\.b\.|disclaimer)\s*:).*$", re.I | re.S)

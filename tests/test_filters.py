@@ -155,6 +155,8 @@ def test_a_reply_opening_with_a_shot_copies_it():
 OWN_CARD_REJECTED = [
     ("Sure, here is one.", "boilerplate"),                                   # a whole reply of preamble
     ("Hi [User's Name],", "placeholder"),                                    # a template's slot
+    ("Hi [CustomerName] I'm having a bit of a bad day. I just lost my wallet full of cash after an unexpected credit card "
+     "transaction.", "placeholder"),                                         # a slot in one word (session 47, seed 0)
     ('## Re: "I recently lost my bank card from a credit card vendor..."', "markup"),
     ("The customer wants to know how the server handles foreign transactions, and what they can expect in conversions.",
      "self_reference"),                                                      # opens as the label descriptions do
@@ -162,7 +164,8 @@ OWN_CARD_REJECTED = [
      "self_reference")]
 OWN_CARD_KEPT = ["I think I left my wallet on the bus, can you block my card?",
                  "The customer service line kept me waiting for an hour, I just want my money back.",
-                 "What is the rate for [EUR to USD] today?"]   # brackets that are no slot
+                 "What is the rate for [EUR to USD] today?",   # brackets that are no slot
+                 "Can [McDonald] refund the fee?"]             # nor a name in two capitalised parts
 
 
 @pytest.mark.parametrize("text,why", OWN_CARD_REJECTED)
