@@ -3,10 +3,10 @@
 …-demo-scale-{TASK}.csv; SEEDS: first,last+1, default 0,10).
 
 FewGen shows its shots as a list in the system message, each under its label's tag line, and asks for a new example
-in one user message (notebook 02c). Reading its replies finds them answering *as an assistant*: 22 % of a 640-candidate
-SST-2 run were rejected as boilerplate, and on a card of your own (the bank card of tests/conftest.py) most kept
-replies are in the bank's voice instead of the customer's. Two layouts that show the model what a reply looks like,
-each against FewGen's own (`list`) at the same seed:
+in one user message (notebook 02c). Reading its replies finds them answering *as an assistant*: in ten 64-record
+SST-2 runs, 141 of the 920 candidates (15 %) were rejected as boilerplate, and on a card of your own (the bank card
+of tests/conftest.py) most kept replies are in the bank's voice instead of the customer's.
+Two layouts that show the model what a reply looks like, each against FewGen's own (`list`) at the same seed:
 - `turns`: each shot as an earlier exchange, the user asking for its label (`label_instruction`) and the assistant
   answering with the shot's text; then the request for the new example. The system message is the task description.
 - `primed`: FewGen's prompt, with each reply started with its label's tag line (`label_head`), as CFG and CorrSynth
