@@ -42,6 +42,11 @@ def _cv(Xp, yp, Xs, ys, pool_weight, folds, seed) -> dict:
     return {**acc, "gain": acc["pool + synthetic"] - acc["pool"], "lost": lost, "folds": k, "n": len(yp)}
 
 # %% ../nbs/09b_poolcheck.ipynb #p006
+def _curated_by_pool(record) -> bool:
+    "Whether `curate` kept `record` by a classifier on the shots (its `meta.curate.by`)."
+    cur = (record.get("meta") or {}).get("curate") if isinstance(record, dict) else None
+    return isinstance(cur, dict) and cur.get("by") == "shots"
+
 def pool_check(records,                     # the synthetic set: records or a JSONL path
                task=None,                   # default: the records' task
                pool=True,                   # the pool: True = the card's shots, or records / a train split
@@ -89,10 +94,11 @@ def pool_check(records,                     # the synthetic set: records or a JS
     elif verdict == "doubtful":
         advice = (f"labels agree with your examples on only {agree:.0%} of records (chance {chance:.0%}); "
                   "compare pool + synthetic with the pool alone on a test split before using the set")
+    curated = 2 * sum(_curated_by_pool(r) for r in recs) >= len(recs)   # most records kept by `curate` on the shots
     return {"verdict": verdict, "agreement": agree, "chance": chance, "kappa": float(kappa), "per_label": per_label,
             "labels_below_chance": low, "cv": cv, "n_pool": len(pool), "pool_per_label": dict(zip(L, counts.tolist())),
             "n_records": n_records, "n_checked": len(recs), "min_records": min_records, "pool_weight": pool_weight,
-            "advice": advice}
+            "curated_by_pool": curated, "advice": advice}
 
 # %% ../nbs/09b_poolcheck.ipynb #p008
 def _checked(report: dict) -> str:
@@ -109,6 +115,8 @@ def pool_check_line(report: dict) -> str:
         s += f"; held-out pool accuracy {cv['pool']:.2f} alone, {cv['pool + synthetic']:.2f} with the set"
         if not cv.get("in_verdict", True): s += f" ({cv['folds']}-fold over {cv['n']} examples: too few to judge by)"
     if report["labels_below_chance"]: s += f"; below chance: {', '.join(report['labels_below_chance'])}"
+    if report.get("curated_by_pool"): s += ("; the records were curated by a classifier on these examples, so the check "
+                                            "flatters them: judge the set on examples it never saw")
     return s + (f". {report['advice'][0].upper()}{report['advice'][1:]}" if report["advice"] else "")
 
 # %% ../nbs/09b_poolcheck.ipynb #p015b
