@@ -40,6 +40,15 @@ def other_card(name: str, draw: int, folder: Path) -> Path:
     return save_task_card(base.derived(shots=[{f: r[f] for f in base.fields} | {"label": r["label"]} for r in shots]),
                           folder/"card.yaml")
 
+def curated_draw(name: str, draw: int, n: int, gen_dir: Path, lm) -> tuple[Path, Path, float]:
+    "Draw `draw` of `name` at N = `n`: (its folder, its card, generation seconds): FewGen's 2n at seed 0, curated to n."
+    folder = gen_dir/name/f"n{n}"/f"draw{draw}"; card = other_card(name, draw, folder)
+    gen, t = folder/"generation.jsonl", time.perf_counter()
+    if not gen.exists(): generate(FewGen(), str(card), lm, n=2 * n, seed=0, out=str(gen), progress=False)
+    secs = time.perf_counter() - t
+    curate_file(gen, str(card), n, folder/"curated.jsonl", progress=False, overwrite=True)
+    return folder, card, secs
+
 if __name__ == "__main__":
     warnings.filterwarnings("ignore")
     tasks, first, last = sys.argv[1].split(","), int(sys.argv[2]), int(sys.argv[3])
@@ -50,11 +59,7 @@ if __name__ == "__main__":
     for name in tasks:
         test = scored_split(name)
         for d in range(first, last):
-            folder = gen_dir/name/f"n{n}"/f"draw{d}"; card = other_card(name, d, folder)
-            gen, t = folder/"generation.jsonl", time.perf_counter()
-            if not gen.exists(): generate(FewGen(), str(card), lm, n=2 * n, seed=0, out=str(gen), progress=False)
-            secs = time.perf_counter() - t
-            curate_file(gen, str(card), n, folder/"curated.jsonl", progress=False, overwrite=True)
+            folder, card, secs = curated_draw(name, d, n, gen_dir, lm)
             df = compare({"curated": folder/"curated.jsonl"}, test, task=str(card), seeds=(0,), with_pool=True,
                          progress=False)
             pool = float(df.loc[[i for i in df.index if i.startswith("few-shot pool")][0], "accuracy"])

@@ -22,13 +22,10 @@ import pandas as pd
 
 from synthlab.task import get_task
 from synthlab.lm import load_lm
-from synthlab.fewgen import FewGen
-from synthlab.generate import generate
-from synthlab.curate import curate_file
 from synthlab.student import pool_shares
 from synthlab.studentdata import selection_set
 from demo_scale import scored_split
-from other_shots import other_card
+from other_shots import curated_draw
 
 STUDY = Path(__file__).resolve().parent
 OUT = STUDY/"share-rule.csv"
@@ -46,10 +43,7 @@ if __name__ == "__main__":
     lm = load_lm()
     for name in tasks:
         for d in range(first, last):
-            folder = gen_dir/name/f"n{n}"/f"draw{d}"; card = other_card(name, d, folder)
-            gen, t = folder/"generation.jsonl", time.perf_counter()
-            if not gen.exists(): generate(FewGen(), str(card), lm, n=2 * n, seed=0, out=str(gen), progress=False)
-            curate_file(gen, str(card), n, folder/"curated.jsonl", progress=False, overwrite=True)
+            t = time.perf_counter(); folder, card, _ = curated_draw(name, d, n, gen_dir, lm)
             S = len(get_task(str(card)).shots); rule = rule_share(S, n)
             for split, test in (("sel", selection_set(str(card))), ("ev", scored_split(name))):
                 df = pool_shares({0: folder/"curated.jsonl"}, str(card), test, shares=(*SHARES, rule)).iloc[0]
