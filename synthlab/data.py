@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .task import get_task, _label_str
+from .assets import hub_allowed, HUB_HINT
 
 # %% ../nbs/00a_data.ipynb #c051
 def _existing_dir(p, source:str) -> Path:
@@ -111,18 +112,22 @@ def _hub_to_card(ds, task, where:str):
 
 # %% ../nbs/00a_data.ipynb #d025
 def _load_hub(task, split:str, why:str):
-    "The split from the Hugging Face hub; `why` says why the local file was not used."
+    ("The split from the hub entry of the card: a local dataset folder as it is, a hub id only when `hub_allowed()`; "
+     "`why` says why the local file was not used.")
     import datasets
     hub = task.hub; hsplit = hub["splits"][split]
     hid = hub["path"] + (f" (config {hub['name']!r})" if hub.get("name") else "")
+    if not Path(hub["path"]).expanduser().is_dir() and not hub_allowed():
+        raise FileNotFoundError(f"{task.name}:{split}: {why}, and the card's copy is on the Hugging Face hub ({hid}, "
+                                f"split {hsplit!r}), which synthlab reaches only when asked: {HUB_HINT}, or point "
+                                "data_dir= or SYNTHLAB_DATA at a folder holding the file")
     try:
         with _quiet_datasets(): ds = datasets.load_dataset(hub["path"], hub.get("name"), split=hsplit)
     except Exception as e:
         said = " ".join(str(e).split())[:300]
         raise FileNotFoundError(f"{task.name}:{split}: {why}, and loading it from the Hugging Face hub ({hid}, split "
                                 f"{hsplit!r}) failed: {type(e).__name__}: {said}. Point data_dir= or SYNTHLAB_DATA at "
-                                "a folder holding the file, or allow network access (unset "
-                                "HF_DATASETS_OFFLINE).") from None
+                                "a folder holding the file, or allow network access.") from None
     return _hub_to_card(ds, task, f"hub {hid} split {hsplit!r}")
 
 # %% ../nbs/00a_data.ipynb #d031

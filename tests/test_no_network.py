@@ -69,3 +69,16 @@ def test_server_tokenizer_is_local_only_unless_asked(tmp_path):
     assert code == 0, err
     assert len(err) == 1 and "no local tokenizer for 'HuggingFaceTB/SmolLM2-360M-Instruct'" in err[0] and "--tokenizer" in err[0]
     assert secs < 5, secs
+
+
+def test_hub_split_is_not_tried_unless_asked(tmp_path):
+    "A split the card keeps only on the hub (IMDb's train): one line naming HF_HUB_OFFLINE=0, at once (no hub retries)."
+    syn = tmp_path/"s.jsonl"
+    syn.write_text('{"text": "a fine film", "label": "positive"}\n{"text": "a dull film", "label": "negative"}\n')
+    code, err, secs = run_offline_unset(tmp_path, ["align", "--synthetic", syn, "--real", "imdb:train",
+                                                   "--out", tmp_path/"o.jsonl"])
+    assert code == 2 and len(err) == 1, err
+    assert err[0].startswith("synthlab align: error: imdb:train: split 'train' is not on the card's local splits")
+    assert "stanfordnlp/imdb" in err[0] and "set HF_HUB_OFFLINE=0" in err[0]
+    assert secs < 5, secs
+    assert not (tmp_path/"o.jsonl").exists()
