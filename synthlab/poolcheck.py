@@ -13,13 +13,14 @@ from .student import (POOL_WEIGHT, pool_sample_weights, _pool_records, resolve_t
                               train_student)
 
 # %% auto #0
-__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'MIN_RECORDS', 'TOO_FEW', 'pool_check', 'pool_check_line',
-           'pool_report']
+__all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'MIN_RECORDS', 'TOO_FEW', 'HARMFUL_HELPED', 'pool_check',
+           'pool_check_line', 'pool_report']
 
 # %% ../nbs/09b_poolcheck.ipynb #p005
 HARMFUL_KAPPA, DOUBTFUL_KAPPA, HARMFUL_GAIN = 0.15, 0.25, -0.05
 MIN_RECORDS = 50   # fewer records checked: the numbers without a verdict ("Too few records", below)
 TOO_FEW = "too few records"
+HARMFUL_HELPED = (12, 19)   # other users' generated sets, 5 or 6 shots a label, called harmful by κ: (still helped, all)
 
 def _fit(X, y, w=None, seed=0):
     from sklearn.linear_model import LogisticRegression
@@ -91,6 +92,10 @@ def pool_check(records,                     # the synthetic set: records or a JS
         why = (f"labels disagree with your examples on {1 - agree:.0%} of records" if kappa < HARMFUL_KAPPA else
                f"adding the set lowers accuracy on your held-out examples by {-gain:.2f}")
         advice = f"{why}: try curate, a different method, or more shots"
+        if kappa < HARMFUL_KAPPA and not (cv and cv["in_verdict"]):   # κ alone, from a pool too small for the k-fold
+            advice += (f". With {counts.min()} examples of a label this call is weak (other users' sets from 5 or 6 a "
+                       f"label: {HARMFUL_HELPED[0]} of {HARMFUL_HELPED[1]} called harmful still helped a student), so "
+                       "judge the set on examples it never saw")
     elif verdict == "doubtful":
         advice = (f"labels agree with your examples on only {agree:.0%} of records (chance {chance:.0%}); "
                   "compare pool + synthetic with the pool alone on a test split before using the set")
