@@ -227,6 +227,9 @@ _CARD_KEYS = ("name", "description", "instance", "fields", "labels", "shots", "s
               "short_fields",
               "field_values")
 _CARD_REQUIRED = ("name", "description", "instance", "labels", "shots")
+_CARD_HINTS = dict(name="a short name, e.g. spam", description="a sentence or two on the data and what its labels mean",
+                   instance="what one example is, e.g. movie review sentence", labels="each label and what it means",
+                   shots="your labelled examples, each with its fields and label")   # said when a key is missing
 
 def _label_str(l):
     "Labels as the data spells them: YAML/JSON booleans and numbers become 'True'/'False'/'1'."
@@ -240,7 +243,8 @@ def _card_mapping(d, path) -> dict:
     unknown = [k for k in d if k not in _CARD_KEYS]
     if unknown: raise ValueError(f"{path}: unknown key(s) {unknown}; allowed keys: {', '.join(_CARD_KEYS)}")
     missing = [k for k in _CARD_REQUIRED if k not in d]
-    if missing: raise ValueError(f"{path}: missing required key(s) {missing}")
+    if missing: raise ValueError(f"{path}: missing required key(s) {missing} ("
+                                 + "; ".join(f"{k}: {_CARD_HINTS[k]}" for k in missing) + ")")
     return dict(d)
 
 # %% ../nbs/00_task.ipynb #d080
