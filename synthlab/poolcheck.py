@@ -20,7 +20,7 @@ __all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'MIN_RECORDS', 'TO
 HARMFUL_KAPPA, DOUBTFUL_KAPPA, HARMFUL_GAIN = 0.15, 0.25, -0.05
 MIN_RECORDS = 50   # fewer records checked: the numbers without a verdict ("Too few records", below)
 TOO_FEW = "too few records"
-HARMFUL_HELPED = (12, 19)   # other users' generated sets, 5 or 6 shots a label, called harmful by κ: (still helped, all)
+HARMFUL_HELPED = (20, 27)   # other users' generated sets, 5 or 6 shots a label, called harmful by κ: (still helped, all)
 
 def _fit(X, y, w=None, seed=0):
     from sklearn.linear_model import LogisticRegression
@@ -94,7 +94,7 @@ def pool_check(records,                     # the synthetic set: records or a JS
         advice = f"{why}: try curate, a different method, or more shots"
         if kappa < HARMFUL_KAPPA and not (cv and cv["in_verdict"]):   # κ alone, from a pool too small for the k-fold
             advice += (f". With {counts.min()} examples of a label this call is weak (other users' sets from 5 or 6 a "
-                       f"label: {HARMFUL_HELPED[0]} of {HARMFUL_HELPED[1]} called harmful still helped a student), so "
+                       f"label, 64 or 500 records: {HARMFUL_HELPED[0]} of {HARMFUL_HELPED[1]} called harmful still helped a student), so "
                        "judge the set on examples it never saw")
     elif verdict == "doubtful":
         advice = (f"labels agree with your examples on only {agree:.0%} of records (chance {chance:.0%}); "

@@ -24,6 +24,8 @@ Added after the first run, as a diagnostic (not part of the test): the κ and ve
 itself (`real_kappa`, `real_verdict`: real examples with their true labels, a seeded sample), what a set whose every
 label is right gets from the same pool.
 
+Run at N = 32 (draws 0–19 of the three tasks) and, after both rules' tests, at N = 250 (draws 0–4 of SST-2 and TREC).
+
 Rule 1 failed its test on draws 0–9 (4 TREC sets that lost more than 0.01 called helpful, none by κ). A second rule,
 written down after reading draws 0–9 and before draws 10–19 ran, and tested on those new draws only:
 - rule 2: "harmful" needs κ̂ < 0.15 as well as κ < 0.15 (else the set is "doubtful"); "doubtful" and "helpful" as today
