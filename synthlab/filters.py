@@ -118,6 +118,13 @@ _REPORTS = ("asks?|asking|asked|wants?|wanted|would|needs?|requests?|requested|r
             "|had|complains?|inquires?|wonders?|seeks?|mentions?|tells?|explains?|states?|expresses?|describes?"
             "|commits?|follows?|does|believes?|thinks?|feels?|likes?|dislikes?|enjoyed|disliked|writes?|tries|tried"
             "|attempted|claims?")   # what a label description's subject does: "the customer asks about …"
+_OWN = (r"(?:a|an|this|the|that|one|your|my|our)\s+(?:(?:new|original|previous|latest|recent|own|favou?rite|following"
+        r"|above|next|single|only|perfect|given|same)\s+){0,2}")   # "your new …", "one …", "the original …"
+def _self_names(inst: list) -> list:
+    "A reply naming itself by the card's instance name (words `inst`): after `_OWN` (≥ 2 words), anywhere (≥ 3 words)."
+    if len(inst) < 2: return []                                             # "question", "review": real texts say so
+    name = r"\s+".join(map(re.escape, inst)) + r"s?"                         # "movie review sentence(s)"
+    return [_OWN + name] + ([name] if len(inst) > 2 else [])
 def _stem(w: str) -> str: return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 
 class RecordFilter:
@@ -142,8 +149,8 @@ class RecordFilter:
         heads = sorted({r"\s+".join(normalise(v.split(":")[0]).split()) for v in task.labels.values() if ":" in v},
                        key=len, reverse=True)                                    # "world news", "business news"
         inst = normalise(task.instance).split()                                  # "news article": ≥ 2 words only
-        refs = ([r"(?:" + "|".join(heads) + r")\s+(?:article|story|report|headline|piece)s?"] if heads else []) + (
-            [r"(?:a|an|this|the)\s+(?:new\s+)?" + r"\s+".join(inst)] if len(inst) > 1 else [])
+        refs = ([r"(?:" + "|".join(heads) + r")\s+(?:article|story|report|headline|piece)s?"] if heads else []) + \
+               _self_names(inst)
         self._self_ref = re.compile(r"\b(?:" + "|".join(refs) + r")\b", re.I) if refs else None
         self._dangling = len(task.fields) == 1            # a passage may end in a colon (BoolQ); a lone reply may not
         self._question = len(task.fields) == 1 and task.instance.strip().lower().endswith("question")
@@ -252,7 +259,8 @@ def unecho(self: RecordFilter, text: str) -> tuple:
 def about_card(self: RecordFilter, text: str, min_words: int=4) -> bool:
     """True when `text` talks about the card rather than being an instance: a label description (or a part of it) of
     ≥ `min_words` words anywhere in it (≥ `echo` of its words in order, from its first two), or a reference to
-    itself as an instance ("a world news article", "this new news article")."""
+    itself as an instance ("a world news article", "this new news article", "your favourite movie review sentence";
+    an instance name of three words or more anywhere)."""
     if self._self_ref is not None and self._self_ref.search(text): return True
     words = [m.group(0).lower() for m in _WORD.finditer(text)]
     for d in (d for d in self._descs if len(d) >= min_words):

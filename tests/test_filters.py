@@ -44,6 +44,10 @@ def test_about_card_other_cards():
                                 "provided is a more specific instance.", "label": "negative"}) == "boilerplate"
     assert sst2.reason({"text": "a positive experience from start to finish , warm and wise .",
                         "label": "positive"}) is None
+    for text in ("Your new movie review sentence is already edited but here's how it can be reworded.",   # study sets,
+                 "I'd like to see one new movie review sentence.",                                       # kept before
+                 "Amber's Pride & Prejudice Movie Review Sentence: \"The film is far-flung and plain stupid."):  # session 50
+        assert sst2.reason({"text": text, "label": "negative"}) == "boilerplate", text
     assert trec._self_ref is None                      # a one-word instance name ("question") is not a reference
     assert trec.reason({"text": "What is the question that ends the film ?", "label": "DESC"}) is None
     fresh = RecordFilter(get_task("ag_news"))
@@ -139,6 +143,15 @@ def test_shapes_touch_no_real_text(task, split):
                                               f.echoes_tail))
             or f.fragment(r[x], x)]
     assert hits == []
+
+
+@pytest.mark.parametrize("task,split", REAL + [("sst2", "validation"), ("wic", "validation")])
+def test_about_card_touches_no_real_text(task, split):
+    "No real text holds a label description's four words in order or names itself an instance of the card."
+    from synthlab.data import load_split
+    t = get_task(task); f = RecordFilter(t)
+    texts = [r[x] for r in load_split(t, split).to_list() for x in t.long_fields]
+    assert texts and [s for s in texts if f.about_card(s)] == []
 
 
 def test_a_reply_opening_with_a_shot_copies_it():

@@ -93,7 +93,7 @@ def test_int8_file_resumes_only_with_int8(lm_int8, lm_fp32, tmp_path):
     from synthlab.generate import generate
     from synthlab.records import read_records
     sst2, out, plain = get_task("sst2"), tmp_path/"int8.jsonl", tmp_path/"fp32.jsonl"
-    small = dict(per_label=1, sampling=SamplingConfig(max_new_tokens=8))
+    small = dict(per_label=1, sampling=SamplingConfig(max_new_tokens=16))   # room for a whole sentence: few batches
     generate(FewGen(**small), sst2, lm_int8, n=2, out=out, seed=0, progress=False)
     assert [r["meta"]["layout"] for r in read_records(out)] == ["int8", "int8"]
     with pytest.raises(ValueError, match=r"different layout='int8' \(this run: '(standard|transposed)'\)"):
