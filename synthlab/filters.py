@@ -165,6 +165,7 @@ class RecordFilter:
         self._piece = (re.compile(r"\b(?:a|an|the|this)\s+(?:[\w'-]+\s+){0,2}?(?:" + "|".join(nouns)
                                   + r")\s+(?:article|story|piece|report|item|headline)s?\b", re.I) if nouns else None)
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
+        self._asks = [f for f in task.long_fields if shots and all("?" in str(s.get(f) or "") for s in shots)]   # questions
         self._new_one = (re.compile(r"\b(?i:a|an|this|the|my)\s+new\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                     + r"s?\b") if inst else None)              # "a new international news article"
         names = sorted({normalise(l) for l in task.label_names} | {h.replace("\\s+", " ") for h in heads},
@@ -370,7 +371,8 @@ def clean(self: RecordFilter, rec) -> tuple:
             return rec, "truncated"                # what is left is boilerplate ('The answer to the question "…?"')
         trimmed[f] = new[f][len(text):].strip()
         new[f] = _unquoted(text) if stripped.get(f) else text
-    why = "fragment" if any(self.fragment(new[f], f) for f in task.long_fields) else self._check(new)
+    why = ("fragment" if any(self.fragment(new[f], f) for f in task.long_fields) else
+           "no_question" if any("?" not in new[f] for f in self._asks) else self._check(new))
     if why: return rec, "truncated" if trimmed else why_stripped if stripped else why
     if stripped: new["meta"] = {**meta, "stripped": stripped}
     if trimmed: new["meta"] = {**new.get("meta", meta), **({"finish_reason": "length→trimmed"} if capped else {}),

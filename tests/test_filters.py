@@ -207,3 +207,19 @@ def test_placeholder_markup_and_subject_touch_no_real_text(task, split):
     assert texts and [s for s in texts if _PLACEHOLDER.search(s) or _MARKUP.match(s) or f.calls_itself(s)] == []
     here = [s for s in texts if re.match(r"\W*(?:(?:sure|ok|okay|certainly)\W+)?(?:here|below)\b", s, re.I)]
     assert [s for s in here if strip_boilerplate(s, len(t.fields) == 1)[0] is None] == []   # "here 's a fun one ." stays
+
+
+def test_no_question_on_a_card_of_questions(card_without_data):
+    "Where every shot asks something, a record that asks nothing is `no_question`; elsewhere the rule is off."
+    from synthlab.data import load_split
+    trec = RecordFilter(get_task("trec"))
+    assert trec.reason({"text": "BUD stands for Biological Anthropology.", "label": "ABBR"}) == "no_question"
+    assert trec.reason({"text": "What does NATO stand for ?", "label": "ABBR"}) is None
+    texts = [r["text"] for r in load_split(get_task("trec"), "test").to_list()]
+    assert [t for t in texts if trec.reason({"text": t, "label": "NUM"}) == "no_question"] == [
+        "Name a stimulant .", "Name a food high in zinc ."]                      # real questions it rejects: 2 of 500
+    own = get_task(card_without_data)
+    assert RecordFilter(get_task("sst2"))._asks == [] and RecordFilter(own)._asks == []
+    asking = own.derived(shots=[{**s, "text": s["text"].rstrip(".") + "?"} for s in own.shots])
+    assert RecordFilter(asking).reason({"text": "My card was stolen yesterday.", "label": asking.label_names[0]}) == \
+        "no_question"
