@@ -34,7 +34,8 @@ def add_export_parser(sub):
     x.add_argument("--val-frac", type=unit_float, default=0.0, help="share of each label held out as a synthetic "
                                                                     "validation split")
     x.add_argument("--seed", type=int, default=0, help="seed of the validation split, metric samples and plots")
-    x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on (not the train split)")
+    x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on, or a SPLIT of "
+                   "the records' task (not the train split)")
     x.add_argument("--student", default="linear"); x.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     x.add_argument("--n-real", type=positive_int, default=1000, help="real training examples the intrinsic metrics "
                                                                      "compare with")

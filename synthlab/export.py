@@ -181,8 +181,9 @@ def save_plots(records: list, task, real: list|None, out, seed: int = 0) -> dict
 
 # %% ../nbs/11_export.ipynb #c026
 def check_evaluate(spec: str, task) -> str:
-    ("`spec` ('task:split') checked against the records' `task`; the train split is refused (the references train on "
-     "it).")
+    ("`spec` ('task:split', or a split name of the records' `task`) checked against `task`, as 'task:split'; the train "
+     "split is refused (the references train on it).")
+    if isinstance(spec, str) and ":" not in spec and spec.strip(): spec = f"{task.name}:{spec.strip()}"   # 'test'
     t, split = parse_split_ref(spec, task)
     if t.name != task.name:
         raise ValueError(f"evaluate {spec!r}: the records are for task {task.name!r}, not {t.name!r}")
@@ -299,7 +300,7 @@ def export_run(run, out, val_frac: float = 0.0, seed: int = 0, evaluate: str|Non
     records = read_records(run)
     if not records: raise ValueError(f"{run}: no records to export")
     task = task_from_provenance(records[0].get("meta"), task, where=str(run))
-    if evaluate: check_evaluate(evaluate, task)
+    if evaluate: evaluate = check_evaluate(evaluate, task)
     splits = split_records(records, val_frac, seed)
     shared = shared_settings(records)   # once, in the card; the same for every split
     dd = DatasetDict({s: records_to_dataset(rs, task, shared) for s, rs in splits.items()})

@@ -20,7 +20,7 @@ def run(tmp_path_factory, lm):
 @pytest.fixture(scope="module")
 def export(run):
     out = run.parent/"export"
-    main(["export", str(run), "--out", str(out), "--evaluate", "sst2:validation", "--seeds", "0", "--n-real", "64"])
+    main(["export", str(run), "--out", str(out), "--evaluate", "validation", "--seeds", "0", "--n-real", "64"])  # sst2's
     return out
 
 def test_loads_with_the_right_features(run, export, tmp_path):
@@ -52,6 +52,7 @@ def test_card_shows_the_measured_student_score(run, export):
     measured = evaluate_file(run, "sst2:validation", seeds=(0,), progress=False).iloc[0]
     assert row[1:] == ["linear", "4", str(measured["n_test"]), "0", measured["acc (mean ± std)"], measured["F1 (mean ± std)"]]
     assert _student_row(card, "real (n=4)") and _student_row(card, "few-shot pool")
+    assert "on the real split `sst2:validation`" in card            # `--evaluate validation`: the records' task's split
 
 def test_card_header_and_provenance(run, export):
     card = (export/"README.md").read_text()
@@ -69,8 +70,9 @@ def test_card_header_and_provenance(run, export):
 
 def test_failed_export_leaves_the_previous_one(run, export, capsys):
     before = (export/"README.md").read_text()
-    with pytest.raises(SystemExit) as e: main(["export", str(run), "--out", str(export), "--evaluate", "sst2:train"])
-    assert e.value.code == 2 and "another split" in capsys.readouterr().err
+    for ref in ("sst2:train", "train"):
+        with pytest.raises(SystemExit) as e: main(["export", str(run), "--out", str(export), "--evaluate", ref])
+        assert e.value.code == 2 and "another split" in capsys.readouterr().err
     assert (export/"README.md").read_text() == before
     assert not [p for p in export.parent.iterdir() if p.name.startswith(".")]
 
