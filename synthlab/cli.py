@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'OTHER_USERS', 'add_export_parser', 'add_pipeline_parser', 'add_curate_parser', 'make_parser',
            'summary_table', 'score_table', 'main', 'cmd_generate', 'pool_line', 'demo_table', 'cmd_demo',
-           'cmd_evaluate', 'cmd_align', 'cmd_export', 'judge_model', 'confidence_line', 'cmd_curate', 'cmd_merge',
-           'cmd_experiment', 'cmd_pipeline']
+           'cmd_evaluate', 'cmd_align', 'cmd_export', 'judge_model', 'confidence_line', 'curate_task', 'cmd_curate',
+           'cmd_merge', 'cmd_experiment', 'cmd_pipeline']
 
 # %% ../nbs/10_cli.ipynb #c004
 import argparse, json, os, sys, time, warnings
@@ -63,7 +63,8 @@ def add_curate_parser(sub):
                                       "pool's classifier, or the model's judge with --confidence; then diversity "
                                       "with --keep > 1); OUT.dropped.jsonl says why each other went")
     c.add_argument("input", help="JSONL records of the task (e.g. generated with --n r×N)")
-    c.add_argument("--task", required=True, help="built-in task name or task card (its shots train the classifier)")
+    c.add_argument("--task", help="built-in task name or task card (its shots train the classifier; default: the card "
+                                  "the records name)")
     c.add_argument("--n", type=positive_int, required=True, help="records to keep")
     c.add_argument("--out", required=True, help="the curated JSONL file")
     from synthlab.curate import CARTOGRAPHY, CONFIDENCE, DESCRIBE, FLUENCY, KEEP
@@ -337,10 +338,23 @@ def confidence_line(rep: dict) -> str:
     seen = "" if acc is None else f" (the judge labels {acc:.0%} of the shots right)"
     return ("the model's judge" if rep.get("confidence") == "judge" else "the shots' classifier") + seen
 
+def curate_task(o):
+    "The task `synthlab curate` works in: `--task`, else the card that INPUT's records name (as `export` reads it)."
+    from synthlab.studentdata import resolve_task
+    from synthlab.records import read_records
+    if o.task is not None: return o.task
+    src = Path(o.input).expanduser()
+    if not src.is_file(): raise ValueError(f"records file {o.input} not found")
+    try: return resolve_task(None, src)
+    except ValueError as e:
+        if not str(e).startswith("cannot tell"): raise
+    raise ValueError(f"{o.input}: " + ("its records name no task card; pass --task (a built-in name or your card)"
+                                       if read_records(src) else "no records to curate"))
+
 def cmd_curate(o) -> dict:
     "`synthlab curate`: `--n` records of `input` kept into `--out` (`synthlab.curate.curate_file`), its report."
     from synthlab.curate import curate_file
-    r = curate_file(o.input, o.task, o.n, o.out, overwrite=o.overwrite, cartography=o.cartography, fluency=o.fluency,
+    r = curate_file(o.input, curate_task(o), o.n, o.out, overwrite=o.overwrite, cartography=o.cartography, fluency=o.fluency,
                     keep=o.keep, describe=o.describe, confidence=o.confidence, lm=judge_model(o))
     print(f"kept {r['n']} of {r['candidates']} by {confidence_line(r)}; dropped {r['dropped']}\nrecords: {o.out}; "
           f"reasons: {o.out}.dropped.jsonl")

@@ -74,6 +74,14 @@ def test_cli_curate(capsys, tmp_path):
     err = fails(capsys, "curate", spam, "--task", "sst2", "--n", "2", "--out", tmp_path/"k5.jsonl")
     assert "label(s) 'ham', 'spam' are not labels of task 'sst2' (negative, positive)" in err, err
     assert not (tmp_path/"k4.jsonl").exists() and not (tmp_path/"k5.jsonl").exists()
+    named = tmp_path/"named.jsonl"                                  # records that name their task: --task may go
+    named.write_text("".join(json.dumps({**r, "meta": {"task": "sst2"}}) + "\n" for r in recs))
+    main(["curate", str(named), "--n", "4", "--out", str(tmp_path/"k6.jsonl")])
+    assert "kept 4 of 9" in capsys.readouterr().out and "life-affirming" not in (tmp_path/"k6.jsonl").read_text()
+    assert "gen.jsonl: its records name no task card; pass --task" in fails(capsys, "curate", src, "--n", "4",
+                                                                            "--out", tmp_path/"k7.jsonl")
+    assert "empty.jsonl: no records to curate" in fails(capsys, "curate", tmp_path/"empty.jsonl", "--n", "4",
+                                                        "--out", tmp_path/"k8.jsonl")
 
 
 def test_the_judge_decides_where_it_is_trusted(lm_each_dtype):
