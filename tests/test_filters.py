@@ -103,15 +103,23 @@ KEPT = [   # real-looking texts the three rules leave alone
 def filters(): return {t: RecordFilter(get_task(t)) for t in ("ag_news", "trec", "sst2")}
 
 
+def label_for(f: RecordFilter, text: str) -> str:
+    "The label a record of `text` fairly takes: that of the shot it rewrites (`other_label_shot`), else the first."
+    from synthlab.neardup import normalise, shingles
+    from synthlab.filters import OTHER_SHOT
+    g = shingles(normalise(text))
+    return next((y for s, y in f._labelled if len(g & s) >= OTHER_SHOT * len(g | s)), f.task.label_names[0])
+
+
 @pytest.mark.parametrize("task,text,want", TAGGED)
 def test_section_tags_stripped(filters, task, text, want):
-    new, why = filters[task].clean({"text": text, "label": get_task(task).label_names[0]})
+    new, why = filters[task].clean({"text": text, "label": label_for(filters[task], want)})
     assert why is None and new["text"] == want and new["meta"]["stripped"]["text"]
 
 
 @pytest.mark.parametrize("task,text,why", REJECTED)
 def test_shapes_rejected_with_their_reason(filters, task, text, why):
-    assert filters[task].reason({"text": text, "label": get_task(task).label_names[0]}) == why
+    assert filters[task].reason({"text": text, "label": label_for(filters[task], text)}) == why
 
 
 @pytest.mark.parametrize("task,text", KEPT)
@@ -223,3 +231,20 @@ def test_no_question_on_a_card_of_questions(card_without_data):
     asking = own.derived(shots=[{**s, "text": s["text"].rstrip(".") + "?"} for s in own.shots])
     assert RecordFilter(asking).reason({"text": "My card was stolen yesterday.", "label": asking.label_names[0]}) == \
         "no_question"
+
+
+@pytest.mark.parametrize("task,split", REAL + [("trec", "test"), ("sst2", "validation")])
+def test_other_label_shot_touches_no_real_text(task, split):
+    "No real row is as close to a shot of another label as a relabelled copy (cards of one text; pairs have no rule)."
+    from synthlab.data import load_split
+    t = get_task(task); f = RecordFilter(t)
+    assert (f._labelled == []) == (len(t.fields) > 1)
+    assert [r for r in load_split(t, split).to_list() if f._other_label_shot(r, f._key(r))] == []
+
+
+def test_other_label_shot_rejects_relabelled_copies():
+    sst2, trec = RecordFilter(get_task("sst2")), RecordFilter(get_task("trec"))
+    copy = "The movie's story is far-flung, illogical, and plain stupid."       # a study record, from a negative shot
+    assert sst2.reason({"text": copy, "label": "positive"}) == "other_label_shot"
+    assert sst2.reason({"text": copy, "label": "negative"}) is None
+    assert trec.reason({"text": "What was the highest waterfall in the United States?", "label": "HUM"}) == "other_label_shot"
