@@ -340,16 +340,17 @@ def confidence_line(rep: dict) -> str:
 
 def curate_task(o):
     "The task `synthlab curate` works in: `--task`, else the card that INPUT's records name (as `export` reads it)."
-    from synthlab.studentdata import resolve_task
     from synthlab.records import read_records
+    from synthlab.task import task_from_provenance
     if o.task is not None: return o.task
     src = Path(o.input).expanduser()
     if not src.is_file(): raise ValueError(f"records file {o.input} not found")
-    try: return resolve_task(None, src)
-    except ValueError as e:
-        if not str(e).startswith("cannot tell"): raise
-    raise ValueError(f"{o.input}: " + ("its records name no task card; pass --task (a built-in name or your card)"
-                                       if read_records(src) else "no records to curate"))
+    recs = read_records(src)
+    if not recs: raise ValueError(f"{o.input}: no records to curate")
+    meta = recs[0].get("meta")
+    if not (isinstance(meta, dict) and meta.get("task")):
+        raise ValueError(f"{o.input}: its records name no task card; pass --task (a built-in name or your card)")
+    return task_from_provenance(meta, where=o.input)
 
 def cmd_curate(o) -> dict:
     "`synthlab curate`: `--n` records of `input` kept into `--out` (`synthlab.curate.curate_file`), its report."

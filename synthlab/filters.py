@@ -120,6 +120,7 @@ _REPORTS = ("asks?|asking|asked|wants?|wanted|would|needs?|requests?|requested|r
             "|attempted|claims?")   # what a label description's subject does: "the customer asks about …"
 _OWN = (r"(?:a|an|this|the|that|one|your|my|our)\s+(?:(?:new|original|previous|latest|recent|own|favou?rite|following"
         r"|above|next|single|only|perfect|given|same)\s+){0,2}")   # "your new …", "one …", "the original …"
+OTHER_SHOT = 0.5   # word-trigram Jaccard with a shot of another label at which a record is that shot, relabelled
 def _self_names(inst: list) -> list:
     "A reply naming itself by the card's instance name (words `inst`): after `_OWN` (≥ 2 words), anywhere (≥ 3 words)."
     if len(inst) < 2: return []                                             # "question", "review": real texts say so
@@ -166,8 +167,9 @@ class RecordFilter:
                                   + r")\s+(?:article|story|piece|report|item|headline)s?\b", re.I) if nouns else None)
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._asks = [f for f in task.long_fields if shots and all("?" in str(s.get(f) or "") for s in shots)]   # questions
-        self._labelled = ([(shingles(self._key(s)), s["label"]) for s in shots if s.get("label") is not None]
-                          if len(task.fields) == 1 else [])          # one text, one label: `_other_label_shot`
+        self._by_label = {}                              # cards of one text: the shots by label (`_other_label_shot`)
+        for s in (shots if len(task.fields) == 1 else []):
+            self._by_label.setdefault(s["label"], NearIndex(OTHER_SHOT)).add(self._key(s))
         self._new_one = (re.compile(r"\b(?i:a|an|this|the|my)\s+new\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                     + r"s?\b") if inst else None)              # "a new international news article"
         names = sorted({normalise(l) for l in task.label_names} | {h.replace("\\s+", " ") for h in heads},
@@ -208,14 +210,11 @@ def _copies_shot(self: RecordFilter, rec, key) -> bool:
     return self._near(key, self._shots) or self._opens_with_shot(key) or any(
         self._near(self._key(rec, [f]), index) for f, index in self._shot_fields.items())
 
-OTHER_SHOT = 0.5   # word-trigram Jaccard with a shot of another label from which a record is a copy of it, relabelled
-
 @patch
 def _other_label_shot(self: RecordFilter, rec, key) -> bool:
     ("The record is close to a shot of another label (word-trigram Jaccard ≥ `OTHER_SHOT`): a shot copied under the "
      "wrong label. Cards of one text only: in a pair, one field alike says nothing of the label.")
-    grams = shingles(key)
-    return any(y != rec["label"] and len(grams & g) >= OTHER_SHOT * len(grams | g) for g, y in self._labelled)
+    return any(index.near(key) for y, index in self._by_label.items() if y != rec["label"])
 
 
 # %% ../nbs/02d_filters.ipynb #c011

@@ -104,11 +104,9 @@ def filters(): return {t: RecordFilter(get_task(t)) for t in ("ag_news", "trec",
 
 
 def label_for(f: RecordFilter, text: str) -> str:
-    "The label a record of `text` fairly takes: that of the shot it rewrites (`other_label_shot`), else the first."
-    from synthlab.neardup import normalise, shingles
-    from synthlab.filters import OTHER_SHOT
-    g = shingles(normalise(text))
-    return next((y for s, y in f._labelled if len(g & s) >= OTHER_SHOT * len(g | s)), f.task.label_names[0])
+    "The first label a record of `text` fairly takes: not another label than the shot it rewrites (`other_label_shot`)."
+    from synthlab.neardup import normalise
+    return next(y for y in f.task.label_names if not f._other_label_shot({"label": y}, normalise(text)))
 
 
 @pytest.mark.parametrize("task,text,want", TAGGED)
@@ -238,7 +236,7 @@ def test_other_label_shot_touches_no_real_text(task, split):
     "No real row is as close to a shot of another label as a relabelled copy (cards of one text; pairs have no rule)."
     from synthlab.data import load_split
     t = get_task(task); f = RecordFilter(t)
-    assert (f._labelled == []) == (len(t.fields) > 1)
+    assert (f._by_label == {}) == (len(t.fields) > 1)
     assert [r for r in load_split(t, split).to_list() if f._other_label_shot(r, f._key(r))] == []
 
 

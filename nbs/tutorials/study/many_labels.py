@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthlab.task import Task, save_task_card
+from synthlab.data import data_dir
 from synthlab.lm import load_lm
 from synthlab.fewgen import FewGen
 from synthlab.generate import generate
@@ -30,7 +31,6 @@ from synthlab.studentdata import selection_set
 
 STUDY = Path(__file__).resolve().parent
 OUT = STUDY/"many-labels.csv"
-TREC = Path(__file__).resolve().parents[4]/"shared"/"data"/"trec"   # ../shared/data beside the project
 LABELS = {"HUM:ind": "a question asking for an individual person", "LOC:city": "a question asking for a city",
           "LOC:country": "a question asking for a country", "NUM:date": "a question asking for a date",
           "NUM:count": "a question asking for a count of something", "DESC:def": "a question asking for a definition",
@@ -46,7 +46,7 @@ def fine_splits(folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     for split in ("train", "test"):
         if (folder/f"{split}.jsonl").exists(): continue
-        rows = [json.loads(l) for l in (TREC/f"{split}.jsonl").open()]
+        rows = [json.loads(l) for l in (data_dir()/"trec"/f"{split}.jsonl").open()]   # SYNTHLAB_DATA or ../shared/data
         (folder/f"{split}.jsonl").write_text("".join(json.dumps({"text": r["text"], "label": r["fine_label"]}) + "\n"
                                                      for r in rows if r["fine_label"] in LABELS))
     return {s: str(folder/f"{s}.jsonl") for s in ("train", "test")}
