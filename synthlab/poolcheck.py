@@ -10,7 +10,7 @@ from .task import get_task
 from .embed import embed_texts
 from .metrics import texts_of, as_records
 from .student import (POOL_WEIGHT, pool_sample_weights, _pool_records, resolve_task, verdict_sentence, add_verdicts,
-                              train_student)
+                              train_student, paired_difference)
 
 # %% auto #0
 __all__ = ['HARMFUL_KAPPA', 'DOUBTFUL_KAPPA', 'HARMFUL_GAIN', 'MIN_RECORDS', 'TOO_FEW', 'HARMFUL_HELPED', 'pool_check',
@@ -131,10 +131,11 @@ def pool_report(records, task, test=None, student: str = "linear", seeds=(0,), p
     if not records or len({s["label"] for s in task.shots}) < 2: return None
     rep = pool_check(records, task)
     if test:
-        acc = lambda d, **a: train_student(d, test, task, student, seeds, progress=progress, **a).summary()["accuracy"]
-        t = {"test": test if isinstance(test, str) else f"{len(test)} test records", "student": student}
-        try: t |= {"pool": acc(task.shots), "synthetic": acc(records), "pool + synthetic": acc(records, pool=True)}
+        fit = lambda d, **a: train_student(d, test, task, student, seeds, progress=progress, **a)
+        t, res = {"test": test if isinstance(test, str) else f"{len(test)} test records", "student": student}, {}
+        try: res = {"pool": fit(task.shots), "synthetic": fit(records), "pool + synthetic": fit(records, pool=True)}
         except ValueError as e: t |= {"error": str(e)}     # e.g. records of a single label: no synthetic-only student
-        rep["on_test"] = {**t, "verdicts": [verdict_sentence(k, t[k], t["pool"])
-                                            for k in ("synthetic", "pool + synthetic") if k in t]}
+        t |= {k: r.summary()["accuracy"] for k, r in res.items()}
+        se = {k: (paired_difference(r, res["pool"]) or (None, None))[1] for k, r in res.items() if k != "pool"}
+        rep["on_test"] = {**t, "verdicts": [verdict_sentence(k, t[k], t["pool"], se[k]) for k in se]}
     return rep

@@ -21,10 +21,11 @@ _all_ = ["POOL_WEIGHT", "resolve_task", "student_data", "pool_sample_weights", "
          "text_overlap", "warn_overlap"]   # loaded and checked in `studentdata`; imported from here too
 
 # %% auto #0
-__all__ = ['StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table', 'verdict_sentence', 'add_verdicts',
-           'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split', 'real_baselines', 'compare',
-           'pool_shares', 'choose_pool_weight', 'best_pool_weight', 'POOL_WEIGHT', 'resolve_task', 'student_data',
-           'pool_sample_weights', 'record_weights', 'check_test_split', 'text_overlap', 'warn_overlap']
+__all__ = ['NOISE_SE', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table', 'paired_difference',
+           'verdict_sentence', 'add_verdicts', 'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split',
+           'real_baselines', 'compare', 'pool_shares', 'choose_pool_weight', 'best_pool_weight', 'POOL_WEIGHT',
+           'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'check_test_split', 'text_overlap',
+           'warn_overlap']
 
 # %% ../nbs/09_student.ipynb #c009d
 def _linear_run(Xtr, ytr, Xte, seed, cfg, sample_weight=None):
@@ -48,6 +49,8 @@ class StudentResult:
     config: dict = field(default_factory=dict, repr=False)
     history: dict = field(default_factory=dict, repr=False)   # seed -> per-epoch train loss / val acc / val loss
     seed_data: dict = field(default_factory=dict, repr=False) # seed -> (records, texts) when each seed had its own set
+    predictions: dict = field(default_factory=dict, repr=False)  # seed -> each test record's predicted label index
+    test_labels: object = field(default=None, repr=False)          # the test records' label indices (an array)
 
     def summary(self) -> dict:
         "Mean and std (ddof=1) of accuracy and macro-F1 over seeds."
@@ -98,7 +101,7 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
     K = len(task.labels)
     if student == "linear":
         Xtr, Xte = (embed_texts(t, embedder=cfg.embedder, progress=progress) for t in (Xtr_t, Xte_t))
-    rows, dyn, hist = [], {}, {}
+    rows, dyn, hist, preds = [], {}, {}, {}
     for seed in tqdm(seeds, desc=f"{student} on {task.name}", unit="seed", disable=not progress or len(seeds) < 2):
         t0 = time.time()
         r = (_linear_run(Xtr, ytr, Xte, seed, cfg, sw) if student == "linear"
@@ -107,9 +110,10 @@ def train_student(train, test, task=None, student: str = "linear", seeds=(0, 1, 
         rows.append({"seed": seed, "accuracy": acc, "macro_f1": f1, "epochs": r["epochs"],
                      "best_epoch": r["best_epoch"], "seconds": time.time() - t0})
         if r["dynamics"] is not None: dyn[seed] = r["dynamics"]
-        hist[seed] = r["history"]
+        hist[seed], preds[seed] = r["history"], np.asarray(r["pred"])
     return StudentResult(student, task.name, len(ytr), len(yte), pd.DataFrame(rows), dyn, recs, Xtr_t,
-                         {**asdict(cfg), "pool": len(pool), "pool_weight": pool_weight if pool else None}, hist)
+                         {**asdict(cfg), "pool": len(pool), "pool_weight": pool_weight if pool else None}, hist,
+                         predictions=preds, test_labels=np.asarray(yte))
 
 # %% ../nbs/09_student.ipynb #c033a
 def datamap(result: StudentResult, # a fine-tuned student's result (it holds the training dynamics)
@@ -169,20 +173,40 @@ def results_table(results: dict) -> pd.DataFrame:
     return df
 
 # %% ../nbs/09_student.ipynb #c038b2
-def verdict_sentence(name: str, acc: float, pool_acc: float) -> str:
+NOISE_SE = 2.0   # a difference within this many standard errors is "level" (about 95 % under a normal approximation)
+
+def paired_difference(a: StudentResult, b: StudentResult) -> tuple|None:
+    ("(accuracy of `a` − accuracy of `b`, its standard error over the test records): each record's correctness "
+     "averaged over the seeds both ran; None without both students' predictions on the same test records.")
+    seeds, y = [s for s in a.predictions if s in b.predictions], a.test_labels
+    if not seeds or y is None or b.test_labels is None or not np.array_equal(y, b.test_labels) or len(y) < 2: return None
+    d = np.mean([(a.predictions[s] == y).astype(float) - (b.predictions[s] == y) for s in seeds], 0)
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(len(d)))
+
+def verdict_sentence(name: str, acc: float, pool_acc: float,
+                     se: float|None = None, # the difference's standard error (`paired_difference`); None: unknown
+                    ) -> str:
     ("'NAME 0.700 < pool alone 0.720: this set makes your classifier worse.' when `acc` < `pool_acc`, else 'NAME 0.750 "
-     "≥ pool alone 0.720.'")
+     "≥ pool alone 0.720.'; 'NAME 0.725 vs pool alone 0.720: level, …' when they differ by ≤ `NOISE_SE` × `se`.")
+    if se is not None and abs(acc - pool_acc) <= NOISE_SE * se:
+        return (f"{name} {acc:.3f} vs pool alone {pool_acc:.3f}: level, {acc - pool_acc:+.3f} is within the noise of "
+                f"the test records ({NOISE_SE:g} standard errors: ±{NOISE_SE * se:.3f}).")
     if acc < pool_acc: return f"{name} {acc:.3f} < pool alone {pool_acc:.3f}: this set makes your classifier worse."
     return f"{name} {acc:.3f} ≥ pool alone {pool_acc:.3f}."
 
-def add_verdicts(df: pd.DataFrame, pool_row=None, col: str = "accuracy") -> pd.DataFrame:
+def add_verdicts(df: pd.DataFrame, pool_row=None, col: str = "accuracy",
+                 results: dict|None = None, # name → `StudentResult` of the rows: a `vs_pool_se` column, level verdicts
+                ) -> pd.DataFrame:
     ("`df` + a `verdict` column comparing each row's `col` with the pool row's (default: the row named 'few-shot "
-     "pool…').")
+     "pool…'), and with `results` each accuracy difference's standard error (`vs_pool_se`).")
     if pool_row is None: pool_row = next((i for i in df.index if str(i).startswith("few-shot pool")), None)
     if pool_row is None or pool_row not in df.index: return df
-    p = float(df.loc[pool_row, col])
-    return df.assign(verdict=["pool alone" if i == pool_row else "" if pd.isna(a) or str(i).startswith("real (")
-                              else verdict_sentence(str(i), float(a), p) for i, a in zip(df.index, df[col])])
+    p, results = float(df.loc[pool_row, col]), results or {}
+    se = {i: (paired_difference(results[i], results[pool_row]) or (None, None))[1]
+          if col == "accuracy" and i in results and pool_row in results and i != pool_row else None for i in df.index}
+    df = df.assign(verdict=["pool alone" if i == pool_row else "" if pd.isna(a) or str(i).startswith("real (")
+                            else verdict_sentence(str(i), float(a), p, se[i]) for i, a in zip(df.index, df[col])])
+    return df.assign(vs_pool_se=[se[i] for i in df.index]) if any(v is not None for v in se.values()) else df
 
 # %% ../nbs/09_student.ipynb #c038c
 def evaluate_file(train_path,                # a JSONL file of (synthetic) records
@@ -209,7 +233,7 @@ def evaluate_file(train_path,                # a JSONL file of (synthetic) recor
                          f"few-shot pool (n={len(task.shots)})": fit(task.shots)}
     if per_seed: return pd.concat([r.scores.assign(train=k, student=student, test=str(test_split))
                                    for k, r in results.items()], ignore_index=True)
-    df = add_verdicts(results_table(results))
+    df = add_verdicts(results_table(results), results=results)
     df.insert(3, "test", test_split if ":" in str(test_split) else f"{task.name}:{test_split}")
     return df
 
@@ -225,7 +249,8 @@ def merge_results(results: dict) -> StudentResult:
                          pd.concat([r.scores for r in rs], ignore_index=True),
                          {s: d for r in rs for s, d in r.dynamics.items()}, r0.train_records, r0.train_texts, r0.config,
                          {s: h for r in rs for s, h in r.history.items()},
-                         {s: (r.train_records, r.train_texts) for s, r in results.items()})
+                         {s: (r.train_records, r.train_texts) for s, r in results.items()},
+                         {s: p for r in rs for s, p in r.predictions.items()}, r0.test_labels)
 
 # %% ../nbs/09_student.ipynb #c038f
 def train_seeded(sets: dict, test, task=None, student: str = "linear", progress: bool = True, **kw) -> StudentResult:
@@ -298,7 +323,7 @@ def compare(sets: dict, test=None, task=None, student: str = "linear", seeds=(0,
         bseeds = sorted({s for name in seeded for s in sets[name]}) if seeded else seeds
         results.update(real_baselines(task, n, bseeds, test, student, data_seed, vary_data=bool(seeded),
                                       progress=progress, **kw))
-    df = add_verdicts(results_table(results))
+    df = add_verdicts(results_table(results), results=results)
     return (df, results) if return_results else df
 
 # %% ../nbs/09_student.ipynb #c046e

@@ -246,3 +246,43 @@ def test_other_label_shot_rejects_relabelled_copies():
     assert sst2.reason({"text": copy, "label": "positive"}) == "other_label_shot"
     assert sst2.reason({"text": copy, "label": "negative"}) is None
     assert trec.reason({"text": "What was the highest waterfall in the United States?", "label": "HUM"}) == "other_label_shot"
+
+
+@pytest.mark.parametrize("task,split", REAL + [("trec", "test"), ("sst2", "validation"), ("ag_news", "test")])
+def test_copies_description_touches_no_real_text(task, split):
+    "No real row holds six words in a row of its card's description, save the example SST-2's description quotes."
+    from synthlab.data import load_split
+    from synthlab.filters import _grams, DESCRIPTION_SPAN
+    t = get_task(task); f = RecordFilter(t)
+    hits = [f._key(r) for r in load_split(t, split).to_list() if _grams(f._key(r), DESCRIPTION_SPAN) & f._description]
+    quoted = "a satisfying well made romantic comedy that 's both charming and well acted"   # the card quotes a train row
+    assert all(set(_grams(h, DESCRIPTION_SPAN)) & _grams(quoted, DESCRIPTION_SPAN) for h in hits), hits[:3]
+    assert len(hits) == (7 if (task, split) == ("sst2", "train") else 0)
+
+
+def test_copies_description_rejects_echoes(card_without_data):
+    sst2 = RecordFilter(get_task("sst2"))
+    for text in ("A movie that 's both charming and well acted .",          # study records: the card's quoted example
+                 "The film a satisfying well-made romantic comedy that was both charming and well acted."):
+        assert sst2.reason({"text": text, "label": "positive"}) == "copies_description"
+    assert sst2.reason({"text": "A movie that is charming and well acted .", "label": "positive"}) is None
+    own = get_task(card_without_data)                                       # a card of your own: its description's words
+    words = own.description.split()
+    echo = " ".join(["Honestly,"] + words[:6] + ["today."])
+    assert RecordFilter(own).reason({"text": echo, "label": own.label_names[0]}) == "copies_description"
+
+
+def test_markdown_bold_is_stripped_unless_the_shots_use_it():
+    "Markdown bold markers around words go (kept record, `meta.stripped`); a card whose shots use '**' keeps them."
+    sst2 = get_task("sst2"); f = RecordFilter(sst2)
+    new, why = f.clean({"text": "The movie is a **horrible** **comic** with **terrible** cinematography.", "label": "negative"})
+    assert why is None and new["text"] == "The movie is a horrible comic with terrible cinematography."
+    assert new["meta"]["stripped"] == {"text": ["**"]}
+    new, why = f.clean({"text": "The movie was a **fantastic romantic comedy** that **struggled with **shame**.",
+                        "label": "positive"})                              # a broken pair: its stray markers go too
+    assert why is None and "*" not in new["text"], new["text"]
+    censored = "The movie's a cringe-inducing *****. Not only did it fail to impress me, it bored me."
+    assert f.clean({"text": censored, "label": "negative"})[0]["text"] == censored  # no marker around a word: left as it is
+    bold = sst2.derived(shots=[{**s, "text": f"**{s['text'].strip()}**"} if i == 0 else s for i, s in enumerate(sst2.shots)])
+    new, why = RecordFilter(bold).clean({"text": "The movie is a **horrible** comic.", "label": "negative"})
+    assert why is None and new["text"] == "The movie is a **horrible** comic."
