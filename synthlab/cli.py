@@ -34,8 +34,8 @@ def add_export_parser(sub):
     x.add_argument("--val-frac", type=unit_float, default=0.0, help="share of each label held out as a synthetic "
                                                                     "validation split")
     x.add_argument("--seed", type=int, default=0, help="seed of the validation split, metric samples and plots")
-    x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on, or a SPLIT of "
-                   "the records' task (not the train split)")
+    x.add_argument("--evaluate", help="TASK:SPLIT of real data to score the student on, a SPLIT of the "
+                   "records' task (not the train split), or a JSONL file of labelled records")
     x.add_argument("--student", default="linear"); x.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     x.add_argument("--n-real", type=positive_int, default=1000, help="real training examples the intrinsic metrics "
                                                                      "compare with")
@@ -111,7 +111,8 @@ def make_parser() -> argparse.ArgumentParser:
     add_generate_options(g)
     e = sub.add_parser("evaluate", help="train a student on a JSONL file and score it on a real test split")
     e.add_argument("--train", required=True, help="JSONL of records")
-    e.add_argument("--test", required=True, help="TASK:SPLIT, e.g. sst2:validation")
+    e.add_argument("--test", required=True, help="TASK:SPLIT (e.g. sst2:validation), a SPLIT of the "
+                                                  "records' task, or a JSONL file of labelled records")
     e.add_argument("--student", default="linear", help="linear (embeddings + logistic regression), minilm, or an HF "
                                                        "encoder id")
     e.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])

@@ -125,7 +125,8 @@ def pool_columns(table: pd.DataFrame, train_sets: dict, task) -> pd.DataFrame:
 # %% ../nbs/10b_experiment.ipynb #c013
 def run_experiment(config: dict, lm=None):
     "Generate with every method in `config` at the same budget and seeds, then compare students on real test data."
-    from synthlab.student import compare
+    from synthlab.student import compare, default_test_split
+    from synthlab.studentdata import check_test_split, student_data
     if isinstance(config, (str, Path)):
         try: config = yaml.safe_load(Path(config).read_text())
         except yaml.YAMLError as e:
@@ -139,6 +140,8 @@ def run_experiment(config: dict, lm=None):
     for name, opts in config["methods"].items():          # build (and so validate) every method before any work
         opts = dict(opts or {}); options[name] = (opts.pop("method", name), opts)
         methods[name] = build_method(options[name][0], check_options(options[name][0], opts, f"methods.{name}"), task)
+    test = config.get("test") or default_test_split(task)   # what the students are scored on, checked before any work:
+    check_test_split(test, task); student_data(test, task, "test")   # a card without a test split, a missing file
     controls = alpha_controls(methods, options, task) if config.get("alpha_controls", True) else {}
     methods.update(controls)
     for name, m in methods.items():                       # every output file free and resumable, before the model loads
@@ -147,7 +150,7 @@ def run_experiment(config: dict, lm=None):
     for m in methods.values(): m.check_backend(lm)   # every method fits the backend before any work
     train_sets = {name: {seed: generate(m, task, lm, n=n, out=run_file(out, name, seed), seed=seed) for seed in seeds}
                   for name, m in methods.items()}
-    table = compare(train_sets, test=config.get("test"), task=task, student=config.get("student", "linear"),
+    table = compare(train_sets, test=test, task=task, student=config.get("student", "linear"),
                     with_pool=config.get("pool", True))
     if config.get("pool", True): table = pool_columns(table, train_sets, task)
     if config.get("intrinsic", True): table = table.join(_intrinsic_means(train_sets, task, config.get("n_real", 2000)))

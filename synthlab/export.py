@@ -19,6 +19,7 @@ import yaml
 from .task import get_task, task_from_provenance
 from .data import parse_split_ref, _quiet_datasets
 from .records import read_records, RUN_KEYS
+from .studentdata import is_test_file
 
 # %% ../nbs/11_export.ipynb #c006
 PROVENANCE = dict(method="string", model="string", dtype="string", seed="int64", batch="int64", group="string",
@@ -182,7 +183,10 @@ def save_plots(records: list, task, real: list|None, out, seed: int = 0) -> dict
 # %% ../nbs/11_export.ipynb #c026
 def check_evaluate(spec: str, task) -> str:
     ("`spec` ('task:split', or a split name of the records' `task`) checked against `task`, as 'task:split'; the train "
-     "split is refused (the references train on it).")
+     "split is refused (the references train on it). A JSONL file of labelled records (`is_test_file`) is read and "
+     "checked, and its path returned.")
+    from synthlab.studentdata import student_data
+    if is_test_file(spec): student_data(str(spec), task, "test"); return str(spec)   # a missing file, unknown labels
     if isinstance(spec, str) and ":" not in spec and spec.strip(): spec = f"{task.name}:{spec.strip()}"   # 'test'
     t, split = parse_split_ref(spec, task)
     if t.name != task.name:
@@ -195,7 +199,8 @@ def student_section(table, spec: str) -> str:
     "Markdown: the student score table (synthetic set and real references) on the real split `spec`."
     cols = ["student", "n_train", "n_test", "seeds", "acc (mean ± std)", "F1 (mean ± std)"]
     rows = [(name, *(table.loc[name, c] for c in cols)) for name in table.index]
-    return (f"## What a student learns from it\n\nAccuracy and macro-F1 on the real split `{spec}` "
+    what = "records" if is_test_file(spec) else "split"
+    return (f"## What a student learns from it\n\nAccuracy and macro-F1 on the real {what} `{spec}` "
             f"(mean ± std over seeds):\n\n{md_table(rows, ['trained on', *cols])}\n")
 
 # %% ../nbs/11_export.ipynb #c027b

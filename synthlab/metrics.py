@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_metrics.ipynb #c004
 from __future__ import annotations
-import random, re
+import math, random, re, warnings
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -335,11 +335,17 @@ def _report(recs, task, R, ER, bw, clf, embedder, seed, n_hyp, n_ref, max_n):
     row = {"n": len(recs), "self_bleu": self_bleu(recs, task, n_hyp=n_hyp, n_ref=n_ref, seed=seed),
            "distinct_1": distinct_n(recs, 1, task), "distinct_2": distinct_n(recs, 2, task),
            "entropy": token_entropy(recs, 1, task), **cosine_summary(cosine_matrix(E, y, task.label_names)),
-           "mmd2": float(mmd2(E, ER, bw)), "label_fidelity": float((clf.predict(E) == y).mean())}
+           "mmd2": float(mmd2(E, ER, bw)) if ER is not None else math.nan,
+           "label_fidelity": float((clf.predict(E) == y).mean()) if clf is not None else math.nan}
     return row
 
 # %% ../nbs/08_metrics.ipynb #c057c
 def _reference(task, real, n_real, seed, embedder):
+    "(real sample, its embeddings, MMD bandwidth, real-data classifier); Nones without real data (a warning says so)."
+    if real is None and "train" not in task.split_names:
+        warnings.warn(f"task {task.name!r} has no train split to compare with: MMD² and label fidelity, which need "
+                      "real training records (Python: real=), are left empty")
+        return None, None, None, None
     R = real_reference(task, real, n_real, seed)
     ER = embed_texts(texts_of(R, task), embedder=embedder)   # cached: the judge below embedded the same texts
     return R, ER, mmd_bandwidth(ER), fit_real_classifier(R, task, embedder=embedder, seed=seed)

@@ -21,6 +21,7 @@ from .records import atomic_write_text, check_replaceable, own_records, read_rec
 from .stages import (STAGES, Stage, opt, register_stage, stage_entry, with_stage, fingerprint, record_id, Context,
                      Demos, Generation, Judge, Guard, Filters, Curate, Align, Evaluate, demonstrations, with_shots,
                      fit_guard, guard_records, judge_records, evaluate_records, run_generation)
+from .studentdata import is_test_file
 
 # %% ../nbs/13_pipeline.ipynb #p014
 @dataclass(init=False)
@@ -82,7 +83,9 @@ def from_mapping(cls, d, where: str = "pipeline"):
             close = difflib.get_close_matches(str(k), allowed, n=1)
             raise ValueError(f"{where}: unknown key {k!r}{f' (did you mean {close[0]!r}?)' if close else ''}; "
                              f"allowed: {', '.join(allowed)}")
-        if k in subs: kw[k] = from_mapping(subs[k], v, f"{where}.{k}")
+        if k in subs:
+            kw[k] = from_mapping(subs[k], v, f"{where}.{k}")
+            if not (isinstance(v, dict) and "enabled" in v): kw[k].enabled = True   # a stage named is a stage on
         else: _check_value(fs[k], v, where); kw[k] = v
     missing = [k for k, f in fs.items() if k not in kw and not _has_default(f)]
     if missing: raise ValueError(f"{where}: missing key(s) {', '.join(missing)}")
@@ -90,7 +93,7 @@ def from_mapping(cls, d, where: str = "pipeline"):
 
 # %% ../nbs/13_pipeline.ipynb #p023
 def load_pipeline(path) -> Pipeline:
-    "Read and check a YAML pipeline (a relative task-card path is looked up next to the file first)."
+    "Read and check a YAML pipeline (a relative task-card or test-file path is looked up next to the file first)."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"pipeline file {path} not found")
     try: d = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -98,6 +101,9 @@ def load_pipeline(path) -> Pipeline:
     p = from_mapping(Pipeline, d, str(path))
     card = path.parent/p.task
     if p.task.endswith((".yaml", ".yml")) and not Path(p.task).is_absolute() and card.is_file(): p.task = str(card)
+    test = path.parent/str(p.evaluate.test)
+    if is_test_file(p.evaluate.test) and not Path(p.evaluate.test).is_absolute() and test.is_file():
+        p.evaluate.test = str(test)
     return p
 
 def to_dict(p: Pipeline) -> dict:
@@ -116,7 +122,7 @@ def make_method(name: str, options: dict, task):
     return build_method(name, check_options(name, dict(options), "generation.options"), task)
 
 def test_split(p: Pipeline, task) -> str:
-    "The split the student is scored on: `evaluate.test`, else test, else validation."
+    "What the student is scored on: `evaluate.test` (a split or a JSONL file: `is_test_file`), else test, else validation."
     if p.evaluate.test: return p.evaluate.test
     return next((s for s in ("test", "validation") if s in task.split_names), None)
 
@@ -273,10 +279,10 @@ def check_pipeline_out(out, overwrite: bool = False) -> Path:
 def pool_field(p: Pipeline, recs: list) -> dict|None:
     "The run's `pool_check` field: the records against the card's shots (+ on the scored split when `evaluate` is on)."
     from synthlab.poolcheck import pool_report
-    from synthlab.data import load_split
+    from synthlab.stages import scored_records
     card = get_task(p.task)
     split = test_split(p, card) if p.evaluate.enabled else None
-    return pool_report(recs, card, load_split(card, split).to_list() if split else None, "linear", p.evaluate.seeds)
+    return pool_report(recs, card, scored_records(card, split) if split else None, "linear", p.evaluate.seeds)
 
 # %% ../nbs/13_pipeline.ipynb #p054p
 def _pool_lines(pc: dict|None) -> str:

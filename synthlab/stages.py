@@ -6,7 +6,7 @@
 __all__ = ['STAGES', 'opt', 'Stage', 'register_stage', 'stage_entry', 'with_stage', 'fingerprint', 'record_id', 'Context',
            'pool_source', 'pool_reads', 'demonstrations', 'with_shots', 'Demos', 'Generation', 'run_generation',
            'judge_records', 'LabelCheck', 'Judge', 'fit_guard', 'guard_records', 'Guard', 'Filters', 'Curate', 'Align',
-           'evaluate_records', 'Evaluate']
+           'scored_records', 'evaluate_records', 'Evaluate']
 
 # %% ../nbs/13a_stages.ipynb #s004
 import copy, hashlib, json, math, random
@@ -341,15 +341,26 @@ class Align(Stage):
                 f"({r.get('duplicates', 0):.0%} repeats)")
 
 # %% ../nbs/13a_stages.ipynb #s049
-def evaluate_records(records: list, task, s, split: str, out: Path, progress: bool = True) -> dict:
-    "Student scores (mean over `s.seeds`) of `records` on the real `split`; exports `out/dataset` when `s.export`."
+from .studentdata import is_test_file
+
+def scored_records(task, test: str) -> list:
+    "The real records a student is scored on: `task`'s split `test`, or the JSONL file `test` (`is_test_file`)."
     from synthlab.data import load_split
+    from synthlab.studentdata import student_data
+    return student_data(str(Path(test).expanduser()), task, "test")[2] if is_test_file(test) else \
+        load_split(task, test).to_list()
+
+def evaluate_records(records: list, task, s, split: str, out: Path, progress: bool = True) -> dict:
+    ("Student scores (mean over `s.seeds`) of `records` on the real `split` (or file, `scored_records`); exports "
+     "`out/dataset` when `s.export`.")
     from synthlab.student import train_student
-    r = train_student(records, load_split(task, split).to_list(), task, s.student, s.seeds, progress=progress)
+    r = train_student(records, scored_records(task, split), task, s.student, s.seeds, progress=progress,
+                      check_overlap=True)
     if s.export:
         from synthlab.export import export_run
         export_run(out/"records.jsonl", out/"dataset", task=task, metrics=False)
-    return {**r.summary(), "test": f"{task.name}:{split}", "scores": r.scores.to_dict("records")}
+    return {**r.summary(), "test": split if is_test_file(split) else f"{task.name}:{split}",
+            "scores": r.scores.to_dict("records")}
 
 @register_stage("evaluate")
 class Evaluate(Stage):
@@ -357,17 +368,24 @@ class Evaluate(Stage):
     enabled: bool = True
     student: str = opt("linear", help="a student of `synthlab.student`")
     seeds: list = opt(lambda: [0], help="one student per seed")
-    test: str|None = opt(None, help="split name (default: test, else validation; off on a card with neither)")
+    test: str|None = opt(None, help="split name, or a JSONL file of labelled records (default: test, else validation; "
+                                    "off on a card with neither)")
     export: bool = False
     store, needs_file = "report", True
     def reads(self, p, task):
         from synthlab.pipeline import test_split
-        return [test_split(p, task)]
+        test = test_split(p, task)
+        if not is_test_file(test): return [test]
+        if not Path(test).expanduser().is_file():
+            raise ValueError(f"evaluate.test: file {test!r} not found (a split name of the card, or a JSONL file of "
+                             "labelled records)")
+        return []                                   # a file of the user's own: no split of the card is scored
     def skip_reason(self, p, task):
-        if self.test is None and self.reads(p, task) == [None]:
+        from synthlab.pipeline import test_split
+        if self.test is None and test_split(p, task) is None:
             return "the card has no test or validation split to score on (evaluate.test names another)"
     def run(self, records, ctx):
-        split = self.reads(ctx.p, ctx.card)[0]
-        return records, evaluate_records(records, ctx.task, self, split, ctx.out, ctx.progress)
+        from synthlab.pipeline import test_split
+        return records, evaluate_records(records, ctx.task, self, test_split(ctx.p, ctx.card), ctx.out, ctx.progress)
     def did(self, r):
         return f"{r['student']} on {r['test']}: accuracy {r['accuracy']:.3f}, macro-F1 {r['macro_f1']:.3f}"

@@ -16,7 +16,7 @@ from .filters import normalise
 
 # %% auto #0
 __all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'selection_set',
-           'check_test_split', 'text_overlap', 'warn_overlap']
+           'check_test_split', 'is_test_file', 'text_overlap', 'warn_overlap']
 
 # %% ../nbs/09c_studentdata.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -184,6 +184,10 @@ def check_test_split(test, task) -> None:
         raise ValueError(f"evaluate {test!r}: the few-shot examples and the real references come from "
                          f"{task.name}:train; score on "
                          f"another split{' (' + ', '.join(f'{task.name}:{s}' for s in other) + ')' if other else ''}")
+
+def is_test_file(test) -> bool:
+    "Whether `test` names a JSONL file of labelled records (a path) rather than a split of a card."
+    return isinstance(test, (str, Path)) and (str(test).endswith(".jsonl") or "/" in str(test))
 
 def text_overlap(train_texts, test_texts) -> tuple:
     "(count, fraction) of `test_texts` that also occur in `train_texts`, case and spacing ignored."
