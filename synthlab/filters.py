@@ -118,6 +118,8 @@ _REPORTS = ("asks?|asking|asked|wants?|wanted|would|needs?|requests?|requested|r
             "|had|complains?|inquires?|wonders?|seeks?|mentions?|tells?|explains?|states?|expresses?|describes?"
             "|commits?|follows?|does|believes?|thinks?|feels?|likes?|dislikes?|enjoyed|disliked|writes?|tries|tried"
             "|attempted|claims?")   # what a label description's subject does: "the customer asks about …"
+_ACTS = ("asks?|asked|wants?|wanted|needs?|needed|requests?|requested|reports?|reported|says?|said|complains?|complained"
+         "|expresse[sd]|express|describes?|described|writes?|wrote|feels?|felt|shares?|shared")   # … anywhere: "a writer expressed"
 _OWN = (r"(?:a|an|this|the|that|one|your|my|our)\s+(?:(?:new|original|previous|latest|recent|own|favou?rite|following"
         r"|above|next|single|only|perfect|given|same)\s+){0,2}")   # "your new …", "one …", "the original …"
 OTHER_SHOT = 0.5   # word-trigram Jaccard with a shot of another label at which a record is that shot, relabelled
@@ -188,9 +190,13 @@ class RecordFilter:
         self._trailer = re.compile(r"(?<=[.!?])(?:\s*[(\[]?(?:" + names + r")[)\]]?[.!]?)+\s*$", re.I)  # ". Sports."
         self._tails = {" ".join(w[i:]) for v in task.labels.values() for p in [v, *v.split(":")]  # "a place or …"
                        for w in [normalise(p).split()] for i in range(1, len(w) - 3)}
+        self._tails |= {f"{normalise(y)} " + " ".join(w[i:]) for y, v in task.labels.items()   # "fear, anxious or worried"
+                        for p in [v, *v.split(":")] for w in [normalise(p).split()] for i in range(1, len(w) - 2)}
         subject = os.path.commonprefix([normalise(v).split() for v in task.labels.values()])[:2]   # "the customer"
         self._subject = (re.compile(r"^\W*" + r"\s+".join(map(re.escape, subject)) + r"\s+(?:" + _REPORTS + r")\b", re.I)
                          if len(subject) == 2 and subject[0] in ("a", "an", "the", "this") else None)
+        self._subject_anywhere = (re.compile(r"\b(?:a|an|the|this)\s+" + re.escape(subject[1]) + r"(?:['’]s\b|\s+(?:"
+                                             + _ACTS + r")\b)", re.I) if self._subject is not None else None)
         self._describes = (re.compile(r"^\W*(?:a|an|this|the)\s+(?:[\w'-]+\s+){0,2}?" + re.escape(inst[-1])
                                       + r"s?\s+(?:about|asking|(?:that|which)\s+asks?|conveys|expresses)\b", re.I)
                            if inst else None)          # "A question about …", "This review sentence conveys …"
@@ -337,7 +343,7 @@ def names_category(self: RecordFilter, text: str) -> bool:
 def calls_itself(self: RecordFilter, text: str) -> bool:
     ("True when `text` calls itself a new instance ('a new international news article'), opens by describing one, or "
      "opens as the label descriptions do ('The customer wants …', when each description opens 'the customer').")
-    if self._subject is not None and self._subject.match(text): return True
+    if self._subject is not None and (self._subject.match(text) or self._subject_anywhere.search(text)): return True
     return self._new_one is not None and (self._new_one.search(text) or self._describes.match(text)
                                           or self._piece and self._piece.search(text)) is not None
 

@@ -286,3 +286,35 @@ def test_markdown_bold_is_stripped_unless_the_shots_use_it():
     bold = sst2.derived(shots=[{**s, "text": f"**{s['text'].strip()}**"} if i == 0 else s for i, s in enumerate(sst2.shots)])
     new, why = RecordFilter(bold).clean({"text": "The movie is a **horrible** comic.", "label": "negative"})
     assert why is None and new["text"] == "The movie is a **horrible** comic."
+
+
+FEELINGS = dict(name="feelings", instance="post", description="Posts about a day.", templates={}, labels={
+    "joy": "the writer is happy, glad or excited", "anger": "the writer is angry, annoyed or furious",
+    "sadness": "the writer is sad, lonely or disappointed", "fear": "the writer is afraid, anxious or worried"},
+    shots=[{"text": t, "label": y} for t, y in [("finally got the job offer today!!", "joy"), ("who parks across two spaces??", "anger"),
+                                                 ("miss my grandma so much today", "sadness"), ("exam results tomorrow, cannot sleep", "fear")]])
+
+
+@pytest.mark.parametrize("text,why", [
+    ("fear, anxious or worried", "description_tail"),                     # read in a demo's curated set on such a card
+    ("post from anger, annoyed or furious", "description_tail"),
+    ("The writer's new post above about their fear, anxious or worried will be shared.", "self_reference"),
+    ("This was just another text in which a writer expressed his anger, annoyed, or furious.", "self_reference")])
+def test_label_named_tails_and_the_subject_anywhere(text, why):
+    f = RecordFilter(get_task("sst2").derived(**FEELINGS))
+    assert f.reason({"text": text, "label": "fear"}) == why
+    assert f.reason({"text": "so anxious or worried about tomorrow", "label": "fear"}) is None   # a tail alone stays
+
+
+@pytest.mark.parametrize("task,split", REAL + [("trec", "test"), ("sst2", "validation"), ("ag_news", "test"),
+                                               ("wic", "validation")])
+def test_label_named_tails_and_subject_anywhere_touch_no_real_text(task, split):
+    "The two wider rules match no real text that the narrower ones before them did not."
+    from synthlab.data import load_split
+    from synthlab.filters import normalise
+    t = get_task(task); f = RecordFilter(t)
+    texts = [str(r[x]) for r in load_split(t, split).to_list() for x in t.long_fields]
+    assert [s for s in texts if f._subject is not None and f._subject_anywhere.search(s) and not f._subject.match(s)] == []
+    named = {x for x in f._tails if x.split()[0] in {normalise(y) for y in t.label_names}}
+    assert named or len(t.fields) > 1 or t.name == "imdb", t.name              # built-in cards of one text have some
+    assert [s for s in texts if any(f" {x} " in f" {normalise(s)} " for x in named)] == []
