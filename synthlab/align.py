@@ -276,13 +276,13 @@ def plot_alignment(synthetic_emb,          # (n, d) embeddings of the synthetic 
 
 # %% ../nbs/06b_align.ipynb #c119
 def align_file(synthetic_path,            # JSONL of generated records
-               # real data: "task:split" (e.g. "sst2:train") or a JSONL path (then pass `task`)
+               # real data: "task:split" (e.g. "sst2:train") or a JSONL path of records of the task
                real_spec,
                # where to write the resampled JSONL (atomically); `out`.report.json gets the report
                out,
                n: int|None = None,        # records to write (default: as many as read)
                seed: int = 0,
-               task=None,                 # Task or name (default: the task of `real_spec`)
+               task=None,                 # Task or name (default: the card the records name, else `real_spec`'s)
                by_label: bool = True, n_real: int = 2000, steps: int = 300, lr: float = 0.05, reg: float = 0.1,
                hidden: int = 0, scheme: str = "systematic", embedder=None,
                max_copies: int|None = 2, mode: str = "resample",   # as in `align_records`
@@ -294,13 +294,13 @@ def align_file(synthetic_path,            # JSONL of generated records
     syn = read_records(synthetic_path)
     if not syn: raise ValueError(f"{synthetic_path}: no records to align.")
     real_file = isinstance(real_spec, (str, Path)) and str(real_spec).endswith(".jsonl")
+    if task is None and (syn[0].get("meta") or {}).get("task_hash"):   # the card the records name
+        task = task_from_provenance(syn[0]["meta"], where=str(synthetic_path))
     if real_file:
-        if task is None: raise ValueError(f"real data {real_spec} is a file: pass `task` to say how its records are "
-                                          f"read.")
+        if task is None: raise ValueError(f"real data {real_spec} is a file and the records name no task card: pass "
+                                          "`task` to say how its records are read.")
         real = read_records(real_spec)
     else:
-        if task is None and (syn[0].get("meta") or {}).get("task_hash"):   # the card the records name
-            task = task_from_provenance(syn[0]["meta"], where=str(synthetic_path))
         if task is None: task = parse_split_ref(str(real_spec))[0]
         real = str(real_spec)
     task = get_task(task)

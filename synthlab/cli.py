@@ -119,7 +119,8 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--pool", action="store_true", help="also train on the card's shots beside the file, and on the "
                                                        "shots alone: does the file make your examples' student better?")
     a = sub.add_parser("align", help="SynAlign: reweight a synthetic set towards real data by MMD and resample it")
-    a.add_argument("--synthetic", required=True); a.add_argument("--real", required=True, help="TASK:SPLIT")
+    a.add_argument("--synthetic", required=True)
+    a.add_argument("--real", required=True, help="TASK:SPLIT, or a JSONL file of real records of the records' task")
     a.add_argument("--out", required=True); a.add_argument("--n", type=positive_int)
     a.add_argument("--seed", type=int, default=0)
     a.add_argument("--overwrite", action="store_true", help="replace --out even if it is not an aligned set synthlab "
