@@ -130,8 +130,8 @@ def make_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="the quick-start job: the recipe on SST-2 (or --task) with the embedded model "
                                     "(FewGen, curate), students with and without the card's shots")
     d.add_argument("--task", default="sst2", help="built-in task name or your task card (default sst2)")
-    d.add_argument("--test", help="TASK:SPLIT the students are scored on (default: the task's test, else validation "
-                                  "split; a card with neither: no students)")
+    d.add_argument("--test", help="TASK:SPLIT or a JSONL file of labelled records the students are scored on "
+                                  "(default: the task's test, else validation split; a card with neither: no students)")
     d.add_argument("--n", type=positive_int, default=32, help="records curated (the student's synthetic set)")
     from synthlab.curate import FACTOR
     d.add_argument("--over", type=positive_int, default=FACTOR["default"],
