@@ -231,14 +231,13 @@ def demo_table(df, shots: int, real: str = "SST-2") -> str:
     ("`compare`'s table (+ pool rows) as the demo prints it: each training set, its size, accuracy and its difference "
      "from the `shots` examples alone, marked level where that is within `NOISE_SE` standard errors (`real`: the task's "
      "name in the real-data row).")
-    import math
-    from synthlab.student import NOISE_SE
+    from synthlab.student import NOISE_SE, within_noise
     pool = next(i for i in df.index if str(i).startswith("few-shot pool"))
     yours = f"your {shots} examples"
     name = lambda i: (f"{yours} alone" if i == pool else
                       str(i).replace(" + pool", f" + {yours}").replace("real (n=", f"real {real} (n="))
-    se = lambda i: df.loc[i, "vs_pool_se"] if "vs_pool_se" in df and df.loc[i, "vs_pool_se"] is not None else math.nan
-    level = lambda i, d: f" (level: within ±{NOISE_SE * se(i):.3f})" if abs(d) <= NOISE_SE * se(i) else ""
+    se = lambda i: df.loc[i, "vs_pool_se"] if "vs_pool_se" in df else None
+    level = lambda i, d: f" (level: within ±{NOISE_SE * se(i):.3f})" if within_noise(d, se(i)) else ""
     diff = lambda i, a: ("" if i == pool or str(i).startswith("real") else
                          f"{a - df.loc[pool, 'accuracy']:+.3f}{level(i, a - df.loc[pool, 'accuracy'])}")
     rows = [(name(i), f"{df.loc[i, 'n_train']}", f"{df.loc[i, 'accuracy']:.3f}", diff(i, df.loc[i, "accuracy"]))

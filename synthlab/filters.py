@@ -130,7 +130,6 @@ def _self_names(inst: list) -> list:
     return [_OWN + name] + ([name] if len(inst) > 2 else [])
 def _stem(w: str) -> str: return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 DESCRIPTION_SPAN = 6   # words in a row of the card's description that make a record a copy of it
-def _grams(text: str, k: int) -> set: w = normalise(text).split(); return {" ".join(w[i:i + k]) for i in range(len(w) - k + 1)}
 _EMPHASIS = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*", re.S)      # markdown bold: "a **horrible** film"
 _STRAY = re.compile(r"\*\*(?=\w)|(?<=[\w.,!?;:'\")])\*\*")               # one left of a broken pair: "**a **tired"
 def strip_emphasis(text: str) -> tuple:
@@ -178,7 +177,8 @@ class RecordFilter:
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._asks = [f for f in task.long_fields if shots and all("?" in str(s.get(f) or "") for s in shots)]   # questions
         self._emphasis = not any("**" in str(s.get(f) or "") for s in shots for f in task.long_fields)   # no shot has bold
-        self._description = _grams(task.description or "", DESCRIPTION_SPAN)
+        desc = normalise(task.description or "")                                 # its runs of DESCRIPTION_SPAN words
+        self._description = shingles(desc, DESCRIPTION_SPAN) if len(desc.split()) >= DESCRIPTION_SPAN else frozenset()
         self._by_label = {}                              # cards of one text: the shots by label (`_other_label_shot`)
         for s in (shots if len(task.fields) == 1 else []):
             self._by_label.setdefault(s["label"], NearIndex(OTHER_SHOT)).add(self._key(s))
@@ -241,7 +241,7 @@ def _check(self: RecordFilter, rec) -> str:
     if any(self._leak.match(rec[f]) for f in self.task.fields): return "label_leak"
     key = self._key(rec)
     if self._copies_shot(rec, key): return "copies_shot"
-    if _grams(key, DESCRIPTION_SPAN) & self._description: return "copies_description"
+    if shingles(key, DESCRIPTION_SPAN) & self._description: return "copies_description"
     if self._other_label_shot(rec, key): return "other_label_shot"
     if self._near(key, self._kept): return "duplicate"
     return None

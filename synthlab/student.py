@@ -22,10 +22,10 @@ _all_ = ["POOL_WEIGHT", "resolve_task", "student_data", "pool_sample_weights", "
 
 # %% auto #0
 __all__ = ['NOISE_SE', 'StudentResult', 'train_student', 'datamap', 'plot_datamap', 'results_table', 'paired_difference',
-           'verdict_sentence', 'add_verdicts', 'evaluate_file', 'merge_results', 'train_seeded', 'default_test_split',
-           'real_baselines', 'compare', 'pool_shares', 'choose_pool_weight', 'best_pool_weight', 'POOL_WEIGHT',
-           'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'check_test_split', 'text_overlap',
-           'warn_overlap']
+           'within_noise', 'verdict_sentence', 'add_verdicts', 'evaluate_file', 'merge_results', 'train_seeded',
+           'default_test_split', 'real_baselines', 'compare', 'pool_shares', 'choose_pool_weight', 'best_pool_weight',
+           'POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'check_test_split',
+           'text_overlap', 'warn_overlap']
 
 # %% ../nbs/09_student.ipynb #c009d
 def _linear_run(Xtr, ytr, Xte, seed, cfg, sample_weight=None):
@@ -183,12 +183,16 @@ def paired_difference(a: StudentResult, b: StudentResult) -> tuple|None:
     d = np.mean([(a.predictions[s] == y).astype(float) - (b.predictions[s] == y) for s in seeds], 0)
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(len(d)))
 
+def within_noise(diff: float, se: float|None) -> bool:
+    "Whether an accuracy difference `diff` is at most `NOISE_SE` standard errors `se` (never, with `se` unknown)."
+    return se is not None and not np.isnan(se) and abs(diff) <= NOISE_SE * se
+
 def verdict_sentence(name: str, acc: float, pool_acc: float,
                      se: float|None = None, # the difference's standard error (`paired_difference`); None: unknown
                     ) -> str:
     ("'NAME 0.700 < pool alone 0.720: this set makes your classifier worse.' when `acc` < `pool_acc`, else 'NAME 0.750 "
      "≥ pool alone 0.720.'; 'NAME 0.725 vs pool alone 0.720: level, …' when they differ by ≤ `NOISE_SE` × `se`.")
-    if se is not None and abs(acc - pool_acc) <= NOISE_SE * se:
+    if within_noise(acc - pool_acc, se):
         return (f"{name} {acc:.3f} vs pool alone {pool_acc:.3f}: level, {acc - pool_acc:+.3f} is within the noise of "
                 f"the test records ({NOISE_SE:g} standard errors: ±{NOISE_SE * se:.3f}).")
     if acc < pool_acc: return f"{name} {acc:.3f} < pool alone {pool_acc:.3f}: this set makes your classifier worse."

@@ -15,8 +15,8 @@ from .metrics import _is_split_ref, as_records, texts_of
 from .filters import normalise
 
 # %% auto #0
-__all__ = ['POOL_WEIGHT', 'resolve_task', 'student_data', 'pool_sample_weights', 'record_weights', 'selection_set',
-           'check_test_split', 'is_test_file', 'text_overlap', 'warn_overlap']
+__all__ = ['POOL_WEIGHT', 'resolve_task', 'is_test_file', 'student_data', 'pool_sample_weights', 'record_weights',
+           'selection_set', 'check_test_split', 'text_overlap', 'warn_overlap']
 
 # %% ../nbs/09c_studentdata.ipynb #c005a
 def _task_of_records(d) -> str|None:
@@ -45,10 +45,13 @@ def resolve_task(task=None, # a task name, card or `Task`; wins when given
     raise ValueError("cannot tell which task this is: pass task= (e.g. 'sst2'), or give the test set as 'task:split'")
 
 # %% ../nbs/09c_studentdata.ipynb #c005f
+def is_test_file(test) -> bool:
+    "Whether `test` names a JSONL file of labelled records (a path) rather than a split of a card."
+    return isinstance(test, (str, Path)) and (str(test).endswith(".jsonl") or "/" in str(test))
+
 def _load_side(data, task: Task, what: str) -> list[dict]:
     "Records of `data`: a 'task:split' reference or a bare split name of `task`, else whatever `as_records` takes."
-    if (isinstance(data, str) and not _is_split_ref(data) and not Path(data).expanduser().exists()
-            and not data.endswith(".jsonl") and "/" not in data):
+    if isinstance(data, str) and not _is_split_ref(data) and not Path(data).expanduser().exists() and not is_test_file(data):
         data = f"{task.name}:{data}"   # a bare split name: 'validation' → 'sst2:validation'
     if isinstance(data, (str, Path)) and Path(data).expanduser().is_file():   # a NaN where text belongs: named by line
         return read_task_records(Path(data).expanduser(), task)
@@ -184,10 +187,6 @@ def check_test_split(test, task) -> None:
         raise ValueError(f"evaluate {test!r}: the few-shot examples and the real references come from "
                          f"{task.name}:train; score on "
                          f"another split{' (' + ', '.join(f'{task.name}:{s}' for s in other) + ')' if other else ''}")
-
-def is_test_file(test) -> bool:
-    "Whether `test` names a JSONL file of labelled records (a path) rather than a split of a card."
-    return isinstance(test, (str, Path)) and (str(test).endswith(".jsonl") or "/" in str(test))
 
 def text_overlap(train_texts, test_texts) -> tuple:
     "(count, fraction) of `test_texts` that also occur in `train_texts`, case and spacing ignored."

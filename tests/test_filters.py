@@ -252,11 +252,11 @@ def test_other_label_shot_rejects_relabelled_copies():
 def test_copies_description_touches_no_real_text(task, split):
     "No real row holds six words in a row of its card's description, save the example SST-2's description quotes."
     from synthlab.data import load_split
-    from synthlab.filters import _grams, DESCRIPTION_SPAN
+    from synthlab.filters import shingles, normalise, DESCRIPTION_SPAN
     t = get_task(task); f = RecordFilter(t)
-    hits = [f._key(r) for r in load_split(t, split).to_list() if _grams(f._key(r), DESCRIPTION_SPAN) & f._description]
-    quoted = "a satisfying well made romantic comedy that 's both charming and well acted"   # the card quotes a train row
-    assert all(set(_grams(h, DESCRIPTION_SPAN)) & _grams(quoted, DESCRIPTION_SPAN) for h in hits), hits[:3]
+    hits = [f._key(r) for r in load_split(t, split).to_list() if shingles(f._key(r), DESCRIPTION_SPAN) & f._description]
+    quoted = normalise("a satisfying well-made romantic comedy that 's both charming and well acted")   # a train row
+    assert all(shingles(h, DESCRIPTION_SPAN) & shingles(quoted, DESCRIPTION_SPAN) for h in hits), hits[:3]
     assert len(hits) == (7 if (task, split) == ("sst2", "train") else 0)
 
 

@@ -8,10 +8,10 @@ examples are a handful. This measures how far a handful can tell the two apart o
 Per task (SST-2, AG News, TREC) and generation seed 0–2: the recipe at N = 1,000 from the stored r ≈ 2 unions
 (`fewgen-a0.1/seed{s}` + `overgen-r2/seed{s+100}`, today's filters, `curate` to 1,000 by the shots' classifier), the
 linear student (seed 0) on it with the card's shots at share 0.5, and on the shots alone, both scored on the task's
-scored split (SST-2 validation, AG News and TREC test). `paired_difference` gives each test record's difference in
-correctness. For k test records (k = 12, 30, 100, 300, all), 1,000 random draws of k records (seeded): the verdict
-that `verdict_sentence` would give on those k (ahead, level or behind at `NOISE_SE` = 2 standard errors), and the
-median of 2 standard errors. The full split's difference is the truth a draw is judged against."""
+scored split (SST-2 validation, AG News and TREC test). Each test record's difference in correctness is kept, as
+`paired_difference` (notebook 09) computes it before it averages. For k test records (k = 12, 30, 100, 300, all),
+1,000 random draws of k records (seeded): the verdict that `verdict_sentence` would give on those k (ahead, level or
+behind at `NOISE_SE` = 2 standard errors), and the median of 2 standard errors. The full split's difference is the truth a draw is judged against."""
 import sys, warnings
 from pathlib import Path
 import numpy as np
