@@ -12,21 +12,17 @@ for k, v in dict(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLE
     os.environ.setdefault(k, v)
 import pytest
 
-# Seconds each group takes in `make test` (`-n 2`): the fresh-clone `--durations` of 18b508a (pytest 14:01) and 6726836
-# (17:21, a busier machine), summed per group over the items listed, the larger of the two; groups not listed there
-# keep their earlier estimate. Only the order matters: longest first. Update from `--durations` when a group's cost moves.
-# Session 16: test_runfile's kill-resume test folded into test_shard's run-apart test (test_runfile 80 -> 15); 10_cli's
-# sharded cells at a seed with few truncated retries (measured: 39 -> 14 CPU s); test_shard's job at 24 new tokens
-# (fewer truncated retries: 92 -> 32 CPU s per pass of its 8 records; three passes: reference, run apart, Ray).
-# Session 23: test_synalign runs SynAlign on a card without data (+20 s).
-COST = {"test_lessons.py": 225, "test_shard.py": 130, "05_targen.ipynb": 120, "10_cli.ipynb": 95, "test_server.py": 95,
-        "test_pair_tasks.py": 90, "10b_experiment.ipynb": 78, "12_shard.ipynb": 67,
-        "test_tutorials.py": 65, "test_eval.py": 65, "04_corrsynth.ipynb": 60, "test_curate.py": 60, "test_synalign.py": 75,
-        "test_corrsynth.py": 55, "04a_judge.ipynb": 55, "test_targen.py": 50, "03_fewgen.ipynb": 50, "06b_align.ipynb": 50,
-        "test_decode.py": 50, "test_cli_errors.py": 45, "test_export.py": 45, "10a_configure.ipynb": 40, "08_metrics.ipynb": 40,
-        "test_batching.py": 40, "09_student.ipynb": 37, "06c_synalign.ipynb": 35, "01_lm.ipynb": 35, "13_pipeline.ipynb": 30,
-        "test_dtypes.py": 30, "06a_explore.ipynb": 30, "test_runfile.py": 15}
-DEFAULT = 30
+# Seconds each group takes (one worker's time, summed over its items), measured in session 52 under `make test-avx2`'s
+# caps (float32, the slower path) on the AMD EPYC, quiet: `make test` on a CPU with bf16 units keeps nearly the same order.
+# Only the order matters: longest first, so that the two workers finish together (before this table, test_safety.py was
+# unlisted and started last: one worker idled 74 s). Update from `--durations` when a group's cost moves.
+COST = {"test_lessons.py": 212, "05_targen.ipynb": 110, "test_pair_tasks.py": 106, "test_targen.py": 93, "test_decode.py": 91,
+        "test_shard.py": 81, "test_synalign.py": 76, "test_corrsynth.py": 74, "test_curate.py": 71, "test_server.py": 60,
+        "test_safety.py": 59, "12_shard.ipynb": 57, "10_cli.ipynb": 50, "10b_experiment.ipynb": 49, "04_corrsynth.ipynb": 46,
+        "test_tutorials.py": 45, "03_fewgen.ipynb": 40, "13_pipeline.ipynb": 37, "01_lm.ipynb": 37, "04a_judge.ipynb": 31,
+        "test_export.py": 27, "test_batching.py": 26, "06d_curate.ipynb": 26, "11_export.ipynb": 25, "test_cli_errors.py": 21,
+        "06c_synalign.ipynb": 19, "test_no_network.py": 16, "test_docs.py": 15, "test_dtypes.py": 15}
+DEFAULT = 10
 
 
 def group(item) -> str:
