@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ABBREVIATIONS', 'UNFINISHED', 'OTHER_SHOT', 'DESCRIPTION_SPAN', 'sentence_ends', 'trim_to_sentence', 'unfinished_end',
-           'strip_boilerplate', 'strip_emphasis', 'RecordFilter']
+           'strip_boilerplate', 'strip_emphasis', 'unclosed_quote', 'strip_lone_quotes', 'RecordFilter']
 
 # %% ../nbs/02d_filters.ipynb #c004
 import os, re
@@ -137,6 +137,20 @@ def strip_emphasis(text: str) -> tuple:
     out = _STRAY.sub("", _EMPHASIS.sub(r"\1", text))
     return (out, ["**"]) if out != text else (text, [])
 
+_QUOTES = '"“”'
+def unclosed_quote(text: str) -> bool:
+    "True when `text` opens a double quotation it never closes (an odd count of `\"`, or more `“` than `”`)."
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+def strip_lone_quotes(text: str) -> tuple:
+    ("(`text` without the double quotes that wrap all of it, or without the one quote it holds at its start or end "
+     "(never closed, or never opened), [the quotes removed]); a text with quotes of its own inside stays as it is.")
+    s, n = text.strip(), sum(text.count(q) for q in _QUOTES)
+    if n == 2 and len(s) > 2 and s[0] in '"“' and s[-1] in '"”': return s[1:-1].strip(), [s[0] + s[-1]]
+    if n == 1 and s[:1] in '"“': return s[1:].strip(), [s[0]]
+    if n == 1 and s[-1:] in '"”': return s[:-1].strip(), [s[-1]]
+    return text, []
+
 class RecordFilter:
     "Rejects unusable candidates, with a reason; repairs boilerplate and cut records; remembers kept ones (duplicates)."
     def __init__(self, task, min_words: int=3, near_dup: float=0.8, pool: list=None, echo: float=0.8):
@@ -177,6 +191,7 @@ class RecordFilter:
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._asks = [f for f in task.long_fields if shots and all("?" in str(s.get(f) or "") for s in shots)]   # questions
         self._emphasis = not any("**" in str(s.get(f) or "") for s in shots for f in task.long_fields)   # no shot has bold
+        self._unquote = not any(str(s.get(f) or "").strip()[:1] in _QUOTES for s in shots for f in task.long_fields)
         desc = normalise(task.description or "")                                 # its runs of DESCRIPTION_SPAN words
         self._description = shingles(desc, DESCRIPTION_SPAN) if len(desc.split()) >= DESCRIPTION_SPAN else frozenset()
         self._by_label = {}                              # cards of one text: the shots by label (`_other_label_shot`)
@@ -374,7 +389,7 @@ def clean(self: RecordFilter, rec) -> tuple:
     if any(_PLACEHOLDER.search(rec[f]) for f in task.long_fields): return rec, "placeholder"
     if any(_MARKUP.match(rec[f]) for f in task.long_fields): return rec, "markup"
     new, stripped, trimmed, meta = dict(rec), {}, {}, rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
-    why_stripped = "section_tag"                   # what a stripped record that fails a later check is rejected as
+    why_stripped = None             # what a record reworded by a tag or boilerplate cut, failing a later check, is rejected as
     for f in task.long_fields:
         text, marks = strip_emphasis(rec[f]) if self._emphasis else (rec[f], [])
         text, removed = self.strip(text)
@@ -388,6 +403,8 @@ def clean(self: RecordFilter, rec) -> tuple:
         if self.calls_itself(text): return rec, "self_reference"
         if self.assistant_voice(text): return rec, "assistant_voice"
         if self.echoes_tail(text): return rec, "description_tail"
+        if self._unquote: text, quotes = strip_lone_quotes(text); marks = marks + quotes   # '"A fine film.'
+        if tags and not why_stripped: why_stripped = "section_tag"
         if removed: why_stripped = "boilerplate"
         if removed or tags or marks: stripped[f], new[f] = marks + removed + tags, text
     last = task.fields[-1]            # a cut reply ends in its last field; the next field's line closed each one before
@@ -400,10 +417,13 @@ def clean(self: RecordFilter, rec) -> tuple:
         if self.strip(text)[1] or self.untag(text)[1] or self.names_category(text) or self.calls_itself(text):
             return rec, "truncated"                # what is left is boilerplate ('The answer to the question "…?"')
         trimmed[f] = new[f][len(text):].strip()
+        text, quotes = strip_lone_quotes(text) if self._unquote else (text, [])   # a wrapped reply, cut: '"A fine film.'
+        if unclosed_quote(text): return rec, "truncated"                          # cut inside a quotation
+        if quotes: stripped[f] = stripped.get(f, []) + quotes
         new[f] = _unquoted(text) if stripped.get(f) else text
     why = ("fragment" if any(self.fragment(new[f], f) for f in task.long_fields) else
            "no_question" if any("?" not in new[f] for f in self._asks) else self._check(new))
-    if why: return rec, "truncated" if trimmed else why_stripped if stripped else why
+    if why: return rec, "truncated" if trimmed else why_stripped or why   # bold or quotes alone: the check's own reason
     if stripped: new["meta"] = {**meta, "stripped": stripped}
     if trimmed: new["meta"] = {**new.get("meta", meta), **({"finish_reason": "length→trimmed"} if capped else {}),
                                "trimmed": trimmed}

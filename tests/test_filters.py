@@ -318,3 +318,41 @@ def test_label_named_tails_and_subject_anywhere_touch_no_real_text(task, split):
     named = {x for x in f._tails if x.split()[0] in {normalise(y) for y in t.label_names}}
     assert named or len(t.fields) > 1 or t.name == "imdb", t.name              # built-in cards of one text have some
     assert [s for s in texts if any(f" {x} " in f" {normalise(s)} " for x in named)] == []
+
+
+@pytest.mark.parametrize("text,kept,marks", [   # replies from the study's stored SST-2 sets and a fresh float32 run
+    ('“This movie provides a great over-the-top spin on the classic comic book tale, making it even more compelling.',
+     "This movie provides a great over-the-top spin on the classic comic book tale, making it even more compelling.", ["“"]),
+    ('The film is a bit too light and unrefined for my taste and I will never recommend it to anyone looking for a rom-com."',
+     "The film is a bit too light and unrefined for my taste and I will never recommend it to anyone looking for a rom-com.", ['"']),
+    ('"A new comedy that has a warm, inviting, and unexpectedly funny ending."',
+     "A new comedy that has a warm, inviting, and unexpectedly funny ending.", ['""']),
+    ('The movie "Echoes of the Past" is a cultural icon of Japanese cinema.',     # its own quotation: left as it is
+     'The movie "Echoes of the Past" is a cultural icon of Japanese cinema.', None)])
+def test_lone_and_wrapping_quotes_are_stripped(text, kept, marks):
+    new, why = RecordFilter(get_task("sst2")).clean({"text": text, "label": "positive"})
+    assert why is None and new["text"] == kept
+    assert new.get("meta", {}).get("stripped") == ({"text": marks} if marks else None)
+
+
+def test_a_cut_inside_a_quotation_is_truncated():
+    "A reply cut at the cap whose last whole sentence sits inside a quotation that never closes is not kept."
+    f = RecordFilter(get_task("sst2"))
+    raw = ('In describing the movie "The Matrix", the sentence is: "The Matrix is a movie that boasts a depiction of '
+           'redemption in the world of dreams. A movie about peace and compassion and great artistry in the pursuit of')
+    assert f.reason({"text": raw, "label": "positive", "meta": {"finish_reason": "length", "raw": raw}}) == "truncated"
+    raw = '"This film delivers a thoughtful and well-crafted thriller that has been largely overlooked. A story that deserves'
+    new, why = f.clean({"text": raw, "label": "positive", "meta": {"finish_reason": "length", "raw": raw}})
+    assert why is None and new["text"] == "This film delivers a thoughtful and well-crafted thriller that has been largely overlooked."
+    quoted = get_task("sst2").derived(shots=[{**s, "text": f'"{s["text"].strip()}"'} for s in get_task("sst2").shots])
+    assert RecordFilter(quoted).clean({"text": '"A warm film."', "label": "positive"})[0]["text"] == '"A warm film."'
+
+
+@pytest.mark.parametrize("task,split", REAL + [("sst2", "validation"), ("ag_news", "test")])
+def test_quote_repairs_touch_almost_no_real_text(task, split):
+    "Real texts hardly ever hold one lone quote at an end or are wrapped in quotes (RTE train: 2 of 2,490)."
+    from synthlab.data import load_split
+    from synthlab.filters import strip_lone_quotes
+    t = get_task(task)
+    hits = [r[x] for r in load_split(t, split).to_list() for x in t.long_fields if strip_lone_quotes(r[x])[1]]
+    assert len(hits) <= (2 if (task, split) == ("rte", "train") else 0), hits[:3]
