@@ -203,6 +203,8 @@ class RecordFilter:
                        key=len, reverse=True)                                   # "sports", "world news"
         names = "|".join(r"[\W_]*".join(map(re.escape, n.split())) for n in names if n)
         self._trailer = re.compile(r"(?<=[.!?])(?:\s*[(\[]?(?:" + names + r")[)\]]?[.!]?)+\s*$", re.I)  # ". Sports."
+        self._aside = re.compile(r"[(\[]\s*(?:(?:label|sentiment|class|category|topic)\s*:?\s*)?(?:" + names + r")\s*[)\]]",
+                                 re.I)                                          # "A big (positive) 4.", anywhere
         self._tails = {" ".join(w[i:]) for v in task.labels.values() for p in [v, *v.split(":")]  # "a place or …"
                        for w in [normalise(p).split()] for i in range(1, len(w) - 3)}
         self._tails |= {f"{normalise(y)} " + " ".join(w[i:]) for y, v in task.labels.items()   # "fear, anxious or worried"
@@ -326,6 +328,8 @@ def strip(self: RecordFilter, text: str) -> tuple:
 _VOICE = re.compile(r"^\W*i\s*(?:'m|’m|am|'d|’d|would)\s+(?:[\w'-]+\s+){0,3}?"
                     r"(?:help|assist|share|ask|explore|create"
                     r"|write|generate|come up|suggest|provide|begin)\b", re.I)   # "I'm ready to help. …"
+_TASK_TALK = re.compile(r"\b(?:create|write|generate|produce|compose|craft)\s+(?:a|an|one|the|this|that|another|my)\s+"
+                        r"(?:[\w'-]+\s+){0,3}?(?:sentence|example|instance|response|phrase)s?\b", re.I)   # "create a sentence"
 # a tag before a colon: "The World: …", "(Soccer news: …"
 _TAG = re.compile(r"^[\s\"“'(\[]*([^:.!?\n\"“”()\[\]]{1,60}?)\s*:\s*(?=\S)")
 
@@ -364,8 +368,9 @@ def calls_itself(self: RecordFilter, text: str) -> bool:
 
 @patch
 def assistant_voice(self: RecordFilter, text: str) -> bool:
-    "True when `text` opens in the assistant's voice ('I'm ready to help.', 'I'd like to ask you …')."
-    return _VOICE.match(text) is not None
+    ("True when `text` opens in the assistant's voice ('I'm ready to help.', 'I'd like to ask you …') or talks about "
+     "writing one ('Can only create a sentence that is entirely in negative language.').")
+    return _VOICE.match(text) is not None or _TASK_TALK.search(text) is not None
 
 @patch
 def echoes_tail(self: RecordFilter, text: str) -> bool:
@@ -399,6 +404,7 @@ def clean(self: RecordFilter, rec) -> tuple:
             text, more = self.strip(text)
             if text is None: return rec, "section_tag"
             tags += more
+        if self._aside.search(text): return rec, "label_leak"          # a label named aside: "A big (positive) 4."
         if self.names_category(text): return rec, "category_subject"
         if self.calls_itself(text): return rec, "self_reference"
         if self.assistant_voice(text): return rec, "assistant_voice"

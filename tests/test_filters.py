@@ -356,3 +356,27 @@ def test_quote_repairs_touch_almost_no_real_text(task, split):
     t = get_task(task)
     hits = [r[x] for r in load_split(t, split).to_list() for x in t.long_fields if strip_lone_quotes(r[x])[1]]
     assert len(hits) <= (2 if (task, split) == ("rte", "train") else 0), hits[:3]
+
+
+@pytest.mark.parametrize("task,text,why", [   # replies read in `make demo`'s curated set and in fresh FewGen runs (session 52)
+    ("sst2", "Can only create a sentence that is entirely in negative language.", "assistant_voice"),
+    ("sst2", "A love to the team! A big (positive) 4.", "label_leak"),
+    ("sst2", "The thing about the (positive) movie. It's almost impossible to like these despicable characters.", "label_leak"),
+    ("trec", "Scientists use acronyms (ABBR) every day, and even in audio. My favorite source of this artificial language?", "label_leak"),
+    ("ag_news", "Soccer: North Carolina A&M vs. Virginia Tech (Sports) in a game on Sunday night.", "label_leak")])
+def test_a_label_named_aside_and_talk_of_writing_one(task, text, why):
+    t = get_task(task)
+    assert RecordFilter(t).reason({"text": text, "label": t.label_names[0]}) == why
+    new, why = RecordFilter(get_task("ag_news")).clean({"text": "Argentina beat Spain 2-1 in a friendly on Sunday. (Sports)",
+                                                         "label": "Sports"})   # a label tag at the end: stripped, kept
+    assert why is None and new["text"] == "Argentina beat Spain 2-1 in a friendly on Sunday."
+
+
+@pytest.mark.parametrize("task,split", REAL + [("trec", "test"), ("sst2", "validation"), ("ag_news", "test"),
+                                               ("wic", "validation"), ("rte", "validation")])
+def test_label_asides_and_task_talk_touch_no_real_text(task, split):
+    from synthlab.data import load_split
+    from synthlab.filters import _TASK_TALK
+    t = get_task(task); f = RecordFilter(t)
+    texts = [str(r[x]) for r in load_split(t, split).to_list() for x in t.long_fields]
+    assert [s for s in texts if f._aside.search(s) or _TASK_TALK.search(s)] == []
