@@ -18,6 +18,8 @@ kept quiet: a rough cost, not a benchmark). The levers:
   sample should garble less and vary less; the curated set and the student say which weighs more.
 - shot_samples: FewGen's draws of the shots per batch (`--shot-samples`), 1 (the default) or 8 (session 39). One
   draw gives a 64-record run as many prompts per label as it has batches; eight give each batch eight.
+- quotes_asides: session 52's filter rules (notebook 02d: `strip_lone_quotes`, `unclosed_quote` after a trim, a label
+  named aside, talk of writing one) on (the default) or off. Like `unfinished`, they change which candidates are kept.
 - budget: new tokens per word of the task's 95th-percentile example (`instance_tokens`' `TOKENS_PER_WORD`), 2 (the
   default) or 1.5, given as `--max-new-tokens` (session 40: SST-2 52 → 39, TREC 34 → 26, AG News 128 → 98). Its
   `seconds` are each run's summary's (generation alone, made here or before: the default arm's runs are session 39's
@@ -44,7 +46,8 @@ LEVERS = {"margin": {0.25: dict(margin=0.25), 1.0: dict(margin=1.0)},
           "unfinished": {"off": dict(unfinished=False), "on": dict(unfinished=True)},
           "temperature": {t: dict(args=["--temperature", str(t)]) for t in (1.0, 0.8, 0.6)},
           "shot_samples": {1: dict(args=["--shot-samples", "1"]), 8: dict(args=["--shot-samples", "8"])},
-          "budget": {2: dict(), 1.5: dict(tokens_per_word=1.5)}}
+          "budget": {2: dict(), 1.5: dict(tokens_per_word=1.5)},
+          "quotes_asides": {"off": dict(asides=False), "on": dict(asides=True)}}
 
 def budget_tokens(task: str, tokens_per_word: float) -> int:
     "`instance_tokens(task)` with `tokens_per_word` new tokens per word in place of `TOKENS_PER_WORD`."
@@ -60,7 +63,7 @@ def study_csv(stem: str, task: str) -> Path:
     return STUDY/(stem.replace("_", "-") + ("" if task == "sst2" else f"-{task.replace('_', '-')}") + ".csv")
 
 def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True, task: str="sst2",
-              tokens_per_word: float=None) -> float:
+              tokens_per_word: float=None, asides: bool=True) -> float:
     ("Seconds to make `gen` (64 FewGen records of `task` at `seed`, `seqs_needed`'s `margin`, CLI `args`, the mid-clause "
      "rule on or off, `budget_tokens(task, tokens_per_word)` new tokens if given); 0 if it exists.")
     if gen.exists(): return 0.0
@@ -69,8 +72,19 @@ def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinishe
     default, ends, t = seqs_needed.__defaults__, filters_module.unfinished_end, time.perf_counter()
     seqs_needed.__defaults__ = (margin,)
     if not unfinished: filters_module.unfinished_end = lambda text, kinds=(): None
+    rules52 = (filters_module.strip_lone_quotes, filters_module.unclosed_quote, filters_module._TASK_TALK,
+               filters_module.RecordFilter.__init__)
+    if not asides:
+        import re
+        init = rules52[-1]
+        def without_asides(self, *a, **k): init(self, *a, **k); self._aside = re.compile(r"(?!)")
+        (filters_module.strip_lone_quotes, filters_module.unclosed_quote, filters_module._TASK_TALK,
+         filters_module.RecordFilter.__init__) = lambda t: (t, []), lambda t: False, re.compile(r"(?!)"), without_asides
     try: main(["generate", "--task", task, "--n", "64", "--out", str(gen), "--seed", str(seed), *args])
-    finally: seqs_needed.__defaults__, filters_module.unfinished_end = default, ends
+    finally:
+        seqs_needed.__defaults__, filters_module.unfinished_end = default, ends
+        (filters_module.strip_lone_quotes, filters_module.unclosed_quote, filters_module._TASK_TALK,
+         filters_module.RecordFilter.__init__) = rules52
     return time.perf_counter() - t
 
 def student_scores(curated: Path, tests: dict) -> dict:
