@@ -13,7 +13,7 @@ for k, v in dict(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLE
 import pytest
 
 # Seconds each group takes (one worker's time, summed over its items), measured in session 52 under `make test-avx2`'s
-# caps (float32, the slower path) on the AMD EPYC, quiet: `make test` on a CPU with bf16 units keeps nearly the same order.
+# caps (float32, the slower path) on the AMD EPYC, quiet (`make test` in bf16 there: 0.7-0.9x each item).
 # Only the order matters: longest first, so that the two workers finish together (before this table, test_safety.py was
 # unlisted and started last: one worker idled 74 s). Update from `--durations` when a group's cost moves.
 COST = {"test_lessons.py": 212, "05_targen.ipynb": 110, "test_pair_tasks.py": 106, "test_targen.py": 93, "test_decode.py": 91,

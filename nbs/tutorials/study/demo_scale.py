@@ -65,7 +65,8 @@ def study_csv(stem: str, task: str) -> Path:
 def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinished: bool=True, task: str="sst2",
               tokens_per_word: float=None, asides: bool=True) -> float:
     ("Seconds to make `gen` (64 FewGen records of `task` at `seed`, `seqs_needed`'s `margin`, CLI `args`, the mid-clause "
-     "rule on or off, `budget_tokens(task, tokens_per_word)` new tokens if given); 0 if it exists.")
+     "rule on or off, session 52's quote and aside rules on or off (`asides`), `budget_tokens(task, tokens_per_word)` "
+     "new tokens if given); 0 if it exists.")
     if gen.exists(): return 0.0
     if tokens_per_word: args = [*args, "--max-new-tokens", str(budget_tokens(task, tokens_per_word))]
     gen.parent.mkdir(parents=True, exist_ok=True)
