@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ABBREVIATIONS', 'UNFINISHED', 'OTHER_SHOT', 'DESCRIPTION_SPAN', 'sentence_ends', 'trim_to_sentence', 'unfinished_end',
-           'strip_boilerplate', 'strip_emphasis', 'unclosed_quote', 'strip_lone_quotes', 'RecordFilter']
+           'strip_lone_quotes', 'strip_boilerplate', 'strip_emphasis', 'unclosed_quote', 'RecordFilter']
 
 # %% ../nbs/02d_filters.ipynb #c004
 import os, re
@@ -84,11 +84,15 @@ _DANGLING = re.compile(r":\s*$")   # "Sports and entertainment:", "The world new
 _BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 
-def _unquoted(s: str) -> str:
-    "`s` without the double quotes around it (or an opening one never closed: the rest was cut)."
-    s = s.strip()
-    if len(s) > 1 and s[0] in '"“' and s[-1] in '"”': return s[1:-1].strip()
-    return s[1:].strip() if s[:1] in '"“' and sum(s.count(q) for q in '"“”') == 1 else s
+_QUOTES = '"“”'
+def strip_lone_quotes(text: str) -> tuple:
+    ("(`text` without the double quotes that wrap all of it, or without the one quote it holds at its start or end "
+     "(never closed, or never opened), [the quotes removed]); a text with quotes of its own inside stays as it is.")
+    s, n = text.strip(), sum(text.count(q) for q in _QUOTES)
+    if n == 2 and len(s) > 2 and s[0] in '"“' and s[-1] in '"”': return s[1:-1].strip(), [s[0] + s[-1]]
+    if n == 1 and s[:1] in '"“': return s[1:].strip(), [s[0]]
+    if n == 1 and s[-1:] in '"”': return s[:-1].strip(), [s[-1]]
+    return text, []
 
 def strip_boilerplate(
     text: str,            # a reply's text field
@@ -110,7 +114,7 @@ def strip_boilerplate(
     if inner and re.search(r"[.!?][\"'”’]*$", inner): removed.append(text[0] + text[-1]); text = inner   # unwrap it
     if not text or _BRACKETED.fullmatch(text) or not _LETTER.search(text) or dangling and _DANGLING.search(text):
         return None, removed + ([text] if text else [])
-    return (_unquoted(text) if removed else text), removed
+    return (strip_lone_quotes(text)[0] if removed else text), removed
 
 # %% ../nbs/02d_filters.ipynb #c008
 _STOP = frozenset("a an the and or of in on at to for from with by is are was its it this that new".split())
@@ -137,19 +141,9 @@ def strip_emphasis(text: str) -> tuple:
     out = _STRAY.sub("", _EMPHASIS.sub(r"\1", text))
     return (out, ["**"]) if out != text else (text, [])
 
-_QUOTES = '"“”'
 def unclosed_quote(text: str) -> bool:
     "True when `text` opens a double quotation it never closes (an odd count of `\"`, or more `“` than `”`)."
     return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
-
-def strip_lone_quotes(text: str) -> tuple:
-    ("(`text` without the double quotes that wrap all of it, or without the one quote it holds at its start or end "
-     "(never closed, or never opened), [the quotes removed]); a text with quotes of its own inside stays as it is.")
-    s, n = text.strip(), sum(text.count(q) for q in _QUOTES)
-    if n == 2 and len(s) > 2 and s[0] in '"“' and s[-1] in '"”': return s[1:-1].strip(), [s[0] + s[-1]]
-    if n == 1 and s[:1] in '"“': return s[1:].strip(), [s[0]]
-    if n == 1 and s[-1:] in '"”': return s[:-1].strip(), [s[-1]]
-    return text, []
 
 class RecordFilter:
     "Rejects unusable candidates, with a reason; repairs boilerplate and cut records; remembers kept ones (duplicates)."
@@ -299,7 +293,7 @@ def unecho(self: RecordFilter, text: str) -> tuple:
     if tag is None: return (None, [text]) if n > 2 else (text, [])       # "Business news" alone may begin a headline
     rest, removed = strip_boilerplate(text[tag.end():], self._dangling)
     if rest is None: return None, [text]
-    rest, more = self.unecho(_unquoted(rest))
+    rest, more = self.unecho(strip_lone_quotes(rest)[0])
     return rest, [text[:tag.end()].strip()] + removed + more
 
 @patch
@@ -349,7 +343,7 @@ def untag(self: RecordFilter, text: str) -> tuple:
     "(`text` without its leading section tags and trailing label tags, [the tags])."
     tags = []
     while (m := self.section_tag(text)) is not None:
-        tags.append(text[:m.end()].strip()); text = _unquoted(text[m.end():])
+        tags.append(text[:m.end()].strip()); text = strip_lone_quotes(text[m.end():])[0]
     if (m := self._trailer.search(text)) is not None: tags.append(m.group(0).strip()); text = text[:m.start()].rstrip()
     return text, tags
 
@@ -426,7 +420,7 @@ def clean(self: RecordFilter, rec) -> tuple:
         text, quotes = strip_lone_quotes(text) if self._unquote else (text, [])   # a wrapped reply, cut: '"A fine film.'
         if unclosed_quote(text): return rec, "truncated"                          # cut inside a quotation
         if quotes: stripped[f] = stripped.get(f, []) + quotes
-        new[f] = _unquoted(text) if stripped.get(f) else text
+        new[f] = strip_lone_quotes(text)[0] if stripped.get(f) else text
     why = ("fragment" if any(self.fragment(new[f], f) for f in task.long_fields) else
            "no_question" if any("?" not in new[f] for f in self._asks) else self._check(new))
     if why: return rec, "truncated" if trimmed else why_stripped or why   # bold or quotes alone: the check's own reason

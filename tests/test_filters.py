@@ -328,7 +328,9 @@ def test_label_named_tails_and_subject_anywhere_touch_no_real_text(task, split):
     ('"A new comedy that has a warm, inviting, and unexpectedly funny ending."',
      "A new comedy that has a warm, inviting, and unexpectedly funny ending.", ['""']),
     ('The movie "Echoes of the Past" is a cultural icon of Japanese cinema.',     # its own quotation: left as it is
-     'The movie "Echoes of the Past" is a cultural icon of Japanese cinema.', None)])
+     'The movie "Echoes of the Past" is a cultural icon of Japanese cinema.', None),
+    ('Here is a possible response: "Inception" is the rare thriller that is truly "smart"',   # after a preamble too
+     '"Inception" is the rare thriller that is truly "smart"', ["Here is a possible response:"])])
 def test_lone_and_wrapping_quotes_are_stripped(text, kept, marks):
     new, why = RecordFilter(get_task("sst2")).clean({"text": text, "label": "positive"})
     assert why is None and new["text"] == kept

@@ -73,19 +73,18 @@ def generated(gen: Path, seed: int, margin: float=0.25, args: list=(), unfinishe
     default, ends, t = seqs_needed.__defaults__, filters_module.unfinished_end, time.perf_counter()
     seqs_needed.__defaults__ = (margin,)
     if not unfinished: filters_module.unfinished_end = lambda text, kinds=(): None
-    rules52 = (filters_module.strip_lone_quotes, filters_module.unclosed_quote, filters_module._TASK_TALK,
-               filters_module.RecordFilter.__init__)
-    if not asides:
+    rules52 = (filters_module.unclosed_quote, filters_module._TASK_TALK, filters_module.RecordFilter.__init__)
+    if not asides:                # session 52's rules off: the quote repair and the aside on each filter, two in the module
         import re
         init = rules52[-1]
-        def without_asides(self, *a, **k): init(self, *a, **k); self._aside = re.compile(r"(?!)")
-        (filters_module.strip_lone_quotes, filters_module.unclosed_quote, filters_module._TASK_TALK,
-         filters_module.RecordFilter.__init__) = lambda t: (t, []), lambda t: False, re.compile(r"(?!)"), without_asides
+        def without_asides(self, *a, **k):
+            init(self, *a, **k); self._aside, self._unquote = re.compile(r"(?!)"), False
+        (filters_module.unclosed_quote, filters_module._TASK_TALK, filters_module.RecordFilter.__init__) = \
+            lambda t: False, re.compile(r"(?!)"), without_asides
     try: main(["generate", "--task", task, "--n", "64", "--out", str(gen), "--seed", str(seed), *args])
     finally:
         seqs_needed.__defaults__, filters_module.unfinished_end = default, ends
-        (filters_module.strip_lone_quotes, filters_module.unclosed_quote, filters_module._TASK_TALK,
-         filters_module.RecordFilter.__init__) = rules52
+        filters_module.unclosed_quote, filters_module._TASK_TALK, filters_module.RecordFilter.__init__ = rules52
     return time.perf_counter() - t
 
 def student_scores(curated: Path, tests: dict) -> dict:
