@@ -73,8 +73,9 @@ _SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"”)\]])|\n)\s*(?:i hope (?:this|that|it
                        r"|feel free to|[(\[]?\s*(?:note|n\.b\.|disclaimer)\s*:).*$", re.I | re.S)
 _AS_AI = re.compile(r"\bas an ai\b|\b(?:i am|i'm) an ai\b|\bas a (?:large )?language model\b"
                     r"|\bi (?:cannot|can't) (?:write|generate|create)\b", re.I)
-_QA_LEAD = re.compile(             # TREC-style: "The answer is: …", "The question: …", 'The question "What …?"'
-    r"^\s*the (?:answer|question)s?\b(?:[^:\n]{0,80}?:|[^:\"“\n]{0,60}?(?=[\"“][^\"”\n]+[\"”]\s*$))\s*", re.I)
+_QA_LEAD = re.compile(             # TREC-style: "The answer is: …", "The question: …", 'The question "What …?"', "Q: …"
+    r"^\s*the (?:answer|question)s?\b(?:[^:\n]{0,80}?:|[^:\"“\n]{0,60}?(?=[\"“][^\"”\n]+[\"”]\s*$))\s*"
+    r"|^\s*q\s*:\s*(?=\S)", re.I)
 _META_LEAD = re.compile(           # "Sentence: …", "The new movie review is: …", "Example of a positive movie review: …"
     r"^\s*(?!(?:who|whom|whose|what|when|where|why|which|how)\b)"     # "Who asked the musical question : …" is one
     r"(?:(?:the|a|an|my|our|this|one|another|your)\s+)?(?:[\w'-]+\s+){0,4}?" + _META +
@@ -324,6 +325,8 @@ _VOICE = re.compile(r"^\W*i\s*(?:'m|’m|am|'d|’d|would)\s+(?:[\w'-]+\s+){0,3}
                     r"|write|generate|come up|suggest|provide|begin)\b", re.I)   # "I'm ready to help. …"
 _TASK_TALK = re.compile(r"\b(?:create|write|generate|produce|compose|craft)\s+(?:a|an|one|the|this|that|another|my)\s+"
                         r"(?:[\w'-]+\s+){0,3}?(?:sentence|example|instance|response|phrase)s?\b", re.I)   # "create a sentence"
+_EXAMPLES_TALK = re.compile(r"\b(?:(?:these|those|previous|above|given|prior|earlier|provided|original)\s+examples?"
+                            r"|the\s+examples|cop(?:y|ied|ying)\s+(?:\w+\s+){0,2}examples?)\b", re.I)  # "without copying the examples"
 # a tag before a colon: "The World: …", "(Soccer news: …"
 _TAG = re.compile(r"^[\s\"“'(\[]*([^:.!?\n\"“”()\[\]]{1,60}?)\s*:\s*(?=\S)")
 
@@ -362,9 +365,10 @@ def calls_itself(self: RecordFilter, text: str) -> bool:
 
 @patch
 def assistant_voice(self: RecordFilter, text: str) -> bool:
-    ("True when `text` opens in the assistant's voice ('I'm ready to help.', 'I'd like to ask you …') or talks about "
-     "writing one ('Can only create a sentence that is entirely in negative language.').")
-    return _VOICE.match(text) is not None or _TASK_TALK.search(text) is not None
+    ("True when `text` opens in the assistant's voice ('I'm ready to help.', 'I'd like to ask you …'), talks about "
+     "writing one ('Can only create a sentence that is entirely in negative language.') or about the prompt's examples "
+     "('This time I'll not copy examples but …').")
+    return _VOICE.match(text) is not None or _TASK_TALK.search(text) is not None or _EXAMPLES_TALK.search(text) is not None
 
 @patch
 def echoes_tail(self: RecordFilter, text: str) -> bool:

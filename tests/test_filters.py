@@ -64,6 +64,7 @@ TAGGED = [
     ("ag_news", "Companies and markets: The company's results show that it's not grim all over tech world.",
      "The company's results show that it's not grim all over tech world."),
     ("trec", "A new question: What is the most popular sport on Mars?", "What is the most popular sport on Mars?"),
+    ("trec", "Q: What's the capital of Tennessee?", "What's the capital of Tennessee?"),   # fresh TREC runs (session 53)
     ("sst2", "The new movie review: A film that has been a huge hit with critics.",
      "A film that has been a huge hit with critics."),
     ("ag_news", "Forthcoming: Japan's NBA season has seen the first-ever games of the season hosted by Tokyo. Sports.",
@@ -207,10 +208,12 @@ def test_description_subject_only_where_every_description_opens_with_it():
 @pytest.mark.parametrize("task,split", REAL + [("wic", "validation"), ("trec", "test"), ("sst2", "validation")])
 def test_placeholder_markup_and_subject_touch_no_real_text(task, split):
     from synthlab.data import load_split
-    from synthlab.filters import _PLACEHOLDER, _MARKUP, strip_boilerplate
+    from synthlab.filters import _PLACEHOLDER, _MARKUP, _QA_LEAD, strip_boilerplate
     t = get_task(task); f = RecordFilter(t)
     texts = [r[x] for r in load_split(t, split).to_list() for x in t.long_fields]
     assert texts and [s for s in texts if _PLACEHOLDER.search(s) or _MARKUP.match(s) or f.calls_itself(s)] == []
+    qa = ["the answer is clear : not easily and , in the end , not well enough . "] if (task, split) == ("sst2", "train") else []
+    assert [s for s in texts if _QA_LEAD.match(s)] == qa                  # "The answer is: …", "Q: …": never a real text
     here = [s for s in texts if re.match(r"\W*(?:(?:sure|ok|okay|certainly)\W+)?(?:here|below)\b", s, re.I)]
     assert [s for s in here if strip_boilerplate(s, len(t.fields) == 1)[0] is None] == []   # "here 's a fun one ." stays
 
@@ -378,7 +381,20 @@ def test_a_label_named_aside_and_talk_of_writing_one(task, text, why):
                                                ("wic", "validation"), ("rte", "validation")])
 def test_label_asides_and_task_talk_touch_no_real_text(task, split):
     from synthlab.data import load_split
-    from synthlab.filters import _TASK_TALK
+    from synthlab.filters import _TASK_TALK, _EXAMPLES_TALK
     t = get_task(task); f = RecordFilter(t)
     texts = [str(r[x]) for r in load_split(t, split).to_list() for x in t.long_fields]
-    assert [s for s in texts if f._aside.search(s) or _TASK_TALK.search(s)] == []
+    assert [s for s in texts if f._aside.search(s) or _TASK_TALK.search(s) or _EXAMPLES_TALK.search(s)] == []
+
+
+@pytest.mark.parametrize("task,text", [   # kept by the filters before session 53: the study's stored sets, a fresh run
+    ("sst2", "This time I'll not copy examples but I'll explain why I found this movie unsatisfying."),
+    ("sst2", "This sentence is written entirely by me, and does not contain the examples you provided."),
+    ("sst2", "The movie's \"far-flung and illogical\" and \"platyrocked\" descriptions do not fit the original example."),
+    ("sst2", "While a satisfying romantic comedy is a gem, there's just one option (not copied from previous examples!)."),
+    ("ag_news", "Computing and the internet continue to reshape the landscape of science and technology, as is evident "
+                "from the examples above."),
+    ("trec", "What do the numbers 4, 5, 6, and 7 in the above examples represent?")])
+def test_talk_of_the_examples_is_assistant_voice(task, text):
+    t = get_task(task)
+    assert RecordFilter(t).reason({"text": text, "label": t.label_names[0]}) == "assistant_voice"
