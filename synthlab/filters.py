@@ -134,6 +134,8 @@ def _self_names(inst: list) -> list:
     name = r"\s+".join(map(re.escape, inst)) + r"s?"                         # "movie review sentence(s)"
     return [_OWN + name] + ([name] if len(inst) > 2 else [])
 def _stem(w: str) -> str: return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+_THIS_SENTENCE = re.compile(r"\b(?:this|the above|the following|the given|my|your)\s+(?:new\s+|original\s+|revised\s+)?"
+                            r"sentence\b", re.I)   # "This sentence is entirely my own.", "In this sentence, you're …"
 DESCRIPTION_SPAN = 6   # words in a row of the card's description that make a record a copy of it
 _EMPHASIS = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*", re.S)      # markdown bold: "a **horrible** film"
 _STRAY = re.compile(r"\*\*(?=\w)|(?<=[\w.,!?;:'\")])\*\*")               # one left of a broken pair: "**a **tired"
@@ -186,6 +188,8 @@ class RecordFilter:
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._asks = [f for f in task.long_fields if shots and all("?" in str(s.get(f) or "") for s in shots)]   # questions
         self._emphasis = not any("**" in str(s.get(f) or "") for s in shots for f in task.long_fields)   # no shot has bold
+        self._this_sentence = len(task.fields) == 1 and not any(_THIS_SENTENCE.search(str(s.get(f) or ""))
+                                                                 for s in shots for f in task.long_fields)
         self._unquote = not any(str(s.get(f) or "").strip()[:1] in _QUOTES for s in shots for f in task.long_fields)
         desc = normalise(task.description or "")                                 # its runs of DESCRIPTION_SPAN words
         self._description = shingles(desc, DESCRIPTION_SPAN) if len(desc.split()) >= DESCRIPTION_SPAN else frozenset()
@@ -357,8 +361,10 @@ def names_category(self: RecordFilter, text: str) -> bool:
 
 @patch
 def calls_itself(self: RecordFilter, text: str) -> bool:
-    ("True when `text` calls itself a new instance ('a new international news article'), opens by describing one, or "
-     "opens as the label descriptions do ('The customer wants …', when each description opens 'the customer').")
+    ("True when `text` calls itself a new instance ('a new international news article') or, on a card of one text whose "
+     "shots never say so, 'this sentence'; opens by describing one, or opens as the label descriptions do ('The "
+     "customer wants …', when each description opens 'the customer').")
+    if self._this_sentence and _THIS_SENTENCE.search(text): return True
     if self._subject is not None and (self._subject.match(text) or self._subject_anywhere.search(text)): return True
     return self._new_one is not None and (self._new_one.search(text) or self._describes.match(text)
                                           or self._piece and self._piece.search(text)) is not None

@@ -389,7 +389,7 @@ def test_label_asides_and_task_talk_touch_no_real_text(task, split):
 
 @pytest.mark.parametrize("task,text", [   # kept by the filters before session 53: the study's stored sets, a fresh run
     ("sst2", "This time I'll not copy examples but I'll explain why I found this movie unsatisfying."),
-    ("sst2", "This sentence is written entirely by me, and does not contain the examples you provided."),
+    ("sst2", "In this latest movie review, I'm not going to copy the examples."),
     ("sst2", "The movie's \"far-flung and illogical\" and \"platyrocked\" descriptions do not fit the original example."),
     ("sst2", "While a satisfying romantic comedy is a gem, there's just one option (not copied from previous examples!)."),
     ("ag_news", "Computing and the internet continue to reshape the landscape of science and technology, as is evident "
@@ -398,3 +398,23 @@ def test_label_asides_and_task_talk_touch_no_real_text(task, split):
 def test_talk_of_the_examples_is_assistant_voice(task, text):
     t = get_task(task)
     assert RecordFilter(t).reason({"text": text, "label": t.label_names[0]}) == "assistant_voice"
+
+
+@pytest.mark.parametrize("text", [   # the study's stored SST-2 sets (CorrSynth r = 2, SynAlign, full) and a fresh CorrSynth run
+    "this sentence is entirely my own.", "This sentence is unique because it combines two examples into one sentence.",
+    "In this sentence, I'll choose to express a positive opinion, which is the same as my previous response.",
+    "the above sentence can be edited to one sentence with only the information given."])
+def test_a_reply_calling_itself_this_sentence(text):
+    assert RecordFilter(get_task("sst2")).reason({"text": text, "label": "positive"}) == "self_reference"
+    wic = RecordFilter(get_task("wic"))                                  # a card of two texts: left alone
+    assert not wic._this_sentence and not wic.calls_itself("This sentence violates the rules of syntax.")
+
+
+@pytest.mark.parametrize("task,split", REAL + [("trec", "test"), ("sst2", "validation"), ("ag_news", "test")])
+def test_this_sentence_touches_no_real_text_of_one_text_cards(task, split):
+    from synthlab.data import load_split
+    from synthlab.filters import _THIS_SENTENCE
+    t = get_task(task); f = RecordFilter(t)
+    assert f._this_sentence == (len(t.fields) == 1)
+    texts = [str(r[x]) for r in load_split(t, split).to_list() for x in t.long_fields]
+    assert [s for s in texts if f._this_sentence and _THIS_SENTENCE.search(s)] == []
