@@ -136,6 +136,9 @@ def _self_names(inst: list) -> list:
 def _stem(w: str) -> str: return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 _THIS_SENTENCE = re.compile(r"\b(?:this|the above|the following|the given|my|your)\s+(?:new\s+|original\s+|revised\s+)?"
                             r"sentence\b", re.I)   # "This sentence is entirely my own.", "In this sentence, you're …"
+_REQUEST = re.compile(r"\b(?:please|make sure to|be sure to)\s+(?:[\w'-]+\s+)?(?:provide|add|write|generate|create"
+                      r"|include|describe|mention|rewrite|refrain|use|keep|follow|respond|reply|answer|list)\b",
+                      re.I)   # "Please add a short and sweet review …", "MAKE SURE to add reference to …"
 DESCRIPTION_SPAN = 6   # words in a row of the card's description that make a record a copy of it
 _EMPHASIS = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*", re.S)      # markdown bold: "a **horrible** film"
 _STRAY = re.compile(r"\*\*(?=\w)|(?<=[\w.,!?;:'\")])\*\*")               # one left of a broken pair: "**a **tired"
@@ -190,6 +193,8 @@ class RecordFilter:
         self._emphasis = not any("**" in str(s.get(f) or "") for s in shots for f in task.long_fields)   # no shot has bold
         self._this_sentence = len(task.fields) == 1 and not any(_THIS_SENTENCE.search(str(s.get(f) or ""))
                                                                  for s in shots for f in task.long_fields)
+        self._requests = len(task.fields) == 1 and not any(_REQUEST.search(str(s.get(f) or ""))
+                                                            for s in shots for f in task.long_fields)
         self._unquote = not any(str(s.get(f) or "").strip()[:1] in _QUOTES for s in shots for f in task.long_fields)
         desc = normalise(task.description or "")                                 # its runs of DESCRIPTION_SPAN words
         self._description = shingles(desc, DESCRIPTION_SPAN) if len(desc.split()) >= DESCRIPTION_SPAN else frozenset()
@@ -373,8 +378,10 @@ def calls_itself(self: RecordFilter, text: str) -> bool:
 def assistant_voice(self: RecordFilter, text: str) -> bool:
     ("True when `text` opens in the assistant's voice ('I'm ready to help.', 'I'd like to ask you …'), talks about "
      "writing one ('Can only create a sentence that is entirely in negative language.') or about the prompt's examples "
-     "('This time I'll not copy examples but …').")
-    return _VOICE.match(text) is not None or _TASK_TALK.search(text) is not None or _EXAMPLES_TALK.search(text) is not None
+     "('This time I'll not copy examples but …'), or, on a card of one text whose shots never do, asks the reader to "
+     "write ('Please add a short and sweet review …').")
+    return (_VOICE.match(text) is not None or _TASK_TALK.search(text) is not None or _EXAMPLES_TALK.search(text) is not None
+            or self._requests and _REQUEST.search(text) is not None)
 
 @patch
 def echoes_tail(self: RecordFilter, text: str) -> bool:

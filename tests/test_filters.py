@@ -411,10 +411,20 @@ def test_a_reply_calling_itself_this_sentence(text):
 
 
 @pytest.mark.parametrize("task,split", REAL + [("trec", "test"), ("sst2", "validation"), ("ag_news", "test")])
-def test_this_sentence_touches_no_real_text_of_one_text_cards(task, split):
+def test_this_sentence_and_requests_touch_no_real_text_of_one_text_cards(task, split):
     from synthlab.data import load_split
-    from synthlab.filters import _THIS_SENTENCE
+    from synthlab.filters import _THIS_SENTENCE, _REQUEST
     t = get_task(task); f = RecordFilter(t)
-    assert f._this_sentence == (len(t.fields) == 1)
+    assert f._this_sentence == f._requests == (len(t.fields) == 1)
     texts = [str(r[x]) for r in load_split(t, split).to_list() for x in t.long_fields]
     assert [s for s in texts if f._this_sentence and _THIS_SENTENCE.search(s)] == []
+    assert [s for s in texts if f._requests and _REQUEST.search(s)] == []
+
+
+@pytest.mark.parametrize("text", [   # a fresh SynAlign run (session 53) and the study's stored SST-2 sets
+    "Please add a short and sweet review of a pricier treasure to the last line of your feedback.",
+    "Instead of repeating a long list of emotions, please provide a one-line glowing description for the movie.",
+    "In your answer, please keep your own language and formatting consistent throughout.",
+    "This is not an easy task. Please provide your request."])
+def test_a_request_to_write_is_assistant_voice(text):
+    assert RecordFilter(get_task("sst2")).reason({"text": text, "label": "positive"}) == "assistant_voice"
