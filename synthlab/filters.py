@@ -136,9 +136,10 @@ def _self_names(inst: list) -> list:
 def _stem(w: str) -> str: return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 _THIS_SENTENCE = re.compile(r"\b(?:this|the above|the following|the given|my|your)\s+(?:new\s+|original\s+|revised\s+)?"
                             r"sentence\b", re.I)   # "This sentence is entirely my own.", "In this sentence, you're …"
-_REQUEST = re.compile(r"\b(?:please|make sure to|be sure to)\s+(?:[\w'-]+\s+)?(?:provide|add|write|generate|create"
-                      r"|include|describe|mention|rewrite|refrain|use|keep|follow|respond|reply|answer|list)\b",
-                      re.I)   # "Please add a short and sweet review …", "MAKE SURE to add reference to …"
+_REQUEST = re.compile(   # "Please add a short and sweet review …", "In your answer, please keep …": asks for the instance
+    r"\b(?:please|make sure to|be sure to)\s+(?:[\w'-]+\s+)?(?:provide|add|write|generate|create|include|rewrite|use|keep"
+    r"|give|make|compose)\s+(?:[\w'-]+\s+){0,4}?(?:sentence|description|review|version|rewrite|phrase|example)s?\b"
+    r"|^\W*in your (?:response|answer|reply)\s*,\s*please\b", re.I)
 DESCRIPTION_SPAN = 6   # words in a row of the card's description that make a record a copy of it
 _EMPHASIS = re.compile(r"\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*", re.S)      # markdown bold: "a **horrible** film"
 _STRAY = re.compile(r"\*\*(?=\w)|(?<=[\w.,!?;:'\")])\*\*")               # one left of a broken pair: "**a **tired"

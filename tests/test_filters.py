@@ -425,6 +425,15 @@ def test_this_sentence_and_requests_touch_no_real_text_of_one_text_cards(task, s
     "Please add a short and sweet review of a pricier treasure to the last line of your feedback.",
     "Instead of repeating a long list of emotions, please provide a one-line glowing description for the movie.",
     "In your answer, please keep your own language and formatting consistent throughout.",
-    "This is not an easy task. Please provide your request."])
+    "In your response, please provide a revised sentence based on the feedback provided."])
 def test_a_request_to_write_is_assistant_voice(text):
     assert RecordFilter(get_task("sst2")).reason({"text": text, "label": "positive"}) == "assistant_voice"
+
+
+@pytest.mark.parametrize("text", [   # a customer's own requests, on a card of customer messages: instances, kept
+    "Please provide the exchange rate for euros today.", "Please reply as soon as possible, my card is gone.",
+    "Can you please keep my account open while I wait for the new card?", "Please add the refund to my savings account.",
+    "In your reply please tell me when the money comes back."])
+def test_a_customers_request_is_kept(card_without_data, text):
+    t = get_task(str(card_without_data))
+    assert RecordFilter(t)._requests and RecordFilter(t).reason({"text": text, "label": t.label_names[1]}) is None
