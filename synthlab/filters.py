@@ -336,7 +336,8 @@ _VOICE = re.compile(r"^\W*i\s*(?:'m|’m|am|'d|’d|would)\s+(?:[\w'-]+\s+){0,3}
 _TASK_TALK = re.compile(r"\b(?:create|write|generate|produce|compose|craft)\s+(?:a|an|one|the|this|that|another|my)\s+"
                         r"(?:[\w'-]+\s+){0,3}?(?:sentence|example|instance|response|phrase)s?\b", re.I)   # "create a sentence"
 _EXAMPLES_TALK = re.compile(r"\b(?:(?:these|those|previous|above|given|prior|earlier|provided|original)\s+examples?"
-                            r"|the\s+examples|cop(?:y|ied|ying)\s+(?:\w+\s+){0,2}examples?)\b", re.I)  # "without copying the examples"
+                            r"|the\s+examples\s+(?:you|i|we|above|provided|given|shown|mentioned|before|earlier|listed)"
+                            r"|cop(?:y|ied|ying)\s+(?:\w+\s+){0,2}examples?)\b", re.I)  # "without copying the examples"
 # a tag before a colon: "The World: …", "(Soccer news: …"
 _TAG = re.compile(r"^[\s\"“'(\[]*([^:.!?\n\"“”()\[\]]{1,60}?)\s*:\s*(?=\S)")
 

@@ -433,7 +433,8 @@ def test_a_request_to_write_is_assistant_voice(text):
 @pytest.mark.parametrize("text", [   # a customer's own requests, on a card of customer messages: instances, kept
     "Please provide the exchange rate for euros today.", "Please reply as soon as possible, my card is gone.",
     "Can you please keep my account open while I wait for the new card?", "Please add the refund to my savings account.",
-    "In your reply please tell me when the money comes back."])
-def test_a_customers_request_is_kept(card_without_data, text):
+    "In your reply please tell me when the money comes back.",
+    "I followed the examples on your website but the transfer to my euro account failed."])   # bare "the examples"
+def test_a_customers_own_words_are_kept(card_without_data, text):
     t = get_task(str(card_without_data))
     assert RecordFilter(t)._requests and RecordFilter(t).reason({"text": text, "label": t.label_names[1]}) is None
