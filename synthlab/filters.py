@@ -179,8 +179,8 @@ class RecordFilter:
         self._self_ref = re.compile(r"\b(?:" + "|".join(refs) + r")\b", re.I) if refs else None
         self._dangling = len(task.fields) == 1            # a passage may end in a colon (BoolQ); a lone reply may not
         self._question = len(task.fields) == 1 and task.instance.strip().lower().endswith("question")
-        self._ends = tuple(k for k in UNFINISHED if not any(unfinished_end(str(s[f]).strip(), (k,))   # no shot ends so
-                                                            for s in shots for f in task.long_fields if s.get(f)))
+        said = [str(s.get(f) or "") for s in shots for f in task.long_fields]    # the shots' texts: rules they break are off
+        self._ends = tuple(k for k in UNFINISHED if not any(unfinished_end(t.strip(), (k,)) for t in said if t))
         self._cats = {_stem(w) for v in [*task.labels.values(), *task.label_names]    # words that name a category
                       for w in normalise(v).split()} - _STOP
         nouns = sorted({h.split("\\s+")[-1] for h in heads})                    # the heads' noun: "news"
@@ -191,12 +191,10 @@ class RecordFilter:
                                   + r")\s+(?:article|story|piece|report|item|headline)s?\b", re.I) if nouns else None)
         self._shortest = {f: min((len(s[f].split()) for s in shots), default=0) for f in task.long_fields}
         self._asks = [f for f in task.long_fields if shots and all("?" in str(s.get(f) or "") for s in shots)]   # questions
-        self._emphasis = not any("**" in str(s.get(f) or "") for s in shots for f in task.long_fields)   # no shot has bold
-        self._this_sentence = len(task.fields) == 1 and not any(_THIS_SENTENCE.search(str(s.get(f) or ""))
-                                                                 for s in shots for f in task.long_fields)
-        self._requests = len(task.fields) == 1 and not any(_REQUEST.search(str(s.get(f) or ""))
-                                                            for s in shots for f in task.long_fields)
-        self._unquote = not any(str(s.get(f) or "").strip()[:1] in _QUOTES for s in shots for f in task.long_fields)
+        self._emphasis = not any("**" in t for t in said)                        # no shot has bold
+        self._this_sentence = len(task.fields) == 1 and not any(_THIS_SENTENCE.search(t) for t in said)
+        self._requests = len(task.fields) == 1 and not any(_REQUEST.search(t) for t in said)
+        self._unquote = not any(t.strip()[:1] in _QUOTES for t in said)
         desc = normalise(task.description or "")                                 # its runs of DESCRIPTION_SPAN words
         self._description = shingles(desc, DESCRIPTION_SPAN) if len(desc.split()) >= DESCRIPTION_SPAN else frozenset()
         self._by_label = {}                              # cards of one text: the shots by label (`_other_label_shot`)
